@@ -1,0 +1,23 @@
+"""ionzoo: conductance-based (Hodgkin–Huxley style) neuron models, fast.
+
+Units throughout (NEURON's density units): mV, ms, mS/cm², µA/cm², µF/cm², °C.
+
+>>> import ionzoo as iz
+>>> cell = iz.models.hh1952()
+>>> res = iz.simulate(cell, iz.stimulus.step(10.0), t_stop=50, dt=0.025)
+>>> int(res.spike_count)
+3
+"""
+
+__version__ = "0.1.0"
+
+from . import channels, expr, models, stimulus  # noqa: E402
+from .engine import Result, load_result, simulate  # noqa: E402
+from .errors import ExpressionError, IonzooError, ValidationError  # noqa: E402
+from .neuron import Neuron  # noqa: E402
+
+__all__ = [
+    "simulate", "Result", "load_result", "Neuron",
+    "models", "channels", "stimulus", "expr",
+    "IonzooError", "ValidationError", "ExpressionError", "__version__",
+]

@@ -1,0 +1,333 @@
+"""Gates and channels: immutable descriptions of ionic currents.
+
+A :class:`Channel` carries the current
+
+    I = gbar · Π_k x_k^{p_k} · (v − e)          [µA/cm²]
+
+with ``gbar`` in mS/cm², ``v`` and ``e`` in mV. Each gating variable ``x`` obeys first-order
+kinetics, written either with opening/closing rates (α, β in 1/ms)
+
+    dx/dt = φ(T) · (α(v)·(1 − x) − β(v)·x)
+
+or with a steady state and a time constant (x∞ dimensionless, τ in ms)
+
+    dx/dt = φ(T) · (x∞(v) − x)/τ(v),
+
+where φ(T) is the channel's temperature factor (:class:`Q10`). A channel without gates is a leak.
+Nothing here holds simulation state; channels can be printed, compared, hashed and saved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import ValidationError
+from ..expr import Expr
+from .rates import Rate, as_rate
+
+__all__ = ["Gate", "Channel", "Q10", "Provenance", "RESERVED_PARAMETERS"]
+
+#: Parameter names every channel has: ``gbar`` (mS/cm²), ``e`` (mV) and, with a Q10 rule, ``q10``.
+RESERVED_PARAMETERS = ("gbar", "e", "q10")
+
+_IDENT_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _check_name(field_name: str, name: str) -> str:
+    if not isinstance(name, str) or not name or not set(name) <= _IDENT_OK or name[0].isdigit():
+        raise ValidationError(field_name, f"{name!r} is not a valid name (letters, digits, _)")
+    if name.startswith("_"):
+        raise ValidationError(field_name, f"{name!r}: names may not start with '_'")
+    return name
+
+
+def _finite(field_name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise ValidationError(field_name, f"expected a number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValidationError(field_name, f"must be finite, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Q10:
+    """Temperature rule: rates multiplied by ``φ = q10 ** ((T − reference)/10)``.
+
+    ``reference`` is the temperature (°C) at which the rate functions were written; ``q10`` is
+    dimensionless. Conductances are not scaled. This is the rule of NEURON's ``hh.mod``
+    (q10 = 3, reference 6.3 °C).
+    """
+
+    q10: float
+    reference: float
+
+    def __post_init__(self) -> None:
+        q = _finite("q10", self.q10)
+        if q <= 0:
+            raise ValidationError("q10", f"must be > 0, got {q!r}")
+        object.__setattr__(self, "q10", q)
+        object.__setattr__(self, "reference", _finite("q10.reference", self.reference))
+
+    def factor(self, temperature: np.ndarray | float, q10: np.ndarray | float | None = None):
+        """φ(T) for temperature in °C (dimensionless); ``q10`` overrides the default."""
+        q = self.q10 if q10 is None else q10
+        return np.power(q, (np.asarray(temperature, dtype=float) - self.reference) / 10.0)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a channel's equations come from.
+
+    ``citation``: the paper; ``model_file``: the public reference implementation (e.g. a .mod file)
+    the kinetics were checked against; ``notes``: conventions and deviations.
+    """
+
+    citation: str
+    model_file: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One gating variable: ``power`` and either ``alpha``/``beta`` or ``inf``/``tau``.
+
+    Rates may be :class:`~ionzoo.channels.rates.Rate` objects, expression strings, or numbers.
+    Units: α, β in 1/ms; x∞ dimensionless; τ in ms; voltages in mV.
+    """
+
+    name: str
+    power: int
+    alpha: Rate | None = None
+    beta: Rate | None = None
+    inf: Rate | None = None
+    tau: Rate | None = None
+
+    def __post_init__(self) -> None:
+        _check_name("gate.name", self.name)
+        f = f"gate {self.name!r}"
+        if isinstance(self.power, bool) or not isinstance(self.power, (int, np.integer)):
+            raise ValidationError(f"{f}.power", f"must be an integer, got {self.power!r}")
+        if not 1 <= int(self.power) <= 8:
+            raise ValidationError(f"{f}.power", f"must be between 1 and 8, got {self.power!r}")
+        object.__setattr__(self, "power", int(self.power))
+        has_ab = self.alpha is not None or self.beta is not None
+        has_it = self.inf is not None or self.tau is not None
+        if has_ab == has_it:
+            raise ValidationError(f, "give either alpha and beta, or inf and tau")
+        pair = ("alpha", "beta") if has_ab else ("inf", "tau")
+        for key in pair:
+            spec = getattr(self, key)
+            if spec is None:
+                raise ValidationError(f"{f}.{key}", "missing")
+            object.__setattr__(self, key, as_rate(spec, f"{f}.{key}"))
+
+    @property
+    def form(self) -> str:
+        """``"alphabeta"`` or ``"inftau"``."""
+        return "alphabeta" if self.alpha is not None else "inftau"
+
+    def rates(self) -> tuple[Rate, Rate]:
+        """(α, β) or (x∞, τ)."""
+        return (self.alpha, self.beta) if self.form == "alphabeta" else (self.inf, self.tau)
+
+    def to_dict(self) -> dict:
+        a, b = self.rates()
+        keys = ("alpha", "beta") if self.form == "alphabeta" else ("inf", "tau")
+        return {"name": self.name, "power": self.power, keys[0]: a.to_dict(), keys[1]: b.to_dict()}
+
+
+@dataclass(frozen=True)
+class Channel:
+    """An ionic current: name, gates, default ḡ and reversal, temperature rule, provenance.
+
+    Parameters
+    ----------
+    name:
+        Short identifier used in parameter paths (``"Na"`` → ``"Na.gbar"``).
+    gates:
+        The gating variables (empty for a leak).
+    gbar:
+        Default maximal conductance, mS/cm² (≥ 0).
+    e:
+        Default reversal potential, mV.
+    ion:
+        The ion carried (``"na"``, ``"k"``, ``"ca"``, ...) or ``None`` (leak/non-specific).
+    temperature:
+        :class:`Q10` rule, or ``None`` when the kinetics do not depend on temperature.
+    params:
+        Extra named parameters the rate expressions may read (name → default value; the unit is
+        the expression's business and should be stated in ``provenance.notes``).
+    provenance:
+        Source of the equations.
+    """
+
+    name: str
+    gates: tuple[Gate, ...] = ()
+    gbar: float = 0.0
+    e: float = 0.0
+    ion: str | None = None
+    temperature: Q10 | None = None
+    params: Mapping[str, float] = field(default_factory=dict)
+    provenance: Provenance | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("channel.name", self.name)
+        f = f"channel {self.name!r}"
+        gates = tuple(self.gates)
+        for g in gates:
+            if not isinstance(g, Gate):
+                raise ValidationError(f"{f}.gates",
+                                      f"expected Gate objects, got {type(g).__name__}")
+        names = [g.name for g in gates]
+        if len(set(names)) != len(names):
+            raise ValidationError(f"{f}.gates", f"duplicate gate names {names}")
+        object.__setattr__(self, "gates", gates)
+        gbar = _finite(f"{self.name}.gbar", self.gbar)
+        if gbar < 0:
+            raise ValidationError(f"{self.name}.gbar", f"must be >= 0, got {gbar!r}")
+        object.__setattr__(self, "gbar", gbar)
+        object.__setattr__(self, "e", _finite(f"{self.name}.e", self.e))
+        if self.temperature is not None and not isinstance(self.temperature, Q10):
+            raise ValidationError(f"{f}.temperature", "expected a Q10 rule or None")
+        extra = {}
+        for key, val in dict(self.params).items():
+            _check_name(f"{f}.params", key)
+            if key in RESERVED_PARAMETERS or key == "v" or key in names:
+                raise ValidationError(f"{self.name}.{key}", "name is reserved")
+            extra[key] = _finite(f"{self.name}.{key}", val)
+        object.__setattr__(self, "params", _FrozenDict(extra))
+        # Check every rate expression against the names it may read.
+        for g in gates:
+            for rate in g.rates():
+                rate.expression(self.expression_names())
+
+    # ------------------------------------------------------------------ parameters
+    def expression_names(self) -> tuple[str, ...]:
+        """Names a rate expression of this channel may read: ``v`` and the extra parameters."""
+        return ("v", *self.params)
+
+    def parameters(self) -> dict[str, float]:
+        """Default values of every numeric parameter, by name (``gbar``, ``e``, ``q10``, extras)."""
+        out = {"gbar": self.gbar, "e": self.e}
+        if self.temperature is not None:
+            out["q10"] = self.temperature.q10
+        out.update(self.params)
+        return out
+
+    def gate_expressions(self, gate: Gate) -> tuple[Expr, Expr]:
+        """The two rate expressions of ``gate`` (α, β or x∞, τ)."""
+        names = self.expression_names()
+        a, b = gate.rates()
+        return a.expression(names), b.expression(names)
+
+    def structure_key(self) -> tuple:
+        """What determines compiled code: name, gates (powers and rate expressions), rule kind."""
+        return (
+            self.name,
+            tuple((g.name, g.power, g.form, *(str(e) for e in self.gate_expressions(g)))
+                  for g in self.gates),
+            self.temperature is not None,
+            tuple(self.params),
+        )
+
+    def steady_state(self, gate: Gate, v: np.ndarray | float,
+                     params: Mapping[str, Any] | None = None) -> np.ndarray:
+        """x∞(v) of ``gate`` (dimensionless) for v in mV."""
+        env = {"v": np.asarray(v, dtype=float), **self.params, **(params or {})}
+        a, b = (e.evaluate(env) for e in self.gate_expressions(gate))
+        if gate.form == "alphabeta":
+            return a / (a + b)
+        return a
+
+    def time_constant(self, gate: Gate, v: np.ndarray | float, temperature: float | None = None,
+                      params: Mapping[str, Any] | None = None) -> np.ndarray:
+        """τ(v) in ms of ``gate`` at ``temperature`` (°C; default: the reference temperature)."""
+        env = {"v": np.asarray(v, dtype=float), **self.params, **(params or {})}
+        a, b = (e.evaluate(env) for e in self.gate_expressions(gate))
+        tau = 1.0 / (a + b) if gate.form == "alphabeta" else b
+        if self.temperature is not None and temperature is not None:
+            tau = tau / self.temperature.factor(temperature)
+        return tau
+
+    def gate(self, name: str) -> Gate:
+        """The gate called ``name``."""
+        for g in self.gates:
+            if g.name == name:
+                return g
+        raise ValidationError(f"{self.name}.{name}", f"channel {self.name!r} has no gate {name!r}"
+                              f" (gates: {[g.name for g in self.gates]})")
+
+    def with_defaults(self, **values: float) -> Channel:
+        """A copy with new default parameter values (``gbar``, ``e``, ``q10`` or extras)."""
+        unknown = set(values) - set(self.parameters())
+        if unknown:
+            raise ValidationError(f"{self.name}.{sorted(unknown)[0]}", "unknown parameter "
+                                  f"(known: {sorted(self.parameters())})")
+        kw: dict[str, Any] = {}
+        if "gbar" in values:
+            kw["gbar"] = values["gbar"]
+        if "e" in values:
+            kw["e"] = values["e"]
+        if "q10" in values:
+            if self.temperature is None:
+                raise ValidationError(f"{self.name}.q10", "channel has no temperature rule")
+            kw["temperature"] = Q10(values["q10"], self.temperature.reference)
+        extras = {k: v for k, v in values.items() if k not in RESERVED_PARAMETERS}
+        if extras:
+            kw["params"] = {**self.params, **extras}
+        return _replace(self, **kw)
+
+    def to_dict(self) -> dict:
+        """Plain-data form (for model files)."""
+        out: dict[str, Any] = {"name": self.name, "gbar": self.gbar, "e": self.e,
+                               "ion": self.ion, "gates": [g.to_dict() for g in self.gates]}
+        if self.temperature is not None:
+            out["temperature"] = {"q10": self.temperature.q10,
+                                  "reference": self.temperature.reference}
+        if self.params:
+            out["params"] = dict(self.params)
+        if self.provenance is not None:
+            out["provenance"] = {"citation": self.provenance.citation,
+                                 "model_file": self.provenance.model_file,
+                                 "notes": self.provenance.notes}
+        return out
+
+    def __str__(self) -> str:
+        lines = [f"Channel {self.name!r}: I = {self.gbar:g} mS/cm² · "
+                 + " · ".join(f"{g.name}^{g.power}" for g in self.gates)
+                 + f" · (v − {self.e:g} mV)"]
+        for g in self.gates:
+            a, b = self.gate_expressions(g)
+            k = ("α", "β") if g.form == "alphabeta" else ("x∞", "τ")
+            lines.append(f"  {g.name}: {k[0]} = {a};  {k[1]} = {b}")
+        if self.temperature is not None:
+            lines.append(f"  temperature: Q10 = {self.temperature.q10:g} from "
+                         f"{self.temperature.reference:g} °C (rates)")
+        if self.provenance is not None:
+            lines.append(f"  source: {self.provenance.citation}")
+        return "\n".join(lines)
+
+
+class _FrozenDict(dict):
+    """A read-only, hashable dict for the ``params`` of an immutable channel."""
+
+    def _ro(self, *args, **kwargs):
+        raise TypeError("channel parameters are read-only; use Channel.with_defaults()")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _ro  # type: ignore
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def _replace(ch: Channel, **kw: Any) -> Channel:
+    from dataclasses import replace
+
+    return replace(ch, **kw)

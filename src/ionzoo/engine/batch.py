@@ -1,0 +1,98 @@
+"""Broadcast parameter values to one batch and lay them out as the kernel's parameter table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ..errors import ValidationError
+from ..neuron import Neuron
+from ..stimulus import Stimulus
+from .codegen import Layout
+
+__all__ = ["Batch", "build_batch"]
+
+
+@dataclass
+class Batch:
+    """The batch: dimension names and sizes, coordinates, and the parameter table.
+
+    ``P`` has shape (n_params, N) with N = prod(sizes); column i is neuron i in C order of
+    ``dims``.
+    """
+
+    dims: tuple[str, ...]
+    sizes: tuple[int, ...]
+    coords: dict[str, Any]
+    P: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(np.prod(self.sizes, dtype=np.int64)) if self.sizes else 1
+
+
+def _component_values(components: tuple[Stimulus, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    owner: dict[str, int] = {}
+    for k, comp in enumerate(components):
+        for f in comp.numeric:
+            val = getattr(comp, f)
+            if isinstance(val, xr.DataArray) and val.ndim > 0:
+                for d in val.dims:
+                    # The same 1-D dimension name from two components is ambiguous unless the
+                    # user built it on purpose as a DataArray with the same values.
+                    if d in owner and owner[d] != k:
+                        raise ValidationError(
+                            f"stimulus.{comp.kind}.{f}",
+                            f"batch dimension {d!r} also comes from another stimulus component; "
+                            "pass an xarray.DataArray with a distinct dimension name")
+                    owner[d] = k
+            values[f"stim{k}.{f}"] = val
+    return values
+
+
+def build_batch(neuron: Neuron, components: tuple[Stimulus, ...], lay: Layout,
+                dtype: np.dtype) -> Batch:
+    values: dict[str, Any] = {}
+    for name in lay.params:
+        if name in lay.derived or name.startswith("stim"):
+            continue
+        values[name] = neuron.value(name)
+    values.update(_component_values(components))
+
+    arrays = {k: v for k, v in values.items() if isinstance(v, xr.DataArray) and v.ndim > 0}
+    if arrays:
+        try:
+            aligned = xr.align(*arrays.values(), join="exact")
+        except ValueError as exc:
+            raise ValidationError("batch", f"parameter arrays do not align: {exc}") from None
+        template = xr.broadcast(*aligned)[0]
+        dims = tuple(str(d) for d in template.dims)
+        sizes = tuple(int(template.sizes[d]) for d in dims)
+        coords = {str(k): c.values for k, c in template.coords.items()}
+        arrays = dict(zip(arrays, aligned))
+    else:
+        dims, sizes, coords = (), (), {}
+        template = None
+    n = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
+
+    P = np.empty((len(lay.params), n), dtype=dtype)
+    for row, name in enumerate(lay.params):
+        if name in lay.derived:
+            continue
+        val = values[name]
+        if name in arrays:
+            full = arrays[name].broadcast_like(template).transpose(*dims).values
+            P[row] = full.reshape(-1)
+        else:
+            P[row] = float(val.values) if isinstance(val, xr.DataArray) else float(val)
+    # Derived rows: the temperature factor φ = q10^((T − T_ref)/10) of each channel.
+    temp = P[lay.param_row("temperature")].astype(float)
+    for name, ch_name in lay.derived.items():
+        ch = neuron.channel(ch_name)
+        q10 = P[lay.param_row(f"{ch_name}.q10")].astype(float)
+        P[lay.param_row(name)] = ch.temperature.factor(temp, q10)
+    return Batch(dims=dims, sizes=sizes, coords=coords, P=np.ascontiguousarray(P))

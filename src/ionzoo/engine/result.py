@@ -1,0 +1,105 @@
+"""Simulation results: spike times per neuron and recorded traces as an ``xarray.Dataset``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+__all__ = ["Result", "load_result"]
+
+
+class Result:
+    """The outcome of :func:`ionzoo.simulate`.
+
+    Everything lives in one :class:`xarray.Dataset` (``result.dataset``):
+
+    * ``spike_count`` (batch dims): number of upward threshold crossings (exact, never truncated);
+    * ``spike_times`` (batch dims, ``spike``): crossing times in ms, linearly interpolated between
+      steps, NaN-padded; at most ``max_spikes`` per neuron are stored;
+    * one variable per recorded quantity (batch dims, ``time``): ``v`` (mV), gates (1),
+      ``<ch>.g`` (mS/cm²), ``<ch>.i`` and ``i_ion`` (µA/cm²);
+    * attributes: method, dt, t_stop, threshold, model, ionzoo version.
+
+    Batch dimensions are named after the parameter paths (or the names of the DataArrays) that
+    created them, with their values as coordinates.
+    """
+
+    def __init__(self, dataset: xr.Dataset) -> None:
+        self.dataset = dataset
+
+    # ------------------------------------------------------------------ access
+    @property
+    def v(self) -> xr.DataArray:
+        """Membrane potential, mV (requires ``"v"`` in ``record``)."""
+        return self["v"]
+
+    @property
+    def t(self) -> np.ndarray:
+        """Sample times, ms."""
+        return self.dataset["time"].values
+
+    @property
+    def spikes(self) -> xr.DataArray:
+        """Spike times (ms), NaN-padded along the ``spike`` dimension."""
+        return self.dataset["spike_times"]
+
+    @property
+    def spike_count(self) -> xr.DataArray:
+        """Number of spikes per neuron."""
+        return self.dataset["spike_count"]
+
+    @property
+    def batch_dims(self) -> tuple[str, ...]:
+        return tuple(d for d in self.dataset["spike_count"].dims)
+
+    def __getitem__(self, name: str) -> xr.DataArray:
+        if name not in self.dataset:
+            recorded = [k for k in self.dataset.data_vars if k not in ("spike_count",
+                                                                        "spike_times")]
+            raise KeyError(f"{name!r} was not recorded (recorded: {recorded}); "
+                           f"pass record=[..., {name!r}] to simulate()")
+        return self.dataset[name]
+
+    def spike_trains(self) -> list[np.ndarray]:
+        """Spike times (ms) of every neuron as a list of arrays, in C order of the batch dims."""
+        times = self.spikes.values.reshape(-1, self.spikes.sizes["spike"])
+        counts = np.minimum(self.spike_count.values.reshape(-1), times.shape[1])
+        return [times[i, :c].copy() for i, c in enumerate(counts)]
+
+    def firing_rate(self, start: float = 0.0, stop: float | None = None) -> xr.DataArray:
+        """Spikes per second (Hz) counted in the window [start, stop) ms (default: whole run)."""
+        stop = float(self.dataset.attrs["t_stop"]) if stop is None else stop
+        st = self.spikes
+        n = ((st >= start) & (st < stop)).sum("spike")
+        rate = n / ((stop - start) / 1000.0)
+        rate.attrs["units"] = "Hz"
+        return rate
+
+    # ------------------------------------------------------------------ io
+    def to_netcdf(self, path: str | os.PathLike) -> None:
+        """Save to NetCDF4 (lossless: float64 values, attributes and coordinates)."""
+        self.dataset.to_netcdf(path, engine="h5netcdf")
+
+    def summary(self) -> dict[str, Any]:
+        """A small machine-readable summary (counts and first spike per neuron)."""
+        first = self.spikes.isel(spike=0).values if self.spikes.sizes["spike"] else None
+        return {"n_neurons": int(self.spike_count.size),
+                "spike_count": self.spike_count.values.tolist(),
+                "first_spike_ms": None if first is None else np.asarray(first).tolist()}
+
+    def __repr__(self) -> str:
+        a = self.dataset.attrs
+        dims = ", ".join(f"{d}: {self.dataset.sizes[d]}" for d in self.batch_dims) or "single"
+        rec = [k for k in self.dataset.data_vars if k not in ("spike_count", "spike_times")]
+        return (f"<ionzoo.Result {a.get('model', '')} [{dims}] method={a.get('method')} "
+                f"dt={a.get('dt')} ms t_stop={a.get('t_stop')} ms recorded={rec} "
+                f"spikes={int(self.spike_count.sum())}>")
+
+
+def load_result(path: str | os.PathLike) -> Result:
+    """Load a :class:`Result` saved with :meth:`Result.to_netcdf`."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return Result(ds.load())

@@ -1,0 +1,32 @@
+"""Exceptions raised by ionzoo.
+
+Every error caused by user input is a :class:`ValidationError` (a ``ValueError``) whose message
+names the offending field and says why the value was rejected.
+"""
+
+from __future__ import annotations
+
+
+class IonzooError(Exception):
+    """Base class of all ionzoo errors."""
+
+
+class ValidationError(IonzooError, ValueError):
+    """A user-supplied value, name or expression was rejected.
+
+    Attributes
+    ----------
+    field:
+        Dotted name of the offending field (e.g. ``"Na.gbar"``, ``"dt"``, ``"alpha.expr"``).
+    reason:
+        Why the value was rejected.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class ExpressionError(ValidationError):
+    """A rate expression could not be parsed or uses a construct that is not allowed."""
