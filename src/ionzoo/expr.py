@@ -31,7 +31,7 @@ import numpy as np
 
 from .errors import ExpressionError
 
-__all__ = ["Expr", "parse", "exprel", "FUNCTIONS", "EXPREL_SERIES_BELOW"]
+__all__ = ["Expr", "parse", "exprel", "affine", "FUNCTIONS", "EXPREL_SERIES_BELOW"]
 
 #: Allowed functions and their number of arguments.
 FUNCTIONS: dict[str, int] = {
@@ -116,18 +116,27 @@ class Expr:
             return np.asarray(_eval(self.node, env), dtype=float)
 
     def render(self, names: Mapping[str, str], func_prefix: str = "_f_",
-               literal: Callable[[float], str] = repr) -> str:
+               literal: Callable[[float], str] = repr,
+               call_hook: Callable[[str, tuple, str], str | None] | None = None) -> str:
         """Python source for this expression.
 
         ``names`` maps each free name to the source-level variable that holds it; functions are
         rendered as ``func_prefix + name`` (the kernel module defines ``_f_exp``, ...);
-        ``literal`` renders a number (e.g. wrapped for float32 kernels).
+        ``literal`` renders a number (e.g. wrapped for float32 kernels). ``call_hook(fname,
+        arg_node, arg_source)`` may return replacement source for a one-argument call
+        (``exp``, ``exprel``, ``invexprel``), e.g. to reuse a shared exponential.
         """
         missing = self.names - set(names)
         if missing:
             raise ExpressionError("expression",
                                   f"unbound name(s) {sorted(missing)} in {str(self)!r}")
-        return _render(self.node, names, func_prefix, literal)
+        return _render(self.node, names, func_prefix, literal, call_hook)
+
+    def exp_arguments(self) -> list[tuple]:
+        """Argument nodes of every ``exp``/``exprel`` call (for shared-exponential analysis)."""
+        out: list[tuple] = []
+        _collect_exp_args(self.node, out)
+        return out
 
 
 def parse(text: str | float | int | Expr, allowed_names: Iterable[str] | None = ("v",),
@@ -280,20 +289,76 @@ def _eval(node: tuple, env: Mapping[str, np.ndarray | float]):
     return _NUMPY_FUNCS[node[1]](*(_eval(a, env) for a in node[2:]))
 
 
-def _render(node: tuple, names: Mapping[str, str], fp: str, lit: Callable[[float], str]) -> str:
+def _render(node: tuple, names: Mapping[str, str], fp: str, lit: Callable[[float], str],
+            hook=None) -> str:
     kind = node[0]
     if kind == "num":
         return f"({lit(node[1])})"
     if kind == "name":
         return names[node[1]]
     if kind == "neg":
-        return f"(-{_render(node[1], names, fp, lit)})"
+        return f"(-{_render(node[1], names, fp, lit, hook)})"
     if kind == "bin" and node[1] == "/" and node[3][0] == "call" and node[3][1] == "exprel":
         # a / exprel(x) -> a * invexprel(x): one division instead of two in the kernels
-        return (f"({_render(node[2], names, fp, lit)} * "
-                f"{fp}invexprel({_render(node[3][2], names, fp, lit)}))")
+        return (f"({_render(node[2], names, fp, lit, hook)} * "
+                f"{_call('invexprel', node[3][2], names, fp, lit, hook)})")
     if kind == "bin":
-        return (f"({_render(node[2], names, fp, lit)} {node[1]} "
-                f"{_render(node[3], names, fp, lit)})")
-    args = ", ".join(_render(a, names, fp, lit) for a in node[2:])
+        return (f"({_render(node[2], names, fp, lit, hook)} {node[1]} "
+                f"{_render(node[3], names, fp, lit, hook)})")
+    if len(node) == 3:
+        return _call(node[1], node[2], names, fp, lit, hook)
+    args = ", ".join(_render(a, names, fp, lit, hook) for a in node[2:])
     return f"{fp}{node[1]}({args})"
+
+
+def _call(fname: str, arg: tuple, names, fp, lit, hook) -> str:
+    src = _render(arg, names, fp, lit, hook)
+    if hook is not None:
+        replaced = hook(fname, arg, src)
+        if replaced is not None:
+            return replaced
+    return f"{fp}{fname}({src})"
+
+
+def _collect_exp_args(node: tuple, out: list[tuple]) -> None:
+    kind = node[0]
+    if kind == "neg":
+        _collect_exp_args(node[1], out)
+    elif kind == "bin":
+        _collect_exp_args(node[2], out)
+        _collect_exp_args(node[3], out)
+    elif kind == "call":
+        if node[1] in ("exp", "exprel"):
+            out.append(node[2])
+        for a in node[2:]:
+            _collect_exp_args(a, out)
+
+
+def affine(node: tuple, var: str = "v") -> tuple[float, float] | None:
+    """``(a, b)`` if the expression node equals ``a·var + b`` with numeric constants, else None."""
+    kind = node[0]
+    if kind == "num":
+        return (0.0, node[1])
+    if kind == "name":
+        return (1.0, 0.0) if node[1] == var else None
+    if kind == "neg":
+        inner = affine(node[1], var)
+        return None if inner is None else (-inner[0], -inner[1])
+    if kind == "bin":
+        left, right = affine(node[2], var), affine(node[3], var)
+        if left is None or right is None:
+            return None
+        op = node[1]
+        if op == "+":
+            return (left[0] + right[0], left[1] + right[1])
+        if op == "-":
+            return (left[0] - right[0], left[1] - right[1])
+        if op == "*":
+            if left[0] == 0.0:
+                return (left[1] * right[0], left[1] * right[1])
+            if right[0] == 0.0:
+                return (left[0] * right[1], left[1] * right[1])
+            return None
+        if op == "/" and right[0] == 0.0 and right[1] != 0.0:
+            return (left[0] / right[1], left[1] / right[1])
+    return None

@@ -282,6 +282,9 @@ class Waveform(Stimulus):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def structure_key(self) -> tuple:
+        return (self.kind, self.dt)
+
     def source(self, p, t, wave=None):
         return f"({p['scale']} * _f_wave({wave}, ({t} - {p['start']}) / {self.dt!r}))"
 

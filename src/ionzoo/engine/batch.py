@@ -63,7 +63,12 @@ def build_batch(neuron: Neuron, components: tuple[Stimulus, ...], lay: Layout,
         values[name] = neuron.value(name)
     values.update(_component_values(components))
 
-    arrays = {k: v for k, v in values.items() if isinstance(v, xr.DataArray) and v.ndim > 0}
+    # Batch dimensions in the order the user introduced them: neuron parameters in the order
+    # given to with_params(), then stimulus fields.
+    order = [k for k in neuron.overrides if k in values] + [k for k in values
+                                                           if k.startswith("stim")]
+    arrays = {k: values[k] for k in order
+              if isinstance(values[k], xr.DataArray) and values[k].ndim > 0}
     if arrays:
         try:
             aligned = xr.align(*arrays.values(), join="exact")

@@ -21,11 +21,14 @@ The generated module defines:
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import math
 from dataclasses import dataclass, field
 
 from ..channels.channel import Channel
 from ..errors import ValidationError
+from ..expr import affine
 from ..neuron import NEURON_PARAMETERS, Neuron
 from ..stimulus import Stimulus, Waveform
 
@@ -35,7 +38,7 @@ __all__ = ["Layout", "build_layout", "generate", "BLOCK"]
 BLOCK = 64
 
 #: Generator version: bump when the generated code changes meaning (invalidates disk caches).
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "6"
 
 
 @dataclass
@@ -107,10 +110,10 @@ class _Emitter:
             m[p] = self.param(f"{ch.name}.{p}")
         return m
 
-    def rates(self, ch: Channel, gate, v: str) -> tuple[str, str]:
+    def rates(self, ch: Channel, gate, v: str, hook=None) -> tuple[str, str]:
         a, b = ch.gate_expressions(gate)
         nm = self.names(ch, v)
-        return a.render(nm, self.fp), b.render(nm, self.fp)
+        return a.render(nm, self.fp, call_hook=hook), b.render(nm, self.fp, call_hook=hook)
 
     def conductance(self, ch: Channel) -> str:
         factors = [self.param(f"{ch.name}.gbar")]
@@ -148,6 +151,76 @@ class _Emitter:
         return [c.name for c in self.neuron.channels].index(ch_name)
 
 
+class SharedExponentials:
+    """Exponentials whose arguments are affine in v with the same slope share one ``exp``:
+    exp(a·v + b) = exp(a·v) · e^b, with e^b a compile-time constant of the kinetics.
+
+    HH's six rate exponentials have four distinct slopes (−1/10 three times), so each step
+    needs 4 instead of 6 rate ``exp`` calls. Only groups of two or more are shared, and only
+    when e^b stays well inside the float range (|b| ≤ 300).
+    """
+
+    def __init__(self, neuron: Neuron) -> None:
+        counts: dict[float, int] = {}
+        for ch in neuron.channels:
+            for g in ch.gates:
+                for e in ch.gate_expressions(g):
+                    for arg in e.exp_arguments():
+                        ab = affine(arg)
+                        if ab is not None and ab[0] != 0.0 and abs(ab[1]) <= 300.0:
+                            counts[ab[0]] = counts.get(ab[0], 0) + 1
+        self.slopes = [a for a, c in counts.items() if c >= 2]
+
+    def lines(self, v: str, indent: str) -> list[str]:
+        return [f"{indent}ex{k} = _f_exp({a!r} * {v})" for k, a in enumerate(self.slopes)]
+
+    def hook(self, fname: str, arg: tuple, src: str) -> str | None:
+        ab = affine(arg)
+        if ab is None or ab[0] not in self.slopes or abs(ab[1]) > 300.0:
+            return None
+        shared = f"(ex{self.slopes.index(ab[0])} * {math.exp(ab[1])!r})"
+        if fname == "exp":
+            return shared
+        if fname in ("exprel", "invexprel"):
+            return f"_f_{fname}_e({src}, {shared})"
+        return None
+
+
+def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: str) -> list[str]:
+    """One fixed step for one neuron: reads states x0.. and parameters via ``param``, leaves the
+    new states in y0.. (y0 = v at t + dt). NEURON's staggered scheme: currents at (v_n, gates),
+    linearised implicit v update (kfac = 1, cj = 1/dt: backward Euler; kfac = 2, cj = 2/dt:
+    Crank–Nicolson), then every gate advanced exactly over dt with its rates at the new v."""
+    S_ = {n: i for i, n in enumerate(lay.states)}
+    ek = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", param, "_f_")
+    out = [f"{ind}ist = {_stim_source(components, param, 'tm', wave_name)}"]
+    gsum, isum = [], []
+    for idx, ch in enumerate(neuron.channels):
+        out.append(f"{ind}g{idx} = {ek.conductance(ch)}")
+        gsum.append(f"g{idx}")
+        isum.append(f"g{idx} * (x0 - {param(ch.name + '.e')})")
+    out.append(f"{ind}gt = {' + '.join(gsum) if gsum else '0.0'}")
+    out.append(f"{ind}it = {' + '.join(isum) if isum else '0.0'}")
+    out.append(f"{ind}y0 = x0 + kfac * (ist - it) / (cj * {param('capacitance')} + gt)")
+    shared = SharedExponentials(neuron)
+    out += shared.lines("y0", ind)
+    for ch in neuron.channels:
+        phi = param(f"{ch.name}._phi") if f"{ch.name}._phi" in lay.params else None
+        for g in ch.gates:
+            row = S_[f"{ch.name}.{g.name}"]
+            a, b = ek.rates(ch, g, "y0", shared.hook)
+            out.append(f"{ind}ga = {a}")
+            out.append(f"{ind}gb = {b}")
+            if g.form == "alphabeta":
+                rate = f"(ga + gb) * {phi}" if phi else "(ga + gb)"
+                out.append(f"{ind}xi = ga / (ga + gb)")
+                out.append(f"{ind}y{row} = xi + (x{row} - xi) * _f_exp(-dt * {rate})")
+            else:
+                rate = f"{phi} / gb" if phi else "1.0 / gb"
+                out.append(f"{ind}y{row} = ga + (x{row} - ga) * _f_exp(-dt * {rate})")
+    return out
+
+
 def _stim_source(components, param, t: str, wave_arg) -> str:
     terms = []
     for k, comp in enumerate(components):
@@ -158,7 +231,27 @@ def _stim_source(components, param, t: str, wave_arg) -> str:
 
 def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str, ...],
              ) -> tuple[str, Layout, str]:
-    """Source of the kernel module, its layout, and a structure hash (the cache key)."""
+    """Source of the kernel module, its layout, and a structure hash (the cache key).
+
+    Results are memoised per (channels, stimulus structure, record) in this process.
+    """
+    key = (neuron.channels, tuple(c.structure_key() for c in components), tuple(record))
+    hit = _GENERATED.get(key)
+    if hit is None:
+        hit = _generate(Neuron(channels=neuron.channels), components, tuple(record))
+        if len(_GENERATED) >= 256:
+            _GENERATED.clear()
+        _GENERATED[key] = hit
+    src, lay, digest = hit
+    return src, copy.deepcopy(lay), digest
+
+
+#: Process-local memo of generated sources (a cache, not a setting: results never depend on it).
+_GENERATED: dict[tuple, tuple[str, Layout, str]] = {}
+
+
+def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str, ...],
+              ) -> tuple[str, Layout, str]:
     lay = build_layout(neuron, components, record)
     S_ = {n: i for i, n in enumerate(lay.states)}
     P_ = {n: i for i, n in enumerate(lay.params)}
@@ -182,7 +275,7 @@ def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str
 
     # ------------------------------------------------------------------ init (exact math)
     em = _Emitter(neuron, lay, lambda n: f"S[{S_[n]}, j]", lambda n: f"P[{P_[n]}, j]", "_x_")
-    L += ["@numba.njit(cache=True, nogil=True)",
+    L += ["@numba.njit(cache=True, nogil=True, error_model=\"numpy\")",
           "def init(P, S):",
           "    for j in range(S.shape[1]):",
           f"        vv = P[{P_['v_init']}, j]",
@@ -199,18 +292,22 @@ def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str
     L.append("")
 
     # ------------------------------------------------------------------ observe (all neurons)
-    L += ["@numba.njit(cache=True, nogil=True)",
+    L += ["@numba.njit(cache=True, nogil=True, error_model=\"numpy\")",
           "def observe(P, S, REC, r):",
           "    for j in range(S.shape[1]):",
           "        vv = S[0, j]"]
     L += em.observe_lines(lambda q: f"REC[{q}, r, j]", "vv", "        ")
     L += ["    return 0", ""]
 
-    # ------------------------------------------------------------------ fixed-step kernel
-    ek = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", lambda n: f"P{P_[n]}[j]", "_f_")
-    L += ["@numba.njit(parallel=True, fastmath=set(FASTMATH), cache=True, nogil=True)",
-          "def run(n_steps, step0, dt, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, "
-          f"REC{wsig}):",
+    # ------------------------------------------------------------------ fixed-step kernels
+    jit_par = ('@numba.njit(parallel=True, fastmath=set(FASTMATH), cache=True, nogil=True, '
+               'error_model="numpy")')
+    sig = ("(n_steps, step0, dt, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, "
+           f"REC{wsig}):")
+
+    # (a) blocked, vectorised over neurons: the time loop runs inside each block of _B neurons
+    #     and the neuron loop is innermost, so LLVM vectorises the step across neurons.
+    L += [jit_par, "def run" + sig,
           "    N = S.shape[1]",
           "    max_spk = spk_times.shape[1]",
           "    nblocks = (N + _B - 1) // _B",
@@ -228,31 +325,9 @@ def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str
           "            for j in range(n):"]
     ind = " " * 16
     L += [f"{ind}x{i} = S{i}[j]" for i in range(len(lay.states))]
-    L.append(f"{ind}ist = {_stim_source(components, lambda n: f'P{P_[n]}[j]', 'tm', wave_name)}")
-    gsum, isum = [], []
-    for idx, ch in enumerate(neuron.channels):
-        L.append(f"{ind}g{idx} = {ek.conductance(ch)}")
-        gsum.append(f"g{idx}")
-        isum.append(f"g{idx} * (x0 - P{P_[ch.name + '.e']}[j])")
-    L.append(f"{ind}gt = {' + '.join(gsum) if gsum else '0.0'}")
-    L.append(f"{ind}it = {' + '.join(isum) if isum else '0.0'}")
-    L.append(f"{ind}vn = x0 + kfac * (ist - it) / (cj * P{P_['capacitance']}[j] + gt)")
+    L += _step_body(neuron, lay, components, lambda n: f"P{P_[n]}[j]", wave_name, ind)
     L.append(f"{ind}vold[j] = x0")
-    L.append(f"{ind}S0[j] = vn")
-    for ch in neuron.channels:
-        phi = f"P{P_[ch.name + '._phi']}[j]" if f"{ch.name}._phi" in P_ else None
-        for g in ch.gates:
-            row = S_[f"{ch.name}.{g.name}"]
-            a, b = ek.rates(ch, g, "vn")
-            L.append(f"{ind}ga = {a}")
-            L.append(f"{ind}gb = {b}")
-            if g.form == "alphabeta":
-                rate = f"(ga + gb) * {phi}" if phi else "(ga + gb)"
-                L.append(f"{ind}xi = ga / (ga + gb)")
-                L.append(f"{ind}S{row}[j] = xi + (x{row} - xi) * _f_exp(-dt * {rate})")
-            else:
-                rate = f"{phi} / gb" if phi else "1.0 / gb"
-                L.append(f"{ind}S{row}[j] = ga + (x{row} - ga) * _f_exp(-dt * {rate})")
+    L += [f"{ind}S{i}[j] = y{i}" for i in range(len(lay.states))]
     L += ["            for j in range(n):",
           "                vo = vold[j]",
           "                vn = S0[j]",
@@ -271,9 +346,40 @@ def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str
         L += eo.observe_lines(lambda q: f"REC[{q}, r, i0 + j]", "vv", " " * 20)
     L += ["    return 0", ""]
 
+    # (b) scalar and serial, one neuron at a time with its state in registers: for small
+    #     batches, where (a) would pay a loop set-up per step and a thread-pool launch per call
+    #     for a handful of neurons. Same arithmetic.
+    L += ['@numba.njit(fastmath=set(FASTMATH), cache=True, nogil=True, error_model="numpy")',
+          "def run_scalar" + sig,
+          "    N = S.shape[1]",
+          "    max_spk = spk_times.shape[1]",
+          "    for i in range(N):",
+          "        c = spk_count[i]"]
+    L += [f"        x{i} = S[{i}, i]" for i in range(len(lay.states))]
+    L += [f"        p{i} = P[{i}, i]" for i in range(len(lay.params))]
+    L += ["        for step in range(n_steps):",
+          "            t = (step0 + step) * dt",
+          "            tm = t + 0.5 * dt"]
+    ind = " " * 12
+    L += _step_body(neuron, lay, components, lambda n: f"p{P_[n]}", wave_name, ind)
+    L += [f"{ind}if x0 < thr and y0 >= thr:",
+          f"{ind}    if c < max_spk:",
+          f"{ind}        spk_times[i, c] = t + dt * (thr - x0) / (y0 - x0)",
+          f"{ind}    c += 1"]
+    L += [f"{ind}x{i} = y{i}" for i in range(len(lay.states))]
+    if lay.record:
+        eo = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", lambda n: f"p{P_[n]}", "_f_")
+        L += [f"{ind}k = step0 + step + 1",
+              f"{ind}if k % rec_every == 0:",
+              f"{ind}    r = k // rec_every"]
+        L += eo.observe_lines(lambda q: f"REC[{q}, r, i]", "x0", ind + "    ")
+    L += ["        spk_count[i] = c"]
+    L += [f"        S[{i}, i] = x{i}" for i in range(len(lay.states))]
+    L += ["    return 0", ""]
+
     # ------------------------------------------------------------------ adaptive: rhs, observe_one
     er = _Emitter(neuron, lay, lambda n: f"y[{S_[n]}]", lambda n: f"p[{P_[n]}]", "_x_")
-    L += ["@numba.njit(cache=True, nogil=True)",
+    L += ["@numba.njit(cache=True, nogil=True, error_model=\"numpy\")",
           f"def rhs(t, y, p, dy{wsig}):",
           "    vv = y[0]",
           f"    ist = {_stim_source(components, lambda n: f'p[{P_[n]}]', 't', wave_name)}"]
@@ -294,7 +400,7 @@ def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str
             else:
                 L.append(f"    dy[{row}] = {phi} * (ga - y[{row}]) / gb")
     L += ["    return 0", ""]
-    L += ["@numba.njit(cache=True, nogil=True)",
+    L += ["@numba.njit(cache=True, nogil=True, error_model=\"numpy\")",
           "def observe_one(p, y, out):",
           "    vv = y[0]"]
     L += er.observe_lines(lambda q: f"out[{q}]", "vv", "    ")

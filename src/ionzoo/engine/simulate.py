@@ -45,6 +45,8 @@ _DTYPES = {"float64": np.float64}
 _SPIKE_BUDGET = 2**25
 #: Neuron-steps per kernel call (between progress reports / checkpoints).
 _CHUNK = 2e7
+#: Batches smaller than this run the scalar kernel (state in registers, one neuron per thread).
+_SCALAR_BELOW = 8
 
 
 def _positive(field: str, value: Any) -> float:
@@ -164,11 +166,12 @@ def simulate(
             kernels.observe(batch.P, S, REC, 0)
         cj, kfac = (2.0 / dt, 2.0) if method == "crank_nicolson" else (1.0 / dt, 1.0)
         chunk = max(1, int(_CHUNK // max(n, 1)))
+        kernel = kernels.run_scalar if n < _SCALAR_BELOW else kernels.run
         done = 0
         while done < n_steps:
             todo = min(chunk, n_steps - done)
-            kernels.run(todo, done, dt, cj, kfac, threshold, batch.P, S, spk_count, spk_times,
-                        record_every, REC, *waves)
+            kernel(todo, done, dt, cj, kfac, threshold, batch.P, S, spk_count, spk_times,
+                   record_every, REC, *waves)
             done += todo
             if progress is not None:
                 progress(done / n_steps)

@@ -1,0 +1,47 @@
+# ionzoo — set-up and everyday commands. Every target creates what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+BENCH_VENV := .venv-bench
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installed package + runtime deps (re-run when pyproject.toml changes).
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# ... plus the test extras (pytest, NEURON, ruff).
+$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.stamp-run
+
+## demo: install and run the main job (HH under a 10 µA/cm² step: summary + out/hh_demo.png)
+demo: $(VENV)/.stamp-run
+	$(BIN)/python -m ionzoo.demo --out out
+
+## test: install with test extras, lint, and run the whole test suite
+test: $(VENV)/.stamp-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check src tests benchmarks
+
+# The peers (NEURON, Brian2, Jaxley) live in their own environment: Brian2 needs numpy < 2.4.
+$(BENCH_VENV)/.stamp: benchmarks/requirements-peers.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements-peers.txt
+	touch $@
+
+## bench: ionzoo vs NEURON, Brian2 (cpp_standalone) and Jaxley in one run -> docs/benchmarks.md
+bench: $(VENV)/.stamp-run $(BENCH_VENV)/.stamp
+	$(BIN)/python benchmarks/run.py --peers-python $(BENCH_VENV)/bin/python \
+		--write docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) $(BENCH_VENV) out build *.egg-info src/*.egg-info
