@@ -7,10 +7,10 @@
 #include "run.h"
 #include "brianlib/common_math.h"
 
-#include "code_objects/neurongroup_1_spike_thresholder_codeobject.h"
-#include "code_objects/after_run_neurongroup_1_spike_thresholder_codeobject.h"
-#include "code_objects/neurongroup_1_stateupdater_codeobject.h"
-#include "code_objects/spikemonitor_1_codeobject.h"
+#include "code_objects/neurongroup_spike_thresholder_codeobject.h"
+#include "code_objects/after_run_neurongroup_spike_thresholder_codeobject.h"
+#include "code_objects/neurongroup_stateupdater_codeobject.h"
+#include "code_objects/spikemonitor_codeobject.h"
 
 
 #include <iostream>
@@ -67,24 +67,24 @@ int main(int argc, char **argv)
         _array_defaultclock_dt[0] = 0.0001;
         _array_defaultclock_dt[0] = 0.0001;
         _array_defaultclock_dt[0] = 2.5e-05;
-        _array_neurongroup_1_lastspike[0] = - 10000.0;
-        _array_neurongroup_1_not_refractory[0] = true;
-        _array_neurongroup_1_v[0] = - 0.065;
-        _array_neurongroup_1_m[0] = 0.4050774018287284;
-        _array_neurongroup_1_h[0] = 0.5961207535084603;
-        _array_neurongroup_1_n[0] = 0.5586121888050974;
-        _array_neurongroup_1_I[0] = 0.09999999999999999;
+        _array_neurongroup_lastspike[0] = - 10000.0;
+        _array_neurongroup_not_refractory[0] = true;
+        _array_neurongroup_v[0] = - 0.065;
+        _array_neurongroup_m[0] = 0.4050774018287284;
+        _array_neurongroup_h[0] = 0.5961207535084603;
+        _array_neurongroup_n[0] = 0.5586121888050974;
+        _array_neurongroup_I[0] = 0.09999999999999999;
         _array_defaultclock_timestep[0] = 0;
         _array_defaultclock_t[0] = 0.0;
         magicnetwork.clear();
-        magicnetwork.add(&defaultclock, _run_neurongroup_1_stateupdater_codeobject);
-        magicnetwork.add(&defaultclock, _run_neurongroup_1_spike_thresholder_codeobject);
-        magicnetwork.add(&defaultclock, _run_spikemonitor_1_codeobject);
+        magicnetwork.add(&defaultclock, _run_neurongroup_stateupdater_codeobject);
+        magicnetwork.add(&defaultclock, _run_neurongroup_spike_thresholder_codeobject);
+        magicnetwork.add(&defaultclock, _run_spikemonitor_codeobject);
         set_from_command_line(args);
         magicnetwork.run(1.0, NULL, 10.0);
-        _after_run_neurongroup_1_spike_thresholder_codeobject();
+        _after_run_neurongroup_spike_thresholder_codeobject();
         #ifdef DEBUG
-        _debugmsg_spikemonitor_1_codeobject();
+        _debugmsg_spikemonitor_codeobject();
         #endif
 
 	}

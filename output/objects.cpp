@@ -72,107 +72,107 @@ void set_variable_by_name(std::string name, std::string s_value) {
     else if (s_value == "false" || s_value == "False")
         s_value = "0";
     // non-dynamic arrays
-    if (name == "neurongroup_1._spikespace") {
+    if (name == "neurongroup._spikespace") {
         var_size = 2;
         data_size = 2*sizeof(int32_t);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value<int32_t>(name, _array_neurongroup_1__spikespace, var_size, (int32_t)atoi(s_value.c_str()));
+            set_variable_from_value<int32_t>(name, _array_neurongroup__spikespace, var_size, (int32_t)atoi(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1__spikespace, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup__spikespace, data_size, s_value);
         }
         return;
     }
-    if (name == "neurongroup_1.h") {
+    if (name == "neurongroup.h") {
         var_size = 1;
         data_size = 1*sizeof(double);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value<double>(name, _array_neurongroup_1_h, var_size, (double)atof(s_value.c_str()));
+            set_variable_from_value<double>(name, _array_neurongroup_h, var_size, (double)atof(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1_h, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup_h, data_size, s_value);
         }
         return;
     }
-    if (name == "neurongroup_1.I") {
+    if (name == "neurongroup.I") {
         var_size = 1;
         data_size = 1*sizeof(double);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value<double>(name, _array_neurongroup_1_I, var_size, (double)atof(s_value.c_str()));
+            set_variable_from_value<double>(name, _array_neurongroup_I, var_size, (double)atof(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1_I, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup_I, data_size, s_value);
         }
         return;
     }
-    if (name == "neurongroup_1.lastspike") {
+    if (name == "neurongroup.lastspike") {
         var_size = 1;
         data_size = 1*sizeof(double);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value<double>(name, _array_neurongroup_1_lastspike, var_size, (double)atof(s_value.c_str()));
+            set_variable_from_value<double>(name, _array_neurongroup_lastspike, var_size, (double)atof(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1_lastspike, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup_lastspike, data_size, s_value);
         }
         return;
     }
-    if (name == "neurongroup_1.m") {
+    if (name == "neurongroup.m") {
         var_size = 1;
         data_size = 1*sizeof(double);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value<double>(name, _array_neurongroup_1_m, var_size, (double)atof(s_value.c_str()));
+            set_variable_from_value<double>(name, _array_neurongroup_m, var_size, (double)atof(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1_m, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup_m, data_size, s_value);
         }
         return;
     }
-    if (name == "neurongroup_1.n") {
+    if (name == "neurongroup.n") {
         var_size = 1;
         data_size = 1*sizeof(double);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value<double>(name, _array_neurongroup_1_n, var_size, (double)atof(s_value.c_str()));
+            set_variable_from_value<double>(name, _array_neurongroup_n, var_size, (double)atof(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1_n, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup_n, data_size, s_value);
         }
         return;
     }
-    if (name == "neurongroup_1.not_refractory") {
+    if (name == "neurongroup.not_refractory") {
         var_size = 1;
         data_size = 1*sizeof(char);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value(name, _array_neurongroup_1_not_refractory, var_size, (char)atoi(s_value.c_str()));
+            set_variable_from_value(name, _array_neurongroup_not_refractory, var_size, (char)atoi(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1_not_refractory, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup_not_refractory, data_size, s_value);
         }
         return;
     }
-    if (name == "neurongroup_1.v") {
+    if (name == "neurongroup.v") {
         var_size = 1;
         data_size = 1*sizeof(double);
         if (s_value[0] == '-' || (s_value[0] >= '0' && s_value[0] <= '9')) {
             // set from single value
-            set_variable_from_value<double>(name, _array_neurongroup_1_v, var_size, (double)atof(s_value.c_str()));
+            set_variable_from_value<double>(name, _array_neurongroup_v, var_size, (double)atof(s_value.c_str()));
 
         } else {
             // set from file
-            set_variable_from_file(name, _array_neurongroup_1_v, data_size, s_value);
+            set_variable_from_file(name, _array_neurongroup_v, data_size, s_value);
         }
         return;
     }
@@ -187,30 +187,30 @@ double * _array_defaultclock_t;
 const int _num__array_defaultclock_t = 1;
 int64_t * _array_defaultclock_timestep;
 const int _num__array_defaultclock_timestep = 1;
-int32_t * _array_neurongroup_1__spikespace;
-const int _num__array_neurongroup_1__spikespace = 2;
-double * _array_neurongroup_1_h;
-const int _num__array_neurongroup_1_h = 1;
-int32_t * _array_neurongroup_1_i;
-const int _num__array_neurongroup_1_i = 1;
-double * _array_neurongroup_1_I;
-const int _num__array_neurongroup_1_I = 1;
-double * _array_neurongroup_1_lastspike;
-const int _num__array_neurongroup_1_lastspike = 1;
-double * _array_neurongroup_1_m;
-const int _num__array_neurongroup_1_m = 1;
-double * _array_neurongroup_1_n;
-const int _num__array_neurongroup_1_n = 1;
-char * _array_neurongroup_1_not_refractory;
-const int _num__array_neurongroup_1_not_refractory = 1;
-double * _array_neurongroup_1_v;
-const int _num__array_neurongroup_1_v = 1;
-int32_t * _array_spikemonitor_1__source_idx;
-const int _num__array_spikemonitor_1__source_idx = 1;
-int32_t * _array_spikemonitor_1_count;
-const int _num__array_spikemonitor_1_count = 1;
-int32_t * _array_spikemonitor_1_N;
-const int _num__array_spikemonitor_1_N = 1;
+int32_t * _array_neurongroup__spikespace;
+const int _num__array_neurongroup__spikespace = 2;
+double * _array_neurongroup_h;
+const int _num__array_neurongroup_h = 1;
+int32_t * _array_neurongroup_i;
+const int _num__array_neurongroup_i = 1;
+double * _array_neurongroup_I;
+const int _num__array_neurongroup_I = 1;
+double * _array_neurongroup_lastspike;
+const int _num__array_neurongroup_lastspike = 1;
+double * _array_neurongroup_m;
+const int _num__array_neurongroup_m = 1;
+double * _array_neurongroup_n;
+const int _num__array_neurongroup_n = 1;
+char * _array_neurongroup_not_refractory;
+const int _num__array_neurongroup_not_refractory = 1;
+double * _array_neurongroup_v;
+const int _num__array_neurongroup_v = 1;
+int32_t * _array_spikemonitor__source_idx;
+const int _num__array_spikemonitor__source_idx = 1;
+int32_t * _array_spikemonitor_count;
+const int _num__array_spikemonitor_count = 1;
+int32_t * _array_spikemonitor_N;
+const int _num__array_spikemonitor_N = 1;
 
 //////////////// dynamic arrays 1d /////////
 
@@ -243,63 +243,63 @@ void _init_arrays()
     
     for(int i=0; i<1; i++) _array_defaultclock_timestep[i] = 0;
 
-    _array_neurongroup_1__spikespace = new int32_t[2];
+    _array_neurongroup__spikespace = new int32_t[2];
     
-    for(int i=0; i<2; i++) _array_neurongroup_1__spikespace[i] = 0;
+    for(int i=0; i<2; i++) _array_neurongroup__spikespace[i] = 0;
 
-    _array_neurongroup_1_h = new double[1];
+    _array_neurongroup_h = new double[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_h[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_h[i] = 0;
 
-    _array_neurongroup_1_i = new int32_t[1];
+    _array_neurongroup_i = new int32_t[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_i[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_i[i] = 0;
 
-    _array_neurongroup_1_I = new double[1];
+    _array_neurongroup_I = new double[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_I[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_I[i] = 0;
 
-    _array_neurongroup_1_lastspike = new double[1];
+    _array_neurongroup_lastspike = new double[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_lastspike[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_lastspike[i] = 0;
 
-    _array_neurongroup_1_m = new double[1];
+    _array_neurongroup_m = new double[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_m[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_m[i] = 0;
 
-    _array_neurongroup_1_n = new double[1];
+    _array_neurongroup_n = new double[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_n[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_n[i] = 0;
 
-    _array_neurongroup_1_not_refractory = new char[1];
+    _array_neurongroup_not_refractory = new char[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_not_refractory[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_not_refractory[i] = 0;
 
-    _array_neurongroup_1_v = new double[1];
+    _array_neurongroup_v = new double[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_v[i] = 0;
+    for(int i=0; i<1; i++) _array_neurongroup_v[i] = 0;
 
-    _array_spikemonitor_1__source_idx = new int32_t[1];
+    _array_spikemonitor__source_idx = new int32_t[1];
     
-    for(int i=0; i<1; i++) _array_spikemonitor_1__source_idx[i] = 0;
+    for(int i=0; i<1; i++) _array_spikemonitor__source_idx[i] = 0;
 
-    _array_spikemonitor_1_count = new int32_t[1];
+    _array_spikemonitor_count = new int32_t[1];
     
-    for(int i=0; i<1; i++) _array_spikemonitor_1_count[i] = 0;
+    for(int i=0; i<1; i++) _array_spikemonitor_count[i] = 0;
 
-    _array_spikemonitor_1_N = new int32_t[1];
+    _array_spikemonitor_N = new int32_t[1];
     
-    for(int i=0; i<1; i++) _array_spikemonitor_1_N[i] = 0;
+    for(int i=0; i<1; i++) _array_spikemonitor_N[i] = 0;
 
 
     // Arrays initialized to an "arange"
-    _array_neurongroup_1_i = new int32_t[1];
+    _array_neurongroup_i = new int32_t[1];
     
-    for(int i=0; i<1; i++) _array_neurongroup_1_i[i] = 0 + i;
+    for(int i=0; i<1; i++) _array_neurongroup_i[i] = 0 + i;
 
-    _array_spikemonitor_1__source_idx = new int32_t[1];
+    _array_spikemonitor__source_idx = new int32_t[1];
     
-    for(int i=0; i<1; i++) _array_spikemonitor_1__source_idx[i] = 0 + i;
+    for(int i=0; i<1; i++) _array_spikemonitor__source_idx[i] = 0 + i;
 
 
     // static arrays
@@ -350,125 +350,125 @@ void _write_arrays()
     {
         std::cout << "Error writing output file for _array_defaultclock_timestep." << endl;
     }
-    ofstream outfile__array_neurongroup_1__spikespace;
-    outfile__array_neurongroup_1__spikespace.open(results_dir + "_array_neurongroup_1__spikespace_3155027917", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1__spikespace.is_open())
+    ofstream outfile__array_neurongroup__spikespace;
+    outfile__array_neurongroup__spikespace.open(results_dir + "_array_neurongroup__spikespace_3522821529", ios::binary | ios::out);
+    if(outfile__array_neurongroup__spikespace.is_open())
     {
-        outfile__array_neurongroup_1__spikespace.write(reinterpret_cast<char*>(_array_neurongroup_1__spikespace), 2*sizeof(_array_neurongroup_1__spikespace[0]));
-        outfile__array_neurongroup_1__spikespace.close();
+        outfile__array_neurongroup__spikespace.write(reinterpret_cast<char*>(_array_neurongroup__spikespace), 2*sizeof(_array_neurongroup__spikespace[0]));
+        outfile__array_neurongroup__spikespace.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1__spikespace." << endl;
+        std::cout << "Error writing output file for _array_neurongroup__spikespace." << endl;
     }
-    ofstream outfile__array_neurongroup_1_h;
-    outfile__array_neurongroup_1_h.open(results_dir + "_array_neurongroup_1_h_2886009379", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_h.is_open())
+    ofstream outfile__array_neurongroup_h;
+    outfile__array_neurongroup_h.open(results_dir + "_array_neurongroup_h_3940794646", ios::binary | ios::out);
+    if(outfile__array_neurongroup_h.is_open())
     {
-        outfile__array_neurongroup_1_h.write(reinterpret_cast<char*>(_array_neurongroup_1_h), 1*sizeof(_array_neurongroup_1_h[0]));
-        outfile__array_neurongroup_1_h.close();
+        outfile__array_neurongroup_h.write(reinterpret_cast<char*>(_array_neurongroup_h), 1*sizeof(_array_neurongroup_h[0]));
+        outfile__array_neurongroup_h.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_h." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_h." << endl;
     }
-    ofstream outfile__array_neurongroup_1_i;
-    outfile__array_neurongroup_1_i.open(results_dir + "_array_neurongroup_1_i_3674354357", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_i.is_open())
+    ofstream outfile__array_neurongroup_i;
+    outfile__array_neurongroup_i.open(results_dir + "_array_neurongroup_i_2649026944", ios::binary | ios::out);
+    if(outfile__array_neurongroup_i.is_open())
     {
-        outfile__array_neurongroup_1_i.write(reinterpret_cast<char*>(_array_neurongroup_1_i), 1*sizeof(_array_neurongroup_1_i[0]));
-        outfile__array_neurongroup_1_i.close();
+        outfile__array_neurongroup_i.write(reinterpret_cast<char*>(_array_neurongroup_i), 1*sizeof(_array_neurongroup_i[0]));
+        outfile__array_neurongroup_i.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_i." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_i." << endl;
     }
-    ofstream outfile__array_neurongroup_1_I;
-    outfile__array_neurongroup_1_I.open(results_dir + "_array_neurongroup_1_I_3765179005", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_I.is_open())
+    ofstream outfile__array_neurongroup_I;
+    outfile__array_neurongroup_I.open(results_dir + "_array_neurongroup_I_2794115400", ios::binary | ios::out);
+    if(outfile__array_neurongroup_I.is_open())
     {
-        outfile__array_neurongroup_1_I.write(reinterpret_cast<char*>(_array_neurongroup_1_I), 1*sizeof(_array_neurongroup_1_I[0]));
-        outfile__array_neurongroup_1_I.close();
+        outfile__array_neurongroup_I.write(reinterpret_cast<char*>(_array_neurongroup_I), 1*sizeof(_array_neurongroup_I[0]));
+        outfile__array_neurongroup_I.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_I." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_I." << endl;
     }
-    ofstream outfile__array_neurongroup_1_lastspike;
-    outfile__array_neurongroup_1_lastspike.open(results_dir + "_array_neurongroup_1_lastspike_1163579662", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_lastspike.is_open())
+    ofstream outfile__array_neurongroup_lastspike;
+    outfile__array_neurongroup_lastspike.open(results_dir + "_array_neurongroup_lastspike_1647074423", ios::binary | ios::out);
+    if(outfile__array_neurongroup_lastspike.is_open())
     {
-        outfile__array_neurongroup_1_lastspike.write(reinterpret_cast<char*>(_array_neurongroup_1_lastspike), 1*sizeof(_array_neurongroup_1_lastspike[0]));
-        outfile__array_neurongroup_1_lastspike.close();
+        outfile__array_neurongroup_lastspike.write(reinterpret_cast<char*>(_array_neurongroup_lastspike), 1*sizeof(_array_neurongroup_lastspike[0]));
+        outfile__array_neurongroup_lastspike.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_lastspike." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_lastspike." << endl;
     }
-    ofstream outfile__array_neurongroup_1_m;
-    outfile__array_neurongroup_1_m.open(results_dir + "_array_neurongroup_1_m_3698325164", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_m.is_open())
+    ofstream outfile__array_neurongroup_m;
+    outfile__array_neurongroup_m.open(results_dir + "_array_neurongroup_m_2592683417", ios::binary | ios::out);
+    if(outfile__array_neurongroup_m.is_open())
     {
-        outfile__array_neurongroup_1_m.write(reinterpret_cast<char*>(_array_neurongroup_1_m), 1*sizeof(_array_neurongroup_1_m[0]));
-        outfile__array_neurongroup_1_m.close();
+        outfile__array_neurongroup_m.write(reinterpret_cast<char*>(_array_neurongroup_m), 1*sizeof(_array_neurongroup_m[0]));
+        outfile__array_neurongroup_m.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_m." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_m." << endl;
     }
-    ofstream outfile__array_neurongroup_1_n;
-    outfile__array_neurongroup_1_n.open(results_dir + "_array_neurongroup_1_n_1164355350", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_n.is_open())
+    ofstream outfile__array_neurongroup_n;
+    outfile__array_neurongroup_n.open(results_dir + "_array_neurongroup_n_58745891", ios::binary | ios::out);
+    if(outfile__array_neurongroup_n.is_open())
     {
-        outfile__array_neurongroup_1_n.write(reinterpret_cast<char*>(_array_neurongroup_1_n), 1*sizeof(_array_neurongroup_1_n[0]));
-        outfile__array_neurongroup_1_n.close();
+        outfile__array_neurongroup_n.write(reinterpret_cast<char*>(_array_neurongroup_n), 1*sizeof(_array_neurongroup_n[0]));
+        outfile__array_neurongroup_n.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_n." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_n." << endl;
     }
-    ofstream outfile__array_neurongroup_1_not_refractory;
-    outfile__array_neurongroup_1_not_refractory.open(results_dir + "_array_neurongroup_1_not_refractory_897855399", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_not_refractory.is_open())
+    ofstream outfile__array_neurongroup_not_refractory;
+    outfile__array_neurongroup_not_refractory.open(results_dir + "_array_neurongroup_not_refractory_1422681464", ios::binary | ios::out);
+    if(outfile__array_neurongroup_not_refractory.is_open())
     {
-        outfile__array_neurongroup_1_not_refractory.write(reinterpret_cast<char*>(_array_neurongroup_1_not_refractory), 1*sizeof(_array_neurongroup_1_not_refractory[0]));
-        outfile__array_neurongroup_1_not_refractory.close();
+        outfile__array_neurongroup_not_refractory.write(reinterpret_cast<char*>(_array_neurongroup_not_refractory), 1*sizeof(_array_neurongroup_not_refractory[0]));
+        outfile__array_neurongroup_not_refractory.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_not_refractory." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_not_refractory." << endl;
     }
-    ofstream outfile__array_neurongroup_1_v;
-    outfile__array_neurongroup_1_v.open(results_dir + "_array_neurongroup_1_v_1443512128", ios::binary | ios::out);
-    if(outfile__array_neurongroup_1_v.is_open())
+    ofstream outfile__array_neurongroup_v;
+    outfile__array_neurongroup_v.open(results_dir + "_array_neurongroup_v_283966581", ios::binary | ios::out);
+    if(outfile__array_neurongroup_v.is_open())
     {
-        outfile__array_neurongroup_1_v.write(reinterpret_cast<char*>(_array_neurongroup_1_v), 1*sizeof(_array_neurongroup_1_v[0]));
-        outfile__array_neurongroup_1_v.close();
+        outfile__array_neurongroup_v.write(reinterpret_cast<char*>(_array_neurongroup_v), 1*sizeof(_array_neurongroup_v[0]));
+        outfile__array_neurongroup_v.close();
     } else
     {
-        std::cout << "Error writing output file for _array_neurongroup_1_v." << endl;
+        std::cout << "Error writing output file for _array_neurongroup_v." << endl;
     }
-    ofstream outfile__array_spikemonitor_1__source_idx;
-    outfile__array_spikemonitor_1__source_idx.open(results_dir + "_array_spikemonitor_1__source_idx_3609292218", ios::binary | ios::out);
-    if(outfile__array_spikemonitor_1__source_idx.is_open())
+    ofstream outfile__array_spikemonitor__source_idx;
+    outfile__array_spikemonitor__source_idx.open(results_dir + "_array_spikemonitor__source_idx_1477951789", ios::binary | ios::out);
+    if(outfile__array_spikemonitor__source_idx.is_open())
     {
-        outfile__array_spikemonitor_1__source_idx.write(reinterpret_cast<char*>(_array_spikemonitor_1__source_idx), 1*sizeof(_array_spikemonitor_1__source_idx[0]));
-        outfile__array_spikemonitor_1__source_idx.close();
+        outfile__array_spikemonitor__source_idx.write(reinterpret_cast<char*>(_array_spikemonitor__source_idx), 1*sizeof(_array_spikemonitor__source_idx[0]));
+        outfile__array_spikemonitor__source_idx.close();
     } else
     {
-        std::cout << "Error writing output file for _array_spikemonitor_1__source_idx." << endl;
+        std::cout << "Error writing output file for _array_spikemonitor__source_idx." << endl;
     }
-    ofstream outfile__array_spikemonitor_1_count;
-    outfile__array_spikemonitor_1_count.open(results_dir + "_array_spikemonitor_1_count_3862916462", ios::binary | ios::out);
-    if(outfile__array_spikemonitor_1_count.is_open())
+    ofstream outfile__array_spikemonitor_count;
+    outfile__array_spikemonitor_count.open(results_dir + "_array_spikemonitor_count_598337445", ios::binary | ios::out);
+    if(outfile__array_spikemonitor_count.is_open())
     {
-        outfile__array_spikemonitor_1_count.write(reinterpret_cast<char*>(_array_spikemonitor_1_count), 1*sizeof(_array_spikemonitor_1_count[0]));
-        outfile__array_spikemonitor_1_count.close();
+        outfile__array_spikemonitor_count.write(reinterpret_cast<char*>(_array_spikemonitor_count), 1*sizeof(_array_spikemonitor_count[0]));
+        outfile__array_spikemonitor_count.close();
     } else
     {
-        std::cout << "Error writing output file for _array_spikemonitor_1_count." << endl;
+        std::cout << "Error writing output file for _array_spikemonitor_count." << endl;
     }
-    ofstream outfile__array_spikemonitor_1_N;
-    outfile__array_spikemonitor_1_N.open(results_dir + "_array_spikemonitor_1_N_2390248205", ios::binary | ios::out);
-    if(outfile__array_spikemonitor_1_N.is_open())
+    ofstream outfile__array_spikemonitor_N;
+    outfile__array_spikemonitor_N.open(results_dir + "_array_spikemonitor_N_225734567", ios::binary | ios::out);
+    if(outfile__array_spikemonitor_N.is_open())
     {
-        outfile__array_spikemonitor_1_N.write(reinterpret_cast<char*>(_array_spikemonitor_1_N), 1*sizeof(_array_spikemonitor_1_N[0]));
-        outfile__array_spikemonitor_1_N.close();
+        outfile__array_spikemonitor_N.write(reinterpret_cast<char*>(_array_spikemonitor_N), 1*sizeof(_array_spikemonitor_N[0]));
+        outfile__array_spikemonitor_N.close();
     } else
     {
-        std::cout << "Error writing output file for _array_spikemonitor_1_N." << endl;
+        std::cout << "Error writing output file for _array_spikemonitor_N." << endl;
     }
 
 

@@ -3,9 +3,9 @@
 #include<ctime>
 #include<random>
 
-#include "code_objects/neurongroup_1_spike_thresholder_codeobject.h"
-#include "code_objects/neurongroup_1_stateupdater_codeobject.h"
-#include "code_objects/spikemonitor_1_codeobject.h"
+#include "code_objects/neurongroup_spike_thresholder_codeobject.h"
+#include "code_objects/neurongroup_stateupdater_codeobject.h"
+#include "code_objects/spikemonitor_codeobject.h"
 
 
 void brian_start()
