@@ -25,6 +25,7 @@ def main() -> None:
     ap.add_argument("--method", default="backward_euler")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--dtype", default="float64")
     args = ap.parse_args()
     t_import = time.perf_counter()
     cell = iz.models.hh1952()
@@ -41,11 +42,12 @@ def main() -> None:
         return
     amps = np.array([10.0]) if args.problem == "single" else np.linspace(0, 50, args.n)
     stim = iz.stimulus.step(amps if amps.size > 1 else float(amps[0]))
-    iz.simulate(cell, stim, t_stop=1.0, dt=DT, record=None, method=args.method)  # warm
+    kw = {"dt": DT, "record": None, "method": args.method, "dtype": args.dtype}
+    iz.simulate(cell, stim, t_stop=1.0, **kw)  # warm (kernel loaded/compiled)
     walls = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
-        res = iz.simulate(cell, stim, t_stop=T_STOP, dt=DT, record=None, method=args.method)
+        res = iz.simulate(cell, stim, t_stop=T_STOP, **kw)
         walls.append(time.perf_counter() - t0)
     print(json.dumps({"walls": walls, "counts": np.atleast_1d(res.spike_count.values).tolist(),
                       "n": int(amps.size), "steps": int(round(T_STOP / DT))}))

@@ -51,8 +51,10 @@ class Stimulus:
         return Sum((*self.components, *other.components))
 
     # The three methods below are used by the engine for one component.
-    def source(self, p: dict[str, str], t: str, wave: str | None = None) -> str:
-        """Kernel source of the current at time ``t``; ``p`` maps fields to per-neuron values."""
+    def source(self, p: dict[str, str], t: str, wave: str | None = None, lit=repr,
+               fp: str = "_f_") -> str:
+        """Kernel source of the current at time ``t``; ``p`` maps fields to per-neuron values,
+        ``lit`` renders numeric literals and ``fp`` prefixes helper functions."""
         raise NotImplementedError
 
     def evaluate(self, t: float | np.ndarray, p: dict[str, Any]) -> np.ndarray:
@@ -122,8 +124,9 @@ class Step(Stimulus):
         object.__setattr__(self, "start", _field("step", "start", self.start, nonneg=True))
         object.__setattr__(self, "stop", _field("step", "stop", self.stop, allow_inf=True))
 
-    def source(self, p, t, wave=None):
-        return f"({p['amplitude']} if ({t} >= {p['start']} and {t} < {p['stop']}) else 0.0)"
+    def source(self, p, t, wave=None, lit=repr, fp="_f_"):
+        return (f"({p['amplitude']} if ({t} >= {p['start']} and {t} < {p['stop']}) "
+                f"else {lit(0.0)})")
 
     def evaluate(self, t, p):
         t = np.asarray(t, dtype=float)
@@ -149,9 +152,9 @@ class Pulse(Stimulus):
         object.__setattr__(self, "duration", _field("pulse", "duration", self.duration,
                                                     nonneg=True))
 
-    def source(self, p, t, wave=None):
+    def source(self, p, t, wave=None, lit=repr, fp="_f_"):
         return (f"({p['amplitude']} if ({t} >= {p['start']} and "
-                f"{t} < {p['start']} + {p['duration']}) else 0.0)")
+                f"{t} < {p['start']} + {p['duration']}) else {lit(0.0)})")
 
     def evaluate(self, t, p):
         t = np.asarray(t, dtype=float)
@@ -186,11 +189,11 @@ class PulseTrain(Stimulus):
         if np.any(np.asarray(_values(self.duration)) > np.min(_values(self.period))):
             raise ValidationError("stimulus.pulse_train.duration", "must not exceed the period")
 
-    def source(self, p, t, wave=None):
+    def source(self, p, t, wave=None, lit=repr, fp="_f_"):
         rel = f"({t} - {p['start']})"
-        k = f"_f_floor({rel} / {p['period']})"
-        return (f"({p['amplitude']} if ({rel} >= 0.0 and {k} < {p['count']} and "
-                f"{rel} - {k} * {p['period']} < {p['duration']}) else 0.0)")
+        k = f"{fp}floor({rel} / {p['period']})"
+        return (f"({p['amplitude']} if ({rel} >= {lit(0.0)} and {k} < {p['count']} and "
+                f"{rel} - {k} * {p['period']} < {p['duration']}) else {lit(0.0)})")
 
     def evaluate(self, t, p):
         rel = np.asarray(t, dtype=float) - p["start"]
@@ -230,11 +233,11 @@ class Ramp(Stimulus):
         if np.any(np.asarray(_values(self.stop)) <= np.max(_values(self.start))):
             raise ValidationError("stimulus.ramp.stop", "must be after start")
 
-    def source(self, p, t, wave=None):
+    def source(self, p, t, wave=None, lit=repr, fp="_f_"):
         frac = f"(({t} - {p['start']}) / ({p['stop']} - {p['start']}))"
         a0, a1 = p["amplitude_start"], p["amplitude_stop"]
         val = f"({a0} + ({a1} - {a0}) * {frac})"
-        return f"({val} if ({t} >= {p['start']} and {t} < {p['stop']}) else 0.0)"
+        return f"({val} if ({t} >= {p['start']} and {t} < {p['stop']}) else {lit(0.0)})"
 
     def evaluate(self, t, p):
         t = np.asarray(t, dtype=float)
@@ -285,8 +288,8 @@ class Waveform(Stimulus):
     def structure_key(self) -> tuple:
         return (self.kind, self.dt)
 
-    def source(self, p, t, wave=None):
-        return f"({p['scale']} * _f_wave({wave}, ({t} - {p['start']}) / {self.dt!r}))"
+    def source(self, p, t, wave=None, lit=repr, fp="_f_"):
+        return f"({p['scale']} * {fp}wave({wave}, ({t} - {p['start']}) / {lit(self.dt)}))"
 
     def evaluate(self, t, p):
         x = (np.asarray(t, dtype=float) - p["start"]) / self.dt

@@ -38,7 +38,7 @@ __all__ = ["Layout", "build_layout", "generate", "BLOCK"]
 BLOCK = 64
 
 #: Generator version: bump when the generated code changes meaning (invalidates disk caches).
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"
 
 
 @dataclass
@@ -98,11 +98,32 @@ def build_layout(neuron: Neuron, components: tuple[Stimulus, ...],
     return lay
 
 
+@dataclass(frozen=True)
+class Flavor:
+    """How numbers and fast helpers appear in a kernel of one floating-point type."""
+
+    dtype: str = "float64"
+
+    @property
+    def fp(self) -> str:
+        """Prefix of the fast helpers (:mod:`ionzoo.engine.fastmath`)."""
+        return "_f_" if self.dtype == "float64" else "_g_"
+
+    def lit(self, c: float) -> str:
+        """A literal of the kernel's type (a bare float64 literal would promote float32)."""
+        return repr(float(c)) if self.dtype == "float64" else f"_T({float(c)!r})"
+
+
+F64 = Flavor()
+
+
 class _Emitter:
     """Source text for one neuron's quantities, given how to reach states and parameters."""
 
-    def __init__(self, neuron: Neuron, lay: Layout, state, param, fp: str) -> None:
+    def __init__(self, neuron: Neuron, lay: Layout, state, param, fp: str,
+                 flavor: Flavor = F64) -> None:
         self.neuron, self.lay, self.state, self.param, self.fp = neuron, lay, state, param, fp
+        self.flavor = flavor
 
     def names(self, ch: Channel, v: str) -> dict[str, str]:
         m = {"v": v}
@@ -113,7 +134,9 @@ class _Emitter:
     def rates(self, ch: Channel, gate, v: str, hook=None) -> tuple[str, str]:
         a, b = ch.gate_expressions(gate)
         nm = self.names(ch, v)
-        return a.render(nm, self.fp, call_hook=hook), b.render(nm, self.fp, call_hook=hook)
+        lit = self.flavor.lit
+        return (a.render(nm, self.fp, lit, call_hook=hook),
+                b.render(nm, self.fp, lit, call_hook=hook))
 
     def conductance(self, ch: Channel) -> str:
         factors = [self.param(f"{ch.name}.gbar")]
@@ -137,7 +160,7 @@ class _Emitter:
             elif name == "i_ion":
                 terms = [f"og{i} * ({v} - {self.param(f'{c.name}.e')})"
                          for i, c in enumerate(self.neuron.channels)]
-                val = " + ".join(terms) if terms else "0.0"
+                val = " + ".join(terms) if terms else self.flavor.lit(0.0)
             elif name.endswith(".g") and name[:-2] in need_g:
                 val = f"og{self._idx(name[:-2])}"
             elif name.endswith(".i") and name[:-2] in need_g:
@@ -160,7 +183,8 @@ class SharedExponentials:
     when e^b stays well inside the float range (|b| ≤ 300).
     """
 
-    def __init__(self, neuron: Neuron) -> None:
+    def __init__(self, neuron: Neuron, flavor: Flavor = F64) -> None:
+        self.flavor = flavor
         counts: dict[float, int] = {}
         for ch in neuron.channels:
             for g in ch.gates:
@@ -172,37 +196,40 @@ class SharedExponentials:
         self.slopes = [a for a, c in counts.items() if c >= 2]
 
     def lines(self, v: str, indent: str) -> list[str]:
-        return [f"{indent}ex{k} = _f_exp({a!r} * {v})" for k, a in enumerate(self.slopes)]
+        fp, lit = self.flavor.fp, self.flavor.lit
+        return [f"{indent}ex{k} = {fp}exp({lit(a)} * {v})" for k, a in enumerate(self.slopes)]
 
     def hook(self, fname: str, arg: tuple, src: str) -> str | None:
         ab = affine(arg)
         if ab is None or ab[0] not in self.slopes or abs(ab[1]) > 300.0:
             return None
-        shared = f"(ex{self.slopes.index(ab[0])} * {math.exp(ab[1])!r})"
+        shared = f"(ex{self.slopes.index(ab[0])} * {self.flavor.lit(math.exp(ab[1]))})"
         if fname == "exp":
             return shared
         if fname in ("exprel", "invexprel"):
-            return f"_f_{fname}_e({src}, {shared})"
+            return f"{self.flavor.fp}{fname}_e({src}, {shared})"
         return None
 
 
-def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: str) -> list[str]:
+def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: str,
+               flavor: Flavor = F64) -> list[str]:
     """One fixed step for one neuron: reads states x0.. and parameters via ``param``, leaves the
     new states in y0.. (y0 = v at t + dt). NEURON's staggered scheme: currents at (v_n, gates),
     linearised implicit v update (kfac = 1, cj = 1/dt: backward Euler; kfac = 2, cj = 2/dt:
     Crank–Nicolson), then every gate advanced exactly over dt with its rates at the new v."""
     S_ = {n: i for i, n in enumerate(lay.states)}
-    ek = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", param, "_f_")
-    out = [f"{ind}ist = {_stim_source(components, param, 'tm', wave_name)}"]
+    fp, lit = flavor.fp, flavor.lit
+    ek = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", param, fp, flavor)
+    out = [f"{ind}ist = {_stim_source(components, param, 'tm', wave_name, flavor)}"]
     gsum, isum = [], []
     for idx, ch in enumerate(neuron.channels):
         out.append(f"{ind}g{idx} = {ek.conductance(ch)}")
         gsum.append(f"g{idx}")
         isum.append(f"g{idx} * (x0 - {param(ch.name + '.e')})")
-    out.append(f"{ind}gt = {' + '.join(gsum) if gsum else '0.0'}")
-    out.append(f"{ind}it = {' + '.join(isum) if isum else '0.0'}")
+    out.append(f"{ind}gt = {' + '.join(gsum) if gsum else lit(0.0)}")
+    out.append(f"{ind}it = {' + '.join(isum) if isum else lit(0.0)}")
     out.append(f"{ind}y0 = x0 + kfac * (ist - it) / (cj * {param('capacitance')} + gt)")
-    shared = SharedExponentials(neuron)
+    shared = SharedExponentials(neuron, flavor)
     out += shared.lines("y0", ind)
     for ch in neuron.channels:
         phi = param(f"{ch.name}._phi") if f"{ch.name}._phi" in lay.params else None
@@ -214,31 +241,32 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
             if g.form == "alphabeta":
                 rate = f"(ga + gb) * {phi}" if phi else "(ga + gb)"
                 out.append(f"{ind}xi = ga / (ga + gb)")
-                out.append(f"{ind}y{row} = xi + (x{row} - xi) * _f_exp(-dt * {rate})")
+                out.append(f"{ind}y{row} = xi + (x{row} - xi) * {fp}exp(-dtk * {rate})")
             else:
-                rate = f"{phi} / gb" if phi else "1.0 / gb"
-                out.append(f"{ind}y{row} = ga + (x{row} - ga) * _f_exp(-dt * {rate})")
+                rate = f"{phi} / gb" if phi else f"{lit(1.0)} / gb"
+                out.append(f"{ind}y{row} = ga + (x{row} - ga) * {fp}exp(-dtk * {rate})")
     return out
 
 
-def _stim_source(components, param, t: str, wave_arg) -> str:
+def _stim_source(components, param, t: str, wave_arg, flavor: Flavor = F64) -> str:
     terms = []
     for k, comp in enumerate(components):
         p = {f: param(f"stim{k}.{f}") for f in comp.numeric}
-        terms.append(comp.source(p, t, wave_arg(k)))
-    return " + ".join(terms) if terms else "0.0"
+        terms.append(comp.source(p, t, wave_arg(k), lit=flavor.lit, fp=flavor.fp))
+    return " + ".join(terms) if terms else flavor.lit(0.0)
 
 
 def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str, ...],
-             ) -> tuple[str, Layout, str]:
+             dtype: str = "float64") -> tuple[str, Layout, str]:
     """Source of the kernel module, its layout, and a structure hash (the cache key).
 
     Results are memoised per (channels, stimulus structure, record) in this process.
     """
-    key = (neuron.channels, tuple(c.structure_key() for c in components), tuple(record))
+    key = (neuron.channels, tuple(c.structure_key() for c in components), tuple(record), dtype)
     hit = _GENERATED.get(key)
     if hit is None:
-        hit = _generate(Neuron(channels=neuron.channels), components, tuple(record))
+        hit = _generate(Neuron(channels=neuron.channels), components, tuple(record),
+                        Flavor(dtype))
         if len(_GENERATED) >= 256:
             _GENERATED.clear()
         _GENERATED[key] = hit
@@ -251,7 +279,7 @@ _GENERATED: dict[tuple, tuple[str, Layout, str]] = {}
 
 
 def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str, ...],
-              ) -> tuple[str, Layout, str]:
+              flavor: Flavor = F64) -> tuple[str, Layout, str]:
     lay = build_layout(neuron, components, record)
     S_ = {n: i for i, n in enumerate(lay.states)}
     P_ = {n: i for i, n in enumerate(lay.params)}
@@ -266,9 +294,11 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
         "import math",
         "import numba",
         "import numpy as np",
-        "from ionzoo.engine.fastmath import FASTMATH, FAST, EXACT",
+        "from ionzoo.engine.fastmath import FASTMATH, FAST, FAST32, EXACT",
         "globals().update(FAST)",
+        "globals().update(FAST32)",
         "globals().update(EXACT)",
+        f"_T = np.{flavor.dtype}  # the kernel's floating-point type",
         f"_B = {BLOCK}",
         "",
     ]
@@ -302,8 +332,11 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
     # ------------------------------------------------------------------ fixed-step kernels
     jit_par = ('@numba.njit(parallel=True, fastmath=set(FASTMATH), cache=True, nogil=True, '
                'error_model="numpy")')
-    sig = ("(n_steps, step0, dt, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, "
+    # dt (float64) times the run and the spikes; dtk, cj, kfac, thr are of the kernel's type.
+    sig = ("(n_steps, step0, dt, dtk, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, "
            f"REC{wsig}):")
+    tm = "t + 0.5 * dt" if flavor.dtype == "float64" else "_T(t + 0.5 * dt)"
+    fp = flavor.fp
 
     # (a) blocked, vectorised over neurons: the time loop runs inside each block of _B neurons
     #     and the neuron loop is innermost, so LLVM vectorises the step across neurons.
@@ -321,11 +354,11 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
     L += [f"        P{i} = P[{i}, i0:i1]" for i in range(len(lay.params))]
     L += ["        for step in range(n_steps):",
           "            t = (step0 + step) * dt",
-          "            tm = t + 0.5 * dt",
+          f"            tm = {tm}",
           "            for j in range(n):"]
     ind = " " * 16
     L += [f"{ind}x{i} = S{i}[j]" for i in range(len(lay.states))]
-    L += _step_body(neuron, lay, components, lambda n: f"P{P_[n]}[j]", wave_name, ind)
+    L += _step_body(neuron, lay, components, lambda n: f"P{P_[n]}[j]", wave_name, ind, flavor)
     L.append(f"{ind}vold[j] = x0")
     L += [f"{ind}S{i}[j] = y{i}" for i in range(len(lay.states))]
     L += ["            for j in range(n):",
@@ -337,7 +370,8 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
           "                        spk_times[i0 + j, c] = t + dt * (thr - vo) / (vn - vo)",
           "                    cnt[j] = c + 1"]
     if lay.record:
-        eo = _Emitter(neuron, lay, lambda n: f"S{S_[n]}[j]", lambda n: f"P{P_[n]}[j]", "_f_")
+        eo = _Emitter(neuron, lay, lambda n: f"S{S_[n]}[j]", lambda n: f"P{P_[n]}[j]", fp,
+                      flavor)
         L += ["            k = step0 + step + 1",
               "            if k % rec_every == 0:",
               "                r = k // rec_every",
@@ -359,16 +393,16 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
     L += [f"        p{i} = P[{i}, i]" for i in range(len(lay.params))]
     L += ["        for step in range(n_steps):",
           "            t = (step0 + step) * dt",
-          "            tm = t + 0.5 * dt"]
+          f"            tm = {tm}"]
     ind = " " * 12
-    L += _step_body(neuron, lay, components, lambda n: f"p{P_[n]}", wave_name, ind)
+    L += _step_body(neuron, lay, components, lambda n: f"p{P_[n]}", wave_name, ind, flavor)
     L += [f"{ind}if x0 < thr and y0 >= thr:",
           f"{ind}    if c < max_spk:",
           f"{ind}        spk_times[i, c] = t + dt * (thr - x0) / (y0 - x0)",
           f"{ind}    c += 1"]
     L += [f"{ind}x{i} = y{i}" for i in range(len(lay.states))]
     if lay.record:
-        eo = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", lambda n: f"p{P_[n]}", "_f_")
+        eo = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", lambda n: f"p{P_[n]}", fp, flavor)
         L += [f"{ind}k = step0 + step + 1",
               f"{ind}if k % rec_every == 0:",
               f"{ind}    r = k // rec_every"]

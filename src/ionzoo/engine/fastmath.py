@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 
 import numba
+import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
@@ -200,3 +201,112 @@ FAST = {"_f_exp": _f_exp, "_f_exprel": _f_exprel, "_f_invexprel": _f_invexprel,
 EXACT = {"_x_exp": _x_exp, "_x_exprel": _x_exprel, "_x_invexprel": _x_invexprel,
          "_x_log": _log, "_x_sqrt": _sqrt, "_x_tanh": _tanh, "_x_cosh": _cosh, "_x_abs": _abs,
          "_x_min": _min, "_x_max": _max, "_x_floor": _floor, "_x_wave": _wave}
+
+
+# ---------------------------------------------------------------------------------- float32
+# The ``_g_*`` family: the same functions for float32 kernels. Every constant is a float32
+# global (a float64 literal would silently promote the arithmetic to float64).
+
+@intrinsic
+def _i32_as_f32(typingctx, x):
+    """Reinterpret the bits of an int32 as a float32 (vectorisable)."""
+    sig = types.float32(types.int32)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+
+    return sig, codegen
+
+
+@intrinsic
+def _f32_as_i32(typingctx, x):
+    """Reinterpret the bits of a float32 as an int32 (vectorisable)."""
+    sig = types.int32(types.float32)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+
+    return sig, codegen
+
+
+_F = np.float32
+_G_LO, _G_HI = _F(-87.3), _F(88.7)
+_G_LOG2E = _F(1.4426950408889634)
+_G_LN2_HI = _F(0.693359375)            # ln 2 split so that k·_G_LN2_HI is exact in float32
+_G_LN2_LO = _F(-2.12194440e-4)
+_G_SHIFTER = _F(12582912.0)            # 1.5·2^23
+_G_SHIFTER_BITS = np.int32(0x4B400000)
+_G_BIAS = np.int32(127)
+_G_C = [_F(1.0 / math.factorial(k)) for k in range(8)]
+_G0, _G1, _G2, _G3, _G4, _G5, _G6, _G7 = _G_C
+_G_HALF = _F(0.5)
+_G_ONE = _F(1.0)
+_G_ZERO = _F(0.0)
+#: float32 exprel switches to its series (6 terms, truncation < 1.5e-7) below |x| = 0.3,
+#: where the direct formula's cancellation error is ~2e-7.
+_G_SMALL = _F(0.3)
+
+
+@_jit
+def _g_exp(x):
+    x = min(max(x, _G_LO), _G_HI)
+    kd = x * _G_LOG2E + _G_SHIFTER
+    k = kd - _G_SHIFTER
+    r = x - k * _G_LN2_HI - k * _G_LN2_LO
+    # degree-7 Taylor polynomial on |r| <= ln2/2 (truncation < 6e-9), Estrin form
+    r2 = r * r
+    r4 = r2 * r2
+    p = (_G0 + r * _G1) + r2 * (_G2 + r * _G3) + r4 * ((_G4 + r * _G5) + r2 * (_G6 + r * _G7))
+    scale = _i32_as_f32(np.int32((_f32_as_i32(kd) - _G_SHIFTER_BITS + _G_BIAS) << 23))
+    return p * scale
+
+
+@_jit
+def _g_series(x):
+    return _G0 + x * (_G2 + x * (_G3 + x * (_G4 + x * (_G5 + x * _G6))))
+
+
+@_jit
+def _g_exprel(x):
+    direct = (_g_exp(x) - _G_ONE) / x
+    return _g_series(x) if abs(x) < _G_SMALL else direct
+
+
+@_jit
+def _g_invexprel(x):
+    direct = x / (_g_exp(x) - _G_ONE)
+    return _G_ONE / _g_series(x) if abs(x) < _G_SMALL else direct
+
+
+@_jit
+def _g_exprel_e(x, ex):
+    direct = (ex - _G_ONE) / x
+    return _g_series(x) if abs(x) < _G_SMALL else direct
+
+
+@_jit
+def _g_invexprel_e(x, ex):
+    direct = x / (ex - _G_ONE)
+    return _G_ONE / _g_series(x) if abs(x) < _G_SMALL else direct
+
+
+@_jit
+def _g_floor(x):
+    return _F(math.floor(x))
+
+
+@_jit
+def _g_wave(w, x):
+    n = w.shape[0]
+    if x < _G_ZERO or x > _F(n - 1):
+        return _G_ZERO
+    j = min(int(math.floor(x)), n - 2)
+    f = x - _F(j)
+    return w[j] * (_G_ONE - f) + w[j + 1] * f
+
+
+FAST32 = {"_g_exp": _g_exp, "_g_exprel": _g_exprel, "_g_invexprel": _g_invexprel,
+          "_g_exprel_e": _g_exprel_e, "_g_invexprel_e": _g_invexprel_e,
+          "_g_log": _log, "_g_sqrt": _sqrt, "_g_tanh": _tanh, "_g_cosh": _cosh,
+          "_g_abs": _abs, "_g_min": _min, "_g_max": _max, "_g_floor": _g_floor,
+          "_g_wave": _g_wave}
