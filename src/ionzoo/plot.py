@@ -1,35 +1,106 @@
-"""Matplotlib figures of simulation results.
+"""Matplotlib figures: the classic Hodgkin–Huxley lesson, for any neuron.
 
-Every function returns the :class:`matplotlib.figure.Figure` and labels its axes with units.
+Every function returns the :class:`matplotlib.figure.Figure`, labels every axis with its unit and
+labels every line, so a figure can be checked (and styled) after the fact. Functions that draw
+one panel accept ``ax``; multi-panel figures accept ``fig``.
+
+==================  ========================================================================
+:func:`gating`      x∞(V), τ(V), steady-state conductances and I–V curves of every channel
+:func:`traces`      V (or any recorded variable) against time, one panel per batch element
+:func:`mechanism`   the ionic mechanism of the spike: V, gates, conductances, currents
+:func:`phase_plane` a trajectory in any two state variables (or expressions of them)
+:func:`raster`      spike raster of a batch
+==================  ========================================================================
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .engine.result import Result
+from .errors import ValidationError
+from .expr import parse
+from .neuron import Neuron
 
-__all__ = ["traces"]
+__all__ = ["gating", "traces", "mechanism", "phase_plane", "raster"]
+
+_GATE_COLORS = ["tab:orange", "tab:green", "tab:blue", "tab:red", "tab:purple", "tab:brown",
+                "tab:pink", "tab:olive", "tab:cyan", "tab:gray"]
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | None = None,
+           fig=None):
+    """The four-panel gating figure: (a) x∞(V) of every gate, (b) τ(V) in ms (log axis) at the
+    neuron's temperature, (c) steady-state conductance ḡ·Π x∞^p of every channel (mS/cm²), (d)
+    steady-state ionic currents g_∞(V)·(V − E) (µA/cm²) and their sum.
+
+    ``v``: voltages in mV (default −100…+50 mV); ``temperature`` in °C (default: the neuron's).
+    """
+    plt = _plt()
+    v = np.linspace(-100.0, 50.0, 601) if v is None else np.asarray(v, dtype=float)
+    temp = neuron.temperature if temperature is None else float(temperature)
+    if fig is None:
+        fig = plt.figure(figsize=(9.0, 6.5))
+    (ax_inf, ax_tau), (ax_g, ax_i) = fig.subplots(2, 2, sharex=True)
+    k = 0
+    total = np.zeros_like(v)
+    for ch in neuron.channels:
+        g = np.full_like(v, ch.gbar)
+        for gate in ch.gates:
+            color = _GATE_COLORS[k % len(_GATE_COLORS)]
+            k += 1
+            label = f"{ch.name}.{gate.name}"
+            xinf = ch.steady_state(gate, v)
+            tau = ch.time_constant(gate, v, temp)
+            ax_inf.plot(v, xinf, color=color, label=f"{label}∞")
+            ax_tau.plot(v, tau, color=color, label=f"τ {label}")
+            g = g * xinf ** gate.power
+        if ch.gates:
+            ax_g.plot(v, g, label=f"g {ch.name}")
+        i = g * (v - ch.e)
+        total = total + i
+        ax_i.plot(v, i, label=f"I {ch.name}")
+    ax_i.plot(v, total, color="k", lw=2, label="I total")
+    ax_i.axhline(0.0, color="0.6", lw=0.8)
+    ax_inf.set_ylabel("steady state x∞ (1)")
+    ax_inf.set_ylim(-0.02, 1.02)
+    ax_tau.set_yscale("log")
+    ax_tau.set_ylabel(f"time constant τ (ms) at {temp:g} °C")
+    ax_g.set_ylabel("steady-state conductance (mS/cm²)")
+    ax_i.set_ylabel("steady-state current (µA/cm²)")
+    for ax in (ax_inf, ax_tau, ax_g, ax_i):
+        ax.legend(fontsize=7, loc="best")
+    for ax in (ax_g, ax_i):
+        ax.set_xlabel("membrane potential V (mV)")
+    fig.suptitle(f"Gating of {neuron.name}")
+    fig.tight_layout()
+    return fig
 
 
 def traces(result: Result, var: str = "v", max_panels: int = 8, fig=None):
-    """One panel per neuron of a batch (up to ``max_panels``): ``var`` against time, with the
-    detected spikes marked. Batch coordinates label the panels."""
-    import matplotlib.pyplot as plt
-
+    """``var`` against time, one panel per neuron of the batch (up to ``max_panels``), titled
+    with its batch coordinates; detected spikes are marked when ``var`` is ``"v"``."""
+    plt = _plt()
     da = result[var]
     batch_dims = [d for d in da.dims if d != "time"]
     flat = da.values.reshape(-1, da.sizes["time"])
     n = min(flat.shape[0], max_panels)
     labels = _labels(da, batch_dims)
     if fig is None:
-        fig = plt.figure(figsize=(7.0, 1.6 + 1.5 * n))
+        fig = plt.figure(figsize=(7.0, 1.3 + 1.4 * n))
     axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
     trains = result.spike_trains()
-    t = result.t
     thr = float(result.dataset.attrs.get("threshold", 0.0))
     for i, ax in enumerate(axes):
-        ax.plot(t, flat[i], lw=1.0, color="k")
+        ax.plot(result.t, flat[i], lw=1.0, color="k", label=var)
         if var == "v" and len(trains[i]):
             ax.plot(trains[i], np.full(len(trains[i]), thr), "|", color="tab:red", ms=10,
                     label="spikes")
@@ -39,6 +110,133 @@ def traces(result: Result, var: str = "v", max_panels: int = 8, fig=None):
     axes[-1].set_xlabel("time (ms)")
     fig.tight_layout()
     return fig
+
+
+def mechanism(result: Result, index: int = 0, window: tuple | None = None, fig=None):
+    """The ionic mechanism of the spike, stacked and time-aligned: (1) V with the peak annotated,
+    (2) the gates, (3) the conductances, (4) the ionic currents (outward positive, so inward
+    currents point down). Needs ``record="all"`` (v, every gate, ``<ch>.g`` and ``<ch>.i``).
+
+    ``index``: which neuron of a batch (flat C-order index); ``window``: (t0, t1) in ms.
+    """
+    plt = _plt()
+    ds = result.dataset
+    traced = [k for k in ds.data_vars if "time" in ds[k].dims]
+    gates = [k for k in traced if k != "v" and ds[k].attrs.get("units") == "1"]
+    conds = [k for k in traced if k.endswith(".g")]
+    currs = [k for k in traced if k.endswith(".i")]
+    if "v" not in traced or not gates or not conds or not currs:
+        raise ValidationError("record", "mechanism() needs v, the gates, the conductances "
+                              "(<ch>.g) and the currents (<ch>.i) recorded; simulate with "
+                              "record='all'")
+    t = result.t
+    sel = slice(None) if window is None else (t >= window[0]) & (t <= window[1])
+
+    def row(name):
+        da = result[name]
+        return da.values.reshape(-1, da.sizes["time"])[index][sel]
+
+    if fig is None:
+        fig = plt.figure(figsize=(7.5, 8.0))
+    ax_v, ax_x, ax_g, ax_i = fig.subplots(4, 1, sharex=True)
+    tt = t[sel]
+    v = row("v")
+    ax_v.plot(tt, v, color="k", label="V")
+    ip = int(np.argmax(v))
+    ax_v.annotate(f"peak {v[ip]:.1f} mV at {tt[ip]:.2f} ms", (tt[ip], v[ip]),
+                  xytext=(10, -10), textcoords="offset points", fontsize=8)
+    ax_v.plot([tt[ip]], [v[ip]], "o", color="tab:red", ms=4, label="peak")
+    ax_v.set_ylabel("V (mV)")
+    for k, name in enumerate(gates):
+        ax_x.plot(tt, row(name), color=_GATE_COLORS[k % len(_GATE_COLORS)], label=name)
+    ax_x.set_ylabel("gates (1)")
+    ax_x.set_ylim(-0.02, 1.02)
+    for name in conds:
+        ax_g.plot(tt, row(name), label=name)
+    ax_g.set_ylabel("conductance (mS/cm²)")
+    for name in currs:
+        ax_i.plot(tt, row(name), label=name)
+    ax_i.axhline(0.0, color="0.6", lw=0.8)
+    ax_i.set_ylabel("current (µA/cm²)\noutward +, inward −")
+    ax_i.set_xlabel("time (ms)")
+    for ax in (ax_v, ax_x, ax_g, ax_i):
+        ax.legend(fontsize=7, loc="upper right")
+    fig.suptitle(f"Ionic mechanism of the spike ({ds.attrs.get('model', '')})")
+    fig.tight_layout()
+    return fig
+
+
+def _series(result: Result, spec: str, index: int) -> np.ndarray:
+    """A recorded variable, or an expression of recorded variables (``"Na.m**3 * Na.h"``)."""
+    recorded = [k for k in result.dataset.data_vars if "time" in result.dataset[k].dims]
+    if spec in recorded:
+        da = result[spec]
+        return da.values.reshape(-1, da.sizes["time"])[index]
+    text, env = spec, {}
+    for name in sorted(recorded, key=len, reverse=True):
+        safe = "r_" + name.replace(".", "_")
+        if name in text:
+            text = text.replace(name, safe)
+            da = result[name]
+            env[safe] = da.values.reshape(-1, da.sizes["time"])[index]
+    expr = parse(text, allowed_names=tuple(env), field=f"phase plane axis {spec!r}")
+    return expr.evaluate(env)
+
+
+def phase_plane(result: Result, x: str = "v", y: str = "K.n", index: int | Sequence[int] = 0,
+                arrows: int = 12, ax=None):
+    """Trajectory in the (``x``, ``y``) plane with direction arrows and the start marked.
+
+    ``x``/``y`` are recorded variables or expressions of them (e.g. ``"Na.m**3 * Na.h"``);
+    ``index`` selects one or several neurons of a batch (flat C-order index).
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 4.5))
+    idx = [index] if isinstance(index, (int, np.integer)) else list(index)
+    for k, i in enumerate(idx):
+        xs, ys = _series(result, x, i), _series(result, y, i)
+        color = _GATE_COLORS[k % len(_GATE_COLORS)]
+        ax.plot(xs, ys, color=color, lw=1.0, label=f"trajectory {i}")
+        ax.plot(xs[0], ys[0], "o", color=color, ms=6, label=f"start {i}")
+        steps = np.linspace(0, len(xs) - 2, arrows + 2).astype(int)[1:-1]
+        for s in steps:
+            ax.annotate("", xy=(xs[s + 1], ys[s + 1]), xytext=(xs[s], ys[s]),
+                        arrowprops={"arrowstyle": "->", "color": color, "lw": 1.2})
+    ax.set_xlabel(_axis_label(result, x))
+    ax.set_ylabel(_axis_label(result, y))
+    ax.legend(fontsize=7)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
+def _axis_label(result: Result, spec: str) -> str:
+    if spec in result.dataset:
+        return f"{spec} ({result[spec].attrs.get('units', '')})"
+    return spec
+
+
+def raster(result: Result, dim: str | None = None, ax=None):
+    """Spike raster: one row per neuron of the batch; with ``dim`` (a 1-D batch) the rows sit at
+    that coordinate's values."""
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 4.0))
+    trains = result.spike_trains()
+    if dim is not None and result.batch_dims == (dim,):
+        ys = np.asarray(result.dataset[dim].values, dtype=float)
+        ylabel = f"{dim} ({result.dataset[dim].attrs.get('units', '')})"
+    else:
+        ys = np.arange(len(trains), dtype=float)
+        ylabel = "neuron (flat batch index)"
+    xs = np.concatenate(trains) if trains else np.empty(0)
+    yy = np.concatenate([np.full(len(tr), y) for tr, y in zip(trains, ys)]) if trains else xs
+    ax.plot(xs, yy, "|", color="k", ms=3, label="spikes")
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(0, float(result.dataset.attrs["t_stop"]))
+    ax.figure.tight_layout()
+    return ax.figure
 
 
 def _labels(da, batch_dims) -> list[str]:

@@ -21,7 +21,6 @@ The generated module defines:
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -270,8 +269,7 @@ def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str
         if len(_GENERATED) >= 256:
             _GENERATED.clear()
         _GENERATED[key] = hit
-    src, lay, digest = hit
-    return src, copy.deepcopy(lay), digest
+    return hit  # the Layout is shared: treat it as read-only
 
 
 #: Process-local memo of generated sources (a cache, not a setting: results never depend on it).

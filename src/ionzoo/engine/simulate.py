@@ -31,6 +31,7 @@ import xarray as xr
 from .. import __version__
 from ..errors import ValidationError
 from ..neuron import Neuron
+from ..progress import make_reporter
 from ..stimulus import Stimulus, Waveform, as_stimulus
 from .batch import Batch, build_batch
 from .cache import load_module
@@ -43,7 +44,7 @@ METHODS = ("crank_nicolson", "backward_euler", "adaptive")
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 #: Default cap on stored spike times: at most this many float entries in total.
 _SPIKE_BUDGET = 2**25
-#: Neuron-steps per kernel call (between progress reports / checkpoints).
+#: Neuron-steps per kernel call (between progress reports / checkpoints): ~0.1 s of work.
 _CHUNK = 2e7
 #: Batches smaller than this run the scalar kernel (state in registers, one neuron per thread).
 _SCALAR_BELOW = 8
@@ -73,7 +74,7 @@ def simulate(
     rtol: float = 1e-10,
     atol: float = 1e-10,
     solver: str = "LSODA",
-    progress: Callable[[float], None] | None = None,
+    progress: bool | Callable[[float], None] | None = None,
 ) -> Result:
     """Simulate ``neuron`` under ``stimulus`` from t = 0 to ``t_stop``.
 
@@ -93,8 +94,8 @@ def simulate(
         ``"adaptive"`` (SciPy reference); see the module docstring.
     record:
         Quantities to record: ``"v"``, gates (``"Na.m"``), conductances (``"Na.g"``, mS/cm²),
-        currents (``"Na.i"``, ``"i_ion"``, µA/cm²); ``None`` records nothing (spikes only,
-        memory proportional to the batch size).
+        currents (``"Na.i"``, ``"i_ion"``, µA/cm²); ``"all"`` for all of them; ``None`` records
+        nothing (spikes only, memory proportional to the batch size).
     record_every:
         Keep one sample every this many steps.
     threshold:
@@ -110,7 +111,9 @@ def simulate(
     rtol, atol, solver:
         Tolerances and SciPy method of the adaptive reference.
     progress:
-        Called with the completed fraction (0–1) after each chunk of work.
+        ``None`` (default): a progress bar on an interactive terminal (stderr) when the run is
+        expected to take more than ~2 s; ``False``: never; ``True``: always (on stderr); or a
+        callable receiving the completed fraction (0–1) after each chunk of work.
     """
     if not isinstance(neuron, Neuron):
         raise ValidationError("neuron", f"expected an ionzoo.Neuron, got {type(neuron).__name__}")
@@ -131,7 +134,7 @@ def simulate(
     if dtype != "float64" and method == "adaptive":
         raise ValidationError("dtype", "the adaptive reference runs in float64 only")
     if isinstance(record, str):
-        record = (record,)
+        record = tuple(recordable(neuron)) if record == "all" else (record,)
     record = tuple(record or ())
     if (isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer))
             or record_every < 1):
@@ -159,13 +162,14 @@ def simulate(
     spk_count = np.zeros(n, dtype=np.int64)
     spk_times = np.full((n, max_spikes), np.nan, dtype=np.float64)
 
+    report = make_reporter(progress, f"{neuron.name} {method}")
     t0 = _time.perf_counter()
     if method == "adaptive":
         from .adaptive import run_adaptive
 
         run_adaptive(kernels, batch.P, S, components, lay, waves, t_stop, dt, record_every,
                      n_samples, threshold, rtol, atol, solver, REC, spk_count, spk_times,
-                     progress)
+                     report)
     else:
         if lay.record:
             kernels.observe(batch.P, S, REC, 0)
@@ -180,21 +184,25 @@ def simulate(
             kernel(todo, done, dt, dtk, cj, kfac, thr, batch.P, S, spk_count, spk_times,
                    record_every, REC, *waves)
             done += todo
-            if progress is not None:
-                progress(done / n_steps)
+            if report is not None:
+                report(done / n_steps)
     wall = _time.perf_counter() - t0
+    if report is not None:
+        report.close()
 
-    return _make_result(neuron, components, lay, batch, REC, spk_count, spk_times, dict(
+    attrs = dict(
         method=method, dt=dt, t_stop=t_stop, threshold=threshold, record_every=record_every,
         max_spikes=max_spikes, dtype=dtype, model=neuron.name, ionzoo_version=__version__,
         wall_time_s=wall, spikes_truncated=int(np.any(spk_count > max_spikes)),
         **({"rtol": rtol, "atol": atol, "solver": solver} if method == "adaptive" else {}),
-    ), n_steps, dt)
+    )
+    return Result(build=lambda: _make_result(neuron, components, lay, batch, REC, spk_count,
+                                             spk_times, attrs, n_steps, dt))
 
 
 def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], lay, batch: Batch,
                  REC: np.ndarray, spk_count: np.ndarray, spk_times: np.ndarray,
-                 attrs: dict, n_steps: int, dt: float) -> Result:
+                 attrs: dict, n_steps: int, dt: float) -> xr.Dataset:
     dims, sizes = batch.dims, batch.sizes
     units = recordable(neuron)
     coords: dict[str, Any] = {d: (d, np.asarray(batch.coords[d])) for d in dims
@@ -219,4 +227,4 @@ def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], lay, batch: B
             ds[d].attrs["units"] = neuron.unit(d) if d in neuron.parameter_paths() else ""
     ds.attrs["stimulus"] = repr([c.to_dict() for c in components if
                                  not isinstance(c, Waveform)])[:4000]
-    return Result(ds)
+    return ds
