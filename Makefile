@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 BENCH_VENV := .venv-bench
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,15 @@ demo: $(VENV)/.stamp-run
 
 ## test: install with test extras, lint, and run the whole test suite
 test: $(VENV)/.stamp-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.stamp-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+
+## docs: run the tutorials and regenerate their figures (docs/tutorials/figures)
+docs: $(VENV)/.stamp-run
+	$(BIN)/python docs/build.py
 
 # The peers (NEURON, Brian2, Jaxley) live in their own environment: Brian2 needs numpy < 2.4.
 $(BENCH_VENV)/.stamp: benchmarks/requirements-peers.txt

@@ -262,7 +262,11 @@ def _to_text(node: tuple) -> str:
     if kind == "neg":
         return f"-({_to_text(node[1])})"
     if kind == "bin":
-        return f"({_to_text(node[2])} {node[1]} {_to_text(node[3])})"
+        op, right = node[1], node[3]
+        if op in "+-" and right[0] == "num" and right[1] < 0:  # v - -40.0 -> v + 40.0
+            op = "+" if op == "-" else "-"
+            right = ("num", -right[1])
+        return f"({_to_text(node[2])} {op} {_to_text(right)})"
     return f"{node[1]}({', '.join(_to_text(a) for a in node[2:])})"
 
 

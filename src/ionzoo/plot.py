@@ -70,6 +70,11 @@ def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | Non
         ax_i.plot(v, i, label=f"I {ch.name}")
     ax_i.plot(v, total, color="k", lw=2, label="I total")
     ax_i.axhline(0.0, color="0.6", lw=0.8)
+    # Outward K+ current at +50 mV dwarfs everything; scale to the inward currents so the zero
+    # crossings (rest, threshold) stay visible.
+    inward = max((-ln.get_ydata().min() for ln in ax_i.get_lines()[:-2]), default=0.0)
+    if inward > 0:
+        ax_i.set_ylim(-2.0 * inward, 4.0 * inward)
     ax_inf.set_ylabel("steady state x∞ (1)")
     ax_inf.set_ylim(-0.02, 1.02)
     ax_tau.set_yscale("log")

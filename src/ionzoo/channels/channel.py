@@ -300,9 +300,9 @@ class Channel:
         return out
 
     def __str__(self) -> str:
-        lines = [f"Channel {self.name!r}: I = {self.gbar:g} mS/cm² · "
-                 + " · ".join(f"{g.name}^{g.power}" for g in self.gates)
-                 + f" · (v − {self.e:g} mV)"]
+        drive = f"(v − {self.e:g} mV)" if self.e >= 0 else f"(v + {-self.e:g} mV)"
+        factors = [f"{self.gbar:g} mS/cm²", *(f"{g.name}^{g.power}" for g in self.gates), drive]
+        lines = [f"Channel {self.name!r}: I = " + " · ".join(factors)]
         for g in self.gates:
             a, b = self.gate_expressions(g)
             k = ("α", "β") if g.form == "alphabeta" else ("x∞", "τ")

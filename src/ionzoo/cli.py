@@ -1,0 +1,349 @@
+"""The ``ionzoo`` command line.
+
+    ionzoo run hh1952 --current 10 --t-stop 50 --dt 0.01 [--json] [--plot FILE] [--save FILE.nc]
+    ionzoo models
+    ionzoo channels [show NAME [--plot FILE]]
+    ionzoo plot gating|mechanism|phase|traces MODEL [...] --out FILE
+
+Errors in user input print one line (``ionzoo: error: ...``) and exit with status 2; no traceback.
+Shell completion (click): ``eval "$(_IONZOO_COMPLETE=bash_source ionzoo)"`` (bash; ``zsh_source``,
+``fish_source`` for the others).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+import click
+import numpy as np
+
+from . import __version__, channels, models, stimulus
+from .engine import METHODS, simulate
+from .errors import IonzooError, ValidationError
+from .neuron import Neuron
+
+__all__ = ["main", "cli"]
+
+
+# ---------------------------------------------------------------------------------- parsing
+def parse_currents(text: str) -> np.ndarray:
+    """``"10"`` → [10]; ``"0,5,10"`` → [0, 5, 10]; ``"0:20:5"`` → [0, 5, 10, 15, 20] (the stop is
+    included when it lies on the grid). µA/cm²."""
+    text = text.strip()
+    bad = ValidationError("--current", f"{text!r} is not a number, a list 'a,b,c' or a range "
+                          "'start:stop:step'")
+    if ":" in text:
+        try:
+            start, stop, step = (float(p) for p in text.split(":"))
+        except ValueError:
+            raise bad from None
+        if not step > 0 or not stop >= start:
+            raise ValidationError("--current", f"range {text!r} has no points "
+                                  "(need start <= stop and step > 0)")
+        n = int(math.floor((stop - start) / step + 1e-9)) + 1
+        values = start + step * np.arange(n)
+    else:
+        try:
+            values = np.array([float(p) for p in text.split(",") if p.strip() != ""])
+        except ValueError:
+            raise bad from None
+    if values.size == 0 or not np.all(np.isfinite(values)):
+        raise ValidationError("--current", f"{text!r} gives no finite currents")
+    return values
+
+
+def parse_sets(items: tuple[str, ...]) -> dict[str, float]:
+    """``("Na.gbar=60", "temperature=16.3")`` → dict (values must be numbers)."""
+    out: dict[str, float] = {}
+    for item in items:
+        path, sep, val = item.partition("=")
+        if not sep or not path.strip():
+            raise ValidationError("--set", f"{item!r} is not PATH=VALUE (e.g. Na.gbar=60)")
+        try:
+            out[path.strip()] = float(val)
+        except ValueError:
+            raise ValidationError(f"--set {path.strip()}", f"{val!r} is not a number") from None
+    return out
+
+
+def load_model(name: str) -> Neuron:
+    """A model by registry name."""
+    if name in models.REGISTRY:
+        return models.REGISTRY[name]()
+    raise ValidationError("MODEL", f"unknown model {name!r} (available: "
+                          f"{', '.join(sorted(models.REGISTRY))}; see `ionzoo models`)")
+
+
+def build_cell(model: str, temperature: float | None, sets: tuple[str, ...]) -> Neuron:
+    cell = load_model(model)
+    params = parse_sets(sets)
+    if temperature is not None:
+        params["temperature"] = temperature
+    return cell.with_params(**params) if params else cell
+
+
+def spike_summary(res, currents: np.ndarray, start: float, stop: float) -> list[dict[str, Any]]:
+    """Per-neuron summary: spike count, times, first spike, rate in the stimulus window, peak V
+    and the deepest V after the first spike (AHP), in ms, Hz and mV."""
+    trains = res.spike_trains()
+    v = res.v.values.reshape(len(trains), -1) if "v" in res.dataset else None
+    t = res.t if v is not None else None
+    out = []
+    for i, (amp, tr) in enumerate(zip(currents, trains)):
+        in_window = tr[(tr >= start) & (tr < stop)]
+        row: dict[str, Any] = {
+            "current_uA_cm2": float(amp), "spike_count": int(len(tr)),
+            "spike_times_ms": [float(x) for x in tr],
+            "first_spike_ms": float(tr[0]) if len(tr) else None,
+            "rate_hz": float(len(in_window) / ((stop - start) / 1000.0)) if stop > start else None,
+        }
+        if v is not None:
+            row["peak_mv"] = float(np.max(v[i]))
+            row["ahp_mv"] = float(np.min(v[i][t > tr[0]])) if len(tr) else None
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------------------------- commands
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ionzoo")
+def cli() -> None:
+    """ionzoo: conductance-based neuron models (units: mV, ms, µA/cm², mS/cm², °C)."""
+
+
+def _sim_options(f):
+    opts = [
+        click.option("--current", default="10", show_default=True,
+                     help="Step current, µA/cm²: a number, a list '0,5,10' or a range "
+                          "'start:stop:step' (inclusive) for a batch."),
+        click.option("--delay", type=float, default=0.0, show_default=True,
+                     help="Step onset, ms."),
+        click.option("--duration", type=float, default=None,
+                     help="Step duration, ms (default: to the end of the run)."),
+        click.option("--t-stop", type=float, default=100.0, show_default=True,
+                     help="Duration of the run, ms."),
+        click.option("--dt", type=float, default=0.025, show_default=True, help="Time step, ms."),
+        click.option("--method", type=click.Choice(METHODS), default="crank_nicolson",
+                     show_default=True),
+        click.option("--temperature", type=float, default=None,
+                     help="Temperature, °C (default: the model's)."),
+        click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+                     help="Set a parameter, e.g. --set Na.gbar=60 (repeatable)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _run(model, current, delay, duration, t_stop, dt, method, temperature, sets, record,
+         progress=None, threshold=0.0, record_every=None):
+    """Build the cell and the step, simulate; returns (cell, currents, result, stimulus end)."""
+    cell = build_cell(model, temperature, sets)
+    currents = parse_currents(current)
+    stop = t_stop if duration is None else min(delay + duration, t_stop)
+    amp = currents if currents.size > 1 else float(currents[0])
+    stim = stimulus.step(amp, start=delay,
+                         stop=math.inf if duration is None else delay + duration)
+    if record_every is None:  # keep recorded traces below ~2e7 samples
+        n_steps = max(1, int(round(t_stop / dt))) if dt > 0 else 1
+        record_every = max(1, int(currents.size * n_steps // 20_000_000))
+    res = simulate(cell, stim, t_stop=t_stop, dt=dt, method=method, record=record,
+                   record_every=record_every, threshold=threshold, progress=progress)
+    return cell, currents, res, stop
+
+
+@cli.command()
+@click.argument("model")
+@_sim_options
+@click.option("--threshold", type=float, default=0.0, show_default=True,
+              help="Spike threshold, mV.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a figure of the voltage traces (.png, .pdf, .svg).")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None,
+              help="Save the full result as NetCDF (.nc).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, threshold,
+        plot_path, save_path, as_json):
+    """Simulate MODEL under a current step and summarise the spikes."""
+    cell, currents, res, stop = _run(model, current, delay, duration, t_stop, dt, method,
+                                     temperature, sets, ["v"], threshold=threshold,
+                                     progress=False if as_json else None)
+    rows = spike_summary(res, currents, delay, stop)
+    if as_json:
+        click.echo(json.dumps({
+            "model": model, "method": method, "dt_ms": dt, "t_stop_ms": t_stop,
+            "temperature_degC": float(np.asarray(cell.value("temperature"))),
+            "stimulus": {"kind": "step", "delay_ms": delay, "stop_ms": stop},
+            "threshold_mv": threshold, "neurons": rows}))
+    else:
+        click.echo(f"{model}: {method}, dt = {dt:g} ms, t_stop = {t_stop:g} ms, "
+                   f"T = {float(np.asarray(cell.value('temperature'))):g} °C, "
+                   f"step {delay:g}–{stop:g} ms")
+        click.echo(f"{'I (µA/cm²)':>11} {'spikes':>7} {'first (ms)':>11} {'rate (Hz)':>10} "
+                   f"{'peak (mV)':>10} {'AHP (mV)':>9}")
+        for r in rows:
+            first = "–" if r["first_spike_ms"] is None else f"{r['first_spike_ms']:.3f}"
+            ahp = "–" if r.get("ahp_mv") is None else f"{r['ahp_mv']:.2f}"
+            click.echo(f"{r['current_uA_cm2']:>11g} {r['spike_count']:>7d} {first:>11} "
+                       f"{r['rate_hz']:>10.1f} {r['peak_mv']:>10.2f} {ahp:>9}")
+    if plot_path:
+        from . import plot
+
+        _save(plot.traces(res), plot_path)
+        if not as_json:
+            click.echo(f"figure: {plot_path}")
+    if save_path:
+        res.to_netcdf(save_path)
+        if not as_json:
+            click.echo(f"saved: {save_path}")
+
+
+@cli.command("models")
+def models_cmd():
+    """List the available models with their sources."""
+    click.echo(f"{'name':<12} description")
+    for name, fn in sorted(models.REGISTRY.items()):
+        doc = (fn.__doc__ or "").strip().splitlines()[0]
+        click.echo(f"{name:<12} {doc}")
+
+
+@cli.group("channels", invoke_without_command=True)
+@click.pass_context
+def channels_cmd(ctx):
+    """List the channels in the zoo (or `show NAME` for one)."""
+    if ctx.invoked_subcommand is None:
+        click.echo(f"{'name':<14} {'ion':<5} {'gates':<12} {'Q10 rule':<18} source")
+        for name, fn in sorted(channels.REGISTRY.items()):
+            ch = fn()
+            gates = " ".join(f"{g.name}^{g.power}" for g in ch.gates) or "–"
+            rule = (f"{ch.temperature.q10:g} from {ch.temperature.reference:g} °C"
+                    if ch.temperature else "none")
+            src = ch.provenance.citation.split(",")[0] if ch.provenance else ""
+            click.echo(f"{name:<14} {ch.ion or '–':<5} {gates:<12} {rule:<18} {src}")
+
+
+@channels_cmd.command("show")
+@click.argument("name")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the x∞/τ figure of this channel.")
+def channels_show(name, plot_path):
+    """Equations, parameters (with units), temperature rule and provenance of a channel."""
+    if name not in channels.REGISTRY:
+        raise ValidationError("NAME", f"unknown channel {name!r} (available: "
+                              f"{', '.join(sorted(channels.REGISTRY))})")
+    ch = channels.REGISTRY[name]()
+    click.echo(str(ch))
+    click.echo("  parameters:")
+    units = {"gbar": "mS/cm²", "e": "mV", "q10": "1"}
+    for k, v in ch.parameters().items():
+        click.echo(f"    {ch.name}.{k} = {v:g} {units.get(k, '')}")
+    if ch.provenance:
+        click.echo(f"  reference file: {ch.provenance.model_file}")
+        if ch.provenance.notes:
+            click.echo(f"  notes: {ch.provenance.notes}")
+    if plot_path:
+        if not ch.gates:
+            raise ValidationError("--plot", f"channel {name!r} has no gates to plot")
+        from . import plot
+
+        _save(plot.gating(Neuron(channels=(ch,), name=name)), plot_path)
+        click.echo(f"figure: {plot_path}")
+
+
+@cli.group("plot")
+def plot_cmd():
+    """Figures of the HH lesson from the shell."""
+
+
+@plot_cmd.command("gating")
+@click.argument("model")
+@click.option("--temperature", type=float, default=None, help="°C (default: the model's).")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+def plot_gating(model, temperature, sets, out):
+    """x∞, τ, steady-state conductances and I–V curves of MODEL."""
+    from . import plot
+
+    _save(plot.gating(build_cell(model, temperature, sets)), out)
+    click.echo(f"figure: {out}")
+
+
+@plot_cmd.command("mechanism")
+@click.argument("model")
+@_sim_options
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+def plot_mechanism(model, current, delay, duration, t_stop, dt, method, temperature, sets, out):
+    """The ionic mechanism of the spike: V, gates, conductances, currents."""
+    from . import plot
+
+    _, currents, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature,
+                               sets, "all")
+    if currents.size != 1:
+        raise ValidationError("--current", "mechanism needs a single current")
+    _save(plot.mechanism(res), out)
+    click.echo(f"figure: {out}")
+
+
+@plot_cmd.command("phase")
+@click.argument("model")
+@_sim_options
+@click.option("--x", "x", default="v", show_default=True, help="x axis: a recorded variable.")
+@click.option("--y", "y", default="K.n", show_default=True,
+              help="y axis: a variable or expression, e.g. 'Na.m**3 * Na.h'.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+def plot_phase(model, current, delay, duration, t_stop, dt, method, temperature, sets, x, y,
+               out):
+    """A trajectory in the (x, y) plane with direction arrows."""
+    from . import plot
+
+    _, currents, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature,
+                               sets, "all")
+    _save(plot.phase_plane(res, x=x, y=y, index=list(range(min(currents.size, 6)))), out)
+    click.echo(f"figure: {out}")
+
+
+@plot_cmd.command("traces")
+@click.argument("model")
+@_sim_options
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+def plot_traces(model, current, delay, duration, t_stop, dt, method, temperature, sets, out):
+    """Voltage traces, one panel per current."""
+    from . import plot
+
+    _, _, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature, sets,
+                        ["v"])
+    _save(plot.traces(res), out)
+    click.echo(f"figure: {out}")
+
+
+def _save(fig, path: str) -> None:
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if suffix not in ("png", "pdf", "svg"):
+        raise ValidationError("--plot/--out", f"{path!r}: use a .png, .pdf or .svg file name")
+    fig.savefig(path, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI; user errors become one line on stderr and exit status 2."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    try:
+        rc = cli.main(args=argv, prog_name="ionzoo", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("ionzoo: aborted", err=True)
+        return 1
+    except click.exceptions.ClickException as exc:
+        click.echo(f"ionzoo: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except (IonzooError, OSError) as exc:
+        click.echo(f"ionzoo: error: {exc}", err=True)
+        return 2
+    return rc if isinstance(rc, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""The `ionzoo` command through its real entry points: the installed console script (subprocess)
+and ionzoo.cli.main (the same function, in-process)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.cli import main, parse_currents
+
+EXE = Path(sys.executable).with_name("ionzoo")
+
+
+def run_exe(*args):
+    return subprocess.run([str(EXE), *args], capture_output=True, text=True)
+
+
+def test_run_json_matches_python_api(hh):
+    proc = run_exe("run", "hh1952", "--current", "10", "--t-stop", "50", "--dt", "0.01",
+                   "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    res = iz.simulate(hh, iz.stimulus.step(10.0), t_stop=50.0, dt=0.01)
+    (neuron,) = out["neurons"]
+    assert neuron["spike_times_ms"] == res.spike_trains()[0].tolist()
+    assert neuron["spike_count"] == 4
+    assert neuron["peak_mv"] == pytest.approx(float(res.v.max()))
+    assert out["method"] == "crank_nicolson" and out["dt_ms"] == 0.01
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["run", "nosuchmodel"], "unknown model 'nosuchmodel'"),
+    (["run", "hh1952", "--set", "Na.gbar=abc"], "not a number"),
+    (["run", "hh1952", "--set", "Nav.gbar=1"], "unknown channel"),
+    (["run", "hh1952", "--set", "Na.gbar"], "PATH=VALUE"),
+    (["run", "hh1952", "--dt", "-0.01"], "dt: must be a finite number > 0"),
+    (["run", "hh1952", "--current", "5:0:1"], "no points"),
+    (["run", "hh1952", "--current", "abc"], "--current"),
+    (["run", "hh1952", "--method", "rk4"], "rk4"),
+    (["channels", "show", "nope"], "unknown channel 'nope'"),
+    (["plot", "gating", "hh1952", "--out", "x.jpg"], ".png, .pdf or .svg"),
+])
+def test_bad_input_is_one_line_and_nonzero(args, needle):
+    proc = run_exe(*args)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("ionzoo: error:") and needle in lines[0]
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_current_ranges():
+    np.testing.assert_array_equal(parse_currents("0:20:5"), [0, 5, 10, 15, 20])
+    np.testing.assert_array_equal(parse_currents("0,2.5, 7"), [0, 2.5, 7])
+    np.testing.assert_array_equal(parse_currents("3"), [3])
+
+
+def test_batch_run_and_outputs(tmp_path, capsys):
+    nc, png = tmp_path / "run.nc", tmp_path / "run.png"
+    assert main(["run", "hh1952", "--current", "0:20:5", "--t-stop", "30", "--json",
+                 "--save", str(nc), "--plot", str(png), "--temperature", "10"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [n["current_uA_cm2"] for n in out["neurons"]] == [0, 5, 10, 15, 20]
+    assert out["temperature_degC"] == 10.0
+    back = iz.load_result(nc)
+    assert back.spike_count.values.tolist() == [n["spike_count"] for n in out["neurons"]]
+    assert png.stat().st_size > 10_000
+
+
+def test_human_summary(capsys):
+    assert main(["run", "hh1952", "--current", "10", "--t-stop", "50"]) == 0
+    text = capsys.readouterr().out
+    assert "spikes" in text and "AHP (mV)" in text and "hh1952" in text
+
+
+def test_listing_and_showing(capsys, tmp_path):
+    assert main(["models"]) == 0
+    assert "hh1952" in capsys.readouterr().out
+    assert main(["channels"]) == 0
+    listing = capsys.readouterr().out
+    assert "hh1952.Na" in listing and "hh1952.K" in listing and "Hodgkin" in listing
+    png = tmp_path / "na.png"
+    assert main(["channels", "show", "hh1952.Na", "--plot", str(png)]) == 0
+    shown = capsys.readouterr().out
+    for needle in ("m^3", "Na.gbar = 120 mS/cm²", "Q10 = 3", "hh.mod", "6.3 °C"):
+        assert needle in shown, needle
+    assert png.exists()
+
+
+@pytest.mark.parametrize("cmd", [
+    ["plot", "gating", "hh1952"],
+    ["plot", "mechanism", "hh1952", "--current", "20", "--t-stop", "20"],
+    ["plot", "phase", "hh1952", "--current", "5,10", "--t-stop", "40", "--y", "Na.m**3*Na.h"],
+    ["plot", "traces", "hh1952", "--current", "0:20:10", "--t-stop", "30"],
+])
+def test_plot_commands(cmd, tmp_path):
+    out = tmp_path / "fig.svg"
+    assert main([*cmd, "--out", str(out)]) == 0
+    assert out.read_text().lstrip().startswith("<?xml")
+
+
+def test_help_everywhere():
+    for args in (["--help"], ["run", "--help"], ["plot", "--help"], ["plot", "phase", "--help"],
+                 ["channels", "show", "--help"], ["--version"]):
+        assert main(args) == 0

@@ -1,0 +1,106 @@
+"""Figures run headless (Agg) and draw the right curves: checked at the data level against
+reference values (shared/reference/channels.md §1–2) and against the simulation results."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.errors import ExpressionError, ValidationError
+
+
+def crossing(x, y, level):
+    i = np.nonzero(np.diff(np.sign(np.asarray(y) - level)))[0][0]
+    return x[i] + (level - y[i]) * (x[i + 1] - x[i]) / (y[i + 1] - y[i])
+
+
+def line(ax, label):
+    for ln in ax.get_lines():
+        if ln.get_label() == label:
+            return np.asarray(ln.get_xdata()), np.asarray(ln.get_ydata())
+    raise AssertionError(f"no line {label!r} in {[ln.get_label() for ln in ax.get_lines()]}")
+
+
+def test_gating_figure_has_the_right_curves(hh):
+    fig = iz.plot.gating(hh, v=np.linspace(-100, 50, 1501))
+    ax_inf, ax_tau, ax_g, ax_i = fig.axes
+    # x∞ midpoints (reference: m −40.0, h −62.3, n −53.4 mV; given to 0.1 mV)
+    for label, v_half in (("Na.m∞", -40.0), ("Na.h∞", -62.3), ("K.n∞", -53.4)):
+        v, x = line(ax_inf, label)
+        assert crossing(v, x, 0.5) == pytest.approx(v_half, abs=0.06)
+    # τ_h(−60) = 7.67 ms, τ_n(−60) = 5.14 ms at 6.3 °C, on a log axis
+    assert ax_tau.get_yscale() == "log"
+    v, tau = line(ax_tau, "τ Na.h")
+    assert np.interp(-60.0, v, tau) == pytest.approx(7.67, abs=0.01)
+    v, tau = line(ax_tau, "τ K.n")
+    assert np.interp(-60.0, v, tau) == pytest.approx(5.14, abs=0.01)
+    # the total steady-state current is zero at rest (−64.9964 mV)
+    v, i_tot = line(ax_i, "I total")
+    assert crossing(v, i_tot, 0.0) == pytest.approx(-64.9964, abs=0.01)
+    for ax in fig.axes:
+        assert "(" in ax.get_ylabel()  # every axis has a unit
+    assert "mV" in ax_i.get_xlabel()
+    plt.close(fig)
+
+
+def test_gating_uses_the_requested_temperature(hh):
+    fig = iz.plot.gating(hh, temperature=16.3)
+    v, tau = line(fig.axes[1], "τ Na.h")
+    assert np.interp(-60.0, v, tau) == pytest.approx(7.67 / 3, abs=0.005)
+    plt.close(fig)
+
+
+def test_traces_one_panel_per_current(hh):
+    res = iz.simulate(hh, iz.stimulus.step([0.0, 5.0, 10.0, 20.0]), t_stop=30.0)
+    fig = iz.plot.traces(res)
+    assert len(fig.axes) == 4
+    assert fig.axes[2].get_title(loc="left") == "amplitude = 10"
+    _, v = line(fig.axes[2], "v")
+    np.testing.assert_array_equal(v, res.v.sel(amplitude=10.0).values)
+    assert fig.axes[-1].get_xlabel() == "time (ms)"
+    assert fig.axes[0].get_ylabel() == "v (mV)"
+    plt.close(fig)
+
+
+def test_mechanism_figure(hh):
+    res = iz.simulate(hh, iz.stimulus.pulse(20.0, 1.0, 1.0), t_stop=20.0, dt=0.01, record="all")
+    fig = iz.plot.mechanism(res)
+    ax_v, ax_x, ax_g, ax_i = fig.axes
+    _, v = line(ax_v, "V")
+    _, peak = line(ax_v, "peak")
+    assert peak[0] == pytest.approx(res.v.values.max())
+    assert {ln.get_label() for ln in ax_x.get_lines()} >= {"Na.m", "Na.h", "K.n"}
+    _, g_na = line(ax_g, "Na.g")
+    np.testing.assert_allclose(g_na, res["Na.g"].values)
+    _, i_na = line(ax_i, "Na.i")
+    assert i_na.min() < -100  # inward Na+ current points down during the upstroke
+    plt.close(fig)
+    with pytest.raises(ValidationError, match="record='all'"):
+        iz.plot.mechanism(iz.simulate(hh, 10.0, t_stop=5.0))
+
+
+def test_phase_plane(hh):
+    res = iz.simulate(hh, iz.stimulus.step([5.0, 10.0]), t_stop=30.0, record="all")
+    fig = iz.plot.phase_plane(res, x="v", y="Na.m**3 * Na.h", index=[0, 1])
+    ax = fig.axes[0]
+    x, y = line(ax, "trajectory 1")
+    np.testing.assert_array_equal(x, res.v.values[1])
+    np.testing.assert_allclose(y, res["Na.m"].values[1] ** 3 * res["Na.h"].values[1],
+                               rtol=1e-12)
+    sx, sy = line(ax, "start 1")
+    assert (sx[0], sy[0]) == (x[0], y[0])
+    assert len(ax.texts) >= 10  # direction arrows
+    assert ax.get_xlabel() == "v (mV)"
+    plt.close(fig)
+    with pytest.raises(ExpressionError):
+        iz.plot.phase_plane(res, y="__import__('os')")
+
+
+def test_raster(hh):
+    amps = np.linspace(0, 30, 16)
+    res = iz.simulate(hh, iz.stimulus.step(amps), t_stop=100.0, record=None)
+    fig = iz.plot.raster(res, dim="amplitude")
+    x, y = line(fig.axes[0], "spikes")
+    assert len(x) == int(res.spike_count.sum())
+    assert set(np.unique(y)) <= set(amps)
+    plt.close(fig)

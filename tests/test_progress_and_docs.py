@@ -1,0 +1,47 @@
+"""Progress reporting and the tutorial (its code runs here, as in `make docs`)."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import ionzoo as iz
+from ionzoo.progress import ProgressBar
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_progress_callback_reaches_one(hh):
+    seen = []
+    cell = hh.with_params(**{"K.gbar": [30.0] * 2000})  # 8e7 neuron-steps: several chunks
+    iz.simulate(cell, 10.0, t_stop=1000.0, record=None, progress=seen.append)
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_progress_bar_text():
+    buf = io.StringIO()
+    bar = ProgressBar("hh1952", buf, auto=False)
+    bar(0.5)
+    bar(1.0)
+    bar.close()
+    text = buf.getvalue()
+    assert "50.0%" in text and "100.0%" in text and text.endswith("\n")
+
+
+def test_auto_progress_bar_stays_quiet_for_short_runs():
+    buf = io.StringIO()
+    bar = ProgressBar("x", buf, auto=True)
+    bar(0.9)
+    bar.close()
+    assert buf.getvalue() == ""
+
+
+def test_tutorial_runs_and_writes_its_figures(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
+                           str(tmp_path), str(ROOT / "docs/tutorials/01_hodgkin_huxley.md")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
+    assert figures == ["01_drugs.png", "01_fi.png", "01_gating.png", "01_mechanism.png",
+                       "01_phase.png", "01_temperature.png", "01_traces.png"]
+    assert "alpha_m(-40 mV) = 1.0 /ms" in proc.stdout
