@@ -192,6 +192,7 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
     if plot_path:
         from . import plot
 
+        _agg()
         _save(plot.traces(res), plot_path)
         if not as_json:
             click.echo(f"figure: {plot_path}")
@@ -249,6 +250,7 @@ def channels_show(name, plot_path):
             raise ValidationError("--plot", f"channel {name!r} has no gates to plot")
         from . import plot
 
+        _agg()
         _save(plot.gating(Neuron(channels=(ch,), name=name)), plot_path)
         click.echo(f"figure: {plot_path}")
 
@@ -267,6 +269,7 @@ def plot_gating(model, temperature, sets, out):
     """x∞, τ, steady-state conductances and I–V curves of MODEL."""
     from . import plot
 
+    _agg()
     _save(plot.gating(build_cell(model, temperature, sets)), out)
     click.echo(f"figure: {out}")
 
@@ -279,6 +282,7 @@ def plot_mechanism(model, current, delay, duration, t_stop, dt, method, temperat
     """The ionic mechanism of the spike: V, gates, conductances, currents."""
     from . import plot
 
+    _agg()
     _, currents, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature,
                                sets, "all")
     if currents.size != 1:
@@ -299,6 +303,7 @@ def plot_phase(model, current, delay, duration, t_stop, dt, method, temperature,
     """A trajectory in the (x, y) plane with direction arrows."""
     from . import plot
 
+    _agg()
     _, currents, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature,
                                sets, "all")
     _save(plot.phase_plane(res, x=x, y=y, index=list(range(min(currents.size, 6)))), out)
@@ -313,10 +318,18 @@ def plot_traces(model, current, delay, duration, t_stop, dt, method, temperature
     """Voltage traces, one panel per current."""
     from . import plot
 
+    _agg()
     _, _, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature, sets,
                         ["v"])
     _save(plot.traces(res), out)
     click.echo(f"figure: {out}")
+
+
+def _agg() -> None:
+    """Draw off-screen: the CLI writes files, it never opens windows."""
+    import matplotlib
+
+    matplotlib.use("Agg")
 
 
 def _save(fig, path: str) -> None:
@@ -328,9 +341,6 @@ def _save(fig, path: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; user errors become one line on stderr and exit status 2."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     try:
         rc = cli.main(args=argv, prog_name="ionzoo", standalone_mode=False)
     except click.exceptions.Abort:

@@ -87,7 +87,7 @@ class Result:
         st = self.spikes
         n = ((st >= start) & (st < stop)).sum("spike")
         rate = n / ((stop - start) / 1000.0)
-        rate.attrs["units"] = "Hz"
+        rate.attrs = {"units": "Hz", "long_name": f"firing rate in [{start:g}, {stop:g}) ms"}
         return rate
 
     # ------------------------------------------------------------------ io
