@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 
@@ -65,10 +66,10 @@ def run_neuron(amps: np.ndarray, repeats: int, use_table: bool) -> dict:
 def run_brian2(amps: np.ndarray, repeats: int) -> dict:
     import brian2 as b2
 
+    os.chdir(tempfile.mkdtemp(prefix="b2bench_"))  # Brian2 may write ./output: keep it out
     walls, counts = [], None
     for _ in range(repeats):
         b2.device.reinit()
-        b2.device.activate()
         b2.set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="b2bench_"),
                       build_on_run=False)
         b2.defaultclock.dt = DT * b2.ms

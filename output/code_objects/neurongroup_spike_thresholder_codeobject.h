@@ -1,7 +1,0 @@
-#ifndef _INCLUDED_neurongroup_spike_thresholder_codeobject
-#define _INCLUDED_neurongroup_spike_thresholder_codeobject
-
-void _run_neurongroup_spike_thresholder_codeobject();
-
-
-#endif
