@@ -94,9 +94,7 @@ class Expr:
     @property
     def names(self) -> frozenset[str]:
         """The free names the expression reads (e.g. ``{"v"}``)."""
-        out: set[str] = set()
-        _collect_names(self.node, out)
-        return frozenset(out)
+        return frozenset(n[1] for n in _walk(self.node) if n[0] == "name")
 
     def __str__(self) -> str:
         return _to_text(self.node)
@@ -134,9 +132,7 @@ class Expr:
 
     def exp_arguments(self) -> list[tuple]:
         """Argument nodes of every ``exp``/``exprel`` call (for shared-exponential analysis)."""
-        out: list[tuple] = []
-        _collect_exp_args(self.node, out)
-        return out
+        return [n[2] for n in _walk(self.node) if n[0] == "call" and n[1] in ("exp", "exprel")]
 
 
 def parse(text: str | float | int | Expr, allowed_names: Iterable[str] | None = ("v",),
@@ -239,18 +235,18 @@ def _token(node: ast.AST) -> str:
         return type(node).__name__
 
 
-def _collect_names(node: tuple, out: set[str]) -> None:
+def _walk(node: tuple):
+    """Every node of the tree, depth first."""
+    yield node
     kind = node[0]
-    if kind == "name":
-        out.add(node[1])
-    elif kind == "neg":
-        _collect_names(node[1], out)
+    if kind == "neg":
+        yield from _walk(node[1])
     elif kind == "bin":
-        _collect_names(node[2], out)
-        _collect_names(node[3], out)
+        yield from _walk(node[2])
+        yield from _walk(node[3])
     elif kind == "call":
         for a in node[2:]:
-            _collect_names(a, out)
+            yield from _walk(a)
 
 
 def _to_text(node: tuple) -> str:
@@ -322,20 +318,6 @@ def _call(fname: str, arg: tuple, names, fp, lit, hook) -> str:
         if replaced is not None:
             return replaced
     return f"{fp}{fname}({src})"
-
-
-def _collect_exp_args(node: tuple, out: list[tuple]) -> None:
-    kind = node[0]
-    if kind == "neg":
-        _collect_exp_args(node[1], out)
-    elif kind == "bin":
-        _collect_exp_args(node[2], out)
-        _collect_exp_args(node[3], out)
-    elif kind == "call":
-        if node[1] in ("exp", "exprel"):
-            out.append(node[2])
-        for a in node[2:]:
-            _collect_exp_args(a, out)
 
 
 def affine(node: tuple, var: str = "v") -> tuple[float, float] | None:

@@ -37,7 +37,7 @@ __all__ = ["Layout", "build_layout", "generate", "BLOCK"]
 BLOCK = 64
 
 #: Generator version: bump when the generated code changes meaning (invalidates disk caches).
-GENERATOR_VERSION = "7"
+GENERATOR_VERSION = "8"
 
 
 @dataclass

@@ -37,26 +37,24 @@ _LN2_LO = 1.90821492927058770002e-10
 _SMALL = EXPREL_SERIES_BELOW
 
 
-@intrinsic
-def _i64_as_f64(typingctx, x):
-    """Reinterpret the bits of an int64 as a float64 (vectorisable)."""
-    sig = types.float64(types.int64)
+def _bitcast(src, dst, llvm_type, doc: str):
+    """A Numba intrinsic that reinterprets the bits of ``src`` as ``dst`` (vectorisable)."""
 
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.DoubleType())
+    @intrinsic
+    def cast(typingctx, x):
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], llvm_type)
 
-    return sig, codegen
+        return dst(src), codegen
+
+    cast.__doc__ = doc
+    return cast
 
 
-@intrinsic
-def _f64_as_i64(typingctx, x):
-    """Reinterpret the bits of a float64 as an int64 (vectorisable)."""
-    sig = types.int64(types.float64)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.IntType(64))
-
-    return sig, codegen
+_i64_as_f64 = _bitcast(types.int64, types.float64, ir.DoubleType(), "int64 bits as float64")
+_f64_as_i64 = _bitcast(types.float64, types.int64, ir.IntType(64), "float64 bits as int64")
+_i32_as_f32 = _bitcast(types.int32, types.float32, ir.FloatType(), "int32 bits as float32")
+_f32_as_i32 = _bitcast(types.float32, types.int32, ir.IntType(32), "float32 bits as int32")
 
 
 #: 1.5·2^52: adding it rounds a float of magnitude < 2^51 to the nearest integer, which then sits
@@ -206,28 +204,6 @@ EXACT = {"_x_exp": _x_exp, "_x_exprel": _x_exprel, "_x_invexprel": _x_invexprel,
 # ---------------------------------------------------------------------------------- float32
 # The ``_g_*`` family: the same functions for float32 kernels. Every constant is a float32
 # global (a float64 literal would silently promote the arithmetic to float64).
-
-@intrinsic
-def _i32_as_f32(typingctx, x):
-    """Reinterpret the bits of an int32 as a float32 (vectorisable)."""
-    sig = types.float32(types.int32)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.FloatType())
-
-    return sig, codegen
-
-
-@intrinsic
-def _f32_as_i32(typingctx, x):
-    """Reinterpret the bits of a float32 as an int32 (vectorisable)."""
-    sig = types.int32(types.float32)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.IntType(32))
-
-    return sig, codegen
-
 
 _F = np.float32
 _G_LO, _G_HI = _F(-87.3), _F(88.7)
