@@ -17,7 +17,9 @@ path              unit    meaning
 ``<ch>.gbar``     mS/cm²  maximal conductance of channel ``<ch>`` (≥ 0)
 ``<ch>.e``        mV      reversal potential of channel ``<ch>``
 ``<ch>.q10``      1       Q10 of channel ``<ch>`` (> 0; channels with a Q10 rule)
+``<ch>.rate_factor`` 1    fixed rate factor (channels with a FixedFactor rule)
 ``<ch>.<name>``   –       extra parameter of ``<ch>`` read by its rate expressions
+``ca.<name>``     –       calcium (neurons with ``calcium=``; see :mod:`ionzoo.ions`)
 ================  ======  ==================================================
 
 Any of them may be an array: :meth:`Neuron.with_params` accepts scalars, 1-D sequences (which
@@ -37,13 +39,14 @@ import xarray as xr
 
 from .channels.channel import Channel
 from .errors import ValidationError
+from .ions import CALCIUM_PARAMETERS, Calcium
 
 __all__ = ["Neuron", "NEURON_PARAMETERS"]
 
 #: Parameters of the neuron itself (not of a channel), with their units.
 NEURON_PARAMETERS = {"capacitance": "uF/cm2", "temperature": "degC", "v_init": "mV"}
 
-_UNITS = {"gbar": "mS/cm2", "e": "mV", "q10": "1"}
+_UNITS = {"gbar": "mS/cm2", "e": "mV", "q10": "1", "rate_factor": "1"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,11 @@ class Neuron:
     name:
         Label used in summaries and results.
     area:
-        Membrane area in µm², only needed to convert absolute currents (nA) to densities.
+        Membrane area in µm², only needed to convert absolute currents (nA) to densities
+        (:meth:`density`).
+    calcium:
+        Intracellular calcium (:class:`~ionzoo.ions.Calcium`): required when a channel carries
+        calcium with a Nernst reversal, reads ``cai``/``cao``, or a pool is wanted.
     """
 
     channels: tuple[Channel, ...]
@@ -72,6 +79,7 @@ class Neuron:
     v_init: float = -65.0
     name: str = "neuron"
     area: float | None = None
+    calcium: Calcium | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -84,9 +92,17 @@ class Neuron:
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValidationError("channels", f"duplicate channel name(s) {sorted(dup)}")
-        if set(names) & set(NEURON_PARAMETERS):
-            raise ValidationError("channels", f"channel names {sorted(NEURON_PARAMETERS)} "
-                                  "are reserved")
+        if set(names) & {*NEURON_PARAMETERS, "ca"}:
+            raise ValidationError("channels", f"channel names {sorted({*NEURON_PARAMETERS, 'ca'})}"
+                                  " are reserved")
+        if self.calcium is not None and not isinstance(self.calcium, Calcium):
+            raise ValidationError("calcium", "expected an ionzoo.ions.Calcium or None")
+        if self.calcium is None:
+            for ch in chans:
+                if ch.nernst or ch.reads_calcium():
+                    why = "has a Nernst reversal" if ch.nernst else "reads cai/cao"
+                    raise ValidationError(f"{ch.name}", f"channel {ch.name!r} {why}: give the "
+                                          "neuron calcium=ionzoo.ions.Calcium(...)")
         object.__setattr__(self, "channels", chans)
         for key in NEURON_PARAMETERS:
             object.__setattr__(self, key, _validate_value(key, getattr(self, key)))
@@ -112,6 +128,8 @@ class Neuron:
         paths = list(NEURON_PARAMETERS)
         for ch in self.channels:
             paths += [f"{ch.name}.{p}" for p in ch.parameters()]
+        if self.calcium is not None:
+            paths += [f"ca.{p}" for p in self.calcium.parameters()]
         return paths
 
     def default(self, path: str) -> float:
@@ -122,6 +140,14 @@ class Neuron:
         if not pname:
             raise ValidationError(path, "unknown parameter (expected 'capacitance', "
                                   "'temperature', 'v_init' or 'CHANNEL.NAME')")
+        if ch_name == "ca":
+            if self.calcium is None:
+                raise ValidationError(path, "this neuron has no calcium description")
+            cparams = self.calcium.parameters()
+            if pname not in cparams:
+                raise ValidationError(path, f"unknown calcium parameter {pname!r} "
+                                      f"(parameters: {sorted(cparams)})")
+            return cparams[pname]
         params = self.channel(ch_name).parameters()
         if pname not in params:
             raise ValidationError(path, f"channel {ch_name!r} has no parameter {pname!r} "
@@ -132,6 +158,8 @@ class Neuron:
         """Unit of a parameter path."""
         if path in NEURON_PARAMETERS:
             return NEURON_PARAMETERS[path]
+        if path.startswith("ca."):
+            return CALCIUM_PARAMETERS.get(path[3:], "")
         return _UNITS.get(path.partition(".")[2], "")
 
     def value(self, path: str) -> Any:
@@ -164,6 +192,9 @@ class Neuron:
         if path in NEURON_PARAMETERS:
             return replace(self, **{path: value}, overrides=self.overrides)
         ch_name, _, pname = path.partition(".")
+        if ch_name == "ca":
+            return replace(self, calcium=replace(self.calcium, **{pname: value}),
+                           overrides=self.overrides)
         chans = tuple(c.with_defaults(**{pname: value}) if c.name == ch_name else c
                       for c in self.channels)
         return replace(self, channels=chans, overrides=self.overrides)
@@ -186,6 +217,7 @@ class Neuron:
 
     def _overrides_for(self, chans: Iterable[Channel]) -> dict:
         keep = set(NEURON_PARAMETERS) | {f"{c.name}.{p}" for c in chans for p in c.parameters()}
+        keep |= {k for k in self.overrides if k.startswith("ca.")}
         return {k: v for k, v in self.overrides.items() if k in keep}
 
     @property
@@ -197,7 +229,15 @@ class Neuron:
 
     def structure_key(self) -> tuple:
         """What determines compiled code (channels' structure), independent of values."""
-        return tuple(c.structure_key() for c in self.channels)
+        pool = None if self.calcium is None else ("ca", self.calcium.pool)
+        return (tuple(c.structure_key() for c in self.channels), pool)
+
+    def density(self, current_na):
+        """Convert an absolute current in nA to a density in µA/cm² using ``area`` (µm²)."""
+        if self.area is None:
+            raise ValidationError("area", f"neuron {self.name!r} has no area: currents must be "
+                                  "given as densities (µA/cm²)")
+        return np.asarray(current_na, dtype=float) * 1e5 / self.area
 
     def __str__(self) -> str:
         lines = [f"Neuron {self.name!r}: C = {self.capacitance:g} µF/cm², "
@@ -224,6 +264,8 @@ def _check_array(path: str, arr: np.ndarray) -> None:
     name = path.rpartition(".")[2]
     if name == "gbar" and np.any(arr < 0):
         raise ValidationError(path, f"conductance must be >= 0 mS/cm², got {arr.min()!r}")
+    if path.startswith("ca.") and name in ("cai", "cao", "depth", "tau") and np.any(arr <= 0):
+        raise ValidationError(path, f"must be > 0, got {arr.min()!r}")
     if name == "capacitance" and np.any(arr <= 0):
         raise ValidationError(path, f"capacitance must be > 0 µF/cm², got {arr.min()!r}")
     if name == "q10" and np.any(arr <= 0):

@@ -18,7 +18,7 @@ REGISTRY = {
 
 __all__ = [
     "REGISTRY",
-    "Channel", "Gate", "Q10", "Provenance", "RESERVED_PARAMETERS",
+    "Channel", "Gate", "Q10", "FixedFactor", "Provenance", "RESERVED_PARAMETERS",
     "Rate", "ExpRate", "SigmoidRate", "ExpLinearRate", "ExprRate", "as_rate",
     "hh1952",
 ]

@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import ValidationError
+from ..ions import nernst
 from ..neuron import Neuron
 from ..stimulus import Stimulus
 from .codegen import Layout
@@ -94,10 +95,15 @@ def build_batch(neuron: Neuron, components: tuple[Stimulus, ...], lay: Layout,
             P[row] = full.reshape(-1)
         else:
             P[row] = float(val.values) if isinstance(val, xr.DataArray) else float(val)
-    # Derived rows: the temperature factor φ = q10^((T − T_ref)/10) of each channel.
+    # Derived rows: each channel's rate factor φ (Q10 rule or fixed factor) and, with calcium,
+    # RT/(2F) in mV for the Nernst potential — computed once per neuron, not per step.
     temp = P[lay.param_row("temperature")].astype(float)
-    for name, ch_name in lay.derived.items():
-        ch = neuron.channel(ch_name)
-        q10 = P[lay.param_row(f"{ch_name}.q10")].astype(float)
-        P[lay.param_row(name)] = ch.temperature.factor(temp, q10)
+    for name, owner in lay.derived.items():
+        if name == "ca._rtf2":
+            P[lay.param_row(name)] = nernst(1.0, np.e, 2, temp)  # = RT/(2F)·ln(e)
+            continue
+        ch = neuron.channel(owner)
+        vals = {k: P[lay.param_row(f"{owner}.{k}")].astype(float)
+                for k in ("q10", "rate_factor") if f"{owner}.{k}" in lay.params}
+        P[lay.param_row(name)] = ch.phi(temp, vals)
     return Batch(dims=dims, sizes=sizes, coords=coords, P=np.ascontiguousarray(P))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ..channels.channel import Channel
 from ..errors import ValidationError
 from ..expr import affine
+from ..ions import FARADAY
 from ..neuron import NEURON_PARAMETERS, Neuron
 from ..stimulus import Stimulus, Waveform
 
@@ -37,7 +38,7 @@ __all__ = ["Layout", "build_layout", "generate", "BLOCK"]
 BLOCK = 64
 
 #: Generator version: bump when the generated code changes meaning (invalidates disk caches).
-GENERATOR_VERSION = "8"
+GENERATOR_VERSION = "9"
 
 
 @dataclass
@@ -66,7 +67,11 @@ def recordable(neuron: Neuron) -> dict[str, str]:
             out[f"{ch.name}.{g.name}"] = "1"
         out[f"{ch.name}.g"] = "mS/cm2"
         out[f"{ch.name}.i"] = "uA/cm2"
+        if ch.nernst:
+            out[f"{ch.name}.e"] = "mV"
     out["i_ion"] = "uA/cm2"
+    if neuron.calcium is not None:
+        out["ca.cai"] = "mM"
     return out
 
 
@@ -76,8 +81,14 @@ def build_layout(neuron: Neuron, components: tuple[Stimulus, ...],
     lay.states.append("v")
     lay.params.extend(NEURON_PARAMETERS)
     for ch in neuron.channels:
-        lay.states.extend(f"{ch.name}.{g.name}" for g in ch.gates)
+        lay.states.extend(f"{ch.name}.{g.name}" for g in ch.gates if not g.instantaneous)
         lay.params.extend(f"{ch.name}.{p}" for p in ch.parameters())
+    if neuron.calcium is not None:
+        lay.params.extend(f"ca.{p}" for p in neuron.calcium.parameters())
+        lay.params.append("ca._rtf2")  # RT/(2F) in mV at the neuron's temperature
+        lay.derived["ca._rtf2"] = "ca"
+        if neuron.calcium.pool:
+            lay.states.append("ca.cai")
     for ch in neuron.channels:
         if ch.temperature is not None and ch.gates:
             lay.params.append(f"{ch.name}._phi")
@@ -117,19 +128,46 @@ F64 = Flavor()
 
 
 class _Emitter:
-    """Source text for one neuron's quantities, given how to reach states and parameters."""
+    """Source text for one neuron's quantities, given how to reach states and parameters.
+
+    ``state(name)`` and ``param(name)`` return source for a state variable / parameter of the
+    current neuron; ``fp`` is the helper prefix (``_f_``/``_g_`` fast, ``_x_`` exact).
+    """
 
     def __init__(self, neuron: Neuron, lay: Layout, state, param, fp: str,
                  flavor: Flavor = F64) -> None:
         self.neuron, self.lay, self.state, self.param, self.fp = neuron, lay, state, param, fp
         self.flavor = flavor
 
+    # -------------------------------------------------------------- concentrations, reversal
+    def cai(self) -> str:
+        """Internal calcium, mM: the pool state, or the fixed parameter."""
+        if "ca.cai" in self.lay.states:
+            return self.state("ca.cai")
+        return self.param("ca.cai") if self.neuron.calcium is not None else self.flavor.lit(0.0)
+
+    def cao(self) -> str:
+        return self.param("ca.cao") if self.neuron.calcium is not None else self.flavor.lit(0.0)
+
     def names(self, ch: Channel, v: str) -> dict[str, str]:
-        m = {"v": v}
+        m = {"v": v, "cai": self.cai(), "cao": self.cao()}
         for p in ch.params:
             m[p] = self.param(f"{ch.name}.{p}")
         return m
 
+    def reversal(self, idx: int, ch: Channel) -> str:
+        """Source of the reversal potential (mV); Nernst ones are locals ``e<idx>``."""
+        return f"e{idx}" if ch.nernst else self.param(f"{ch.name}.e")
+
+    def reversal_lines(self, indent: str) -> list[str]:
+        out = []
+        for idx, ch in enumerate(self.neuron.channels):
+            if ch.nernst:
+                out.append(f"{indent}e{idx} = {self.param('ca._rtf2')} * {self.fp}log("
+                           f"{self.cao()} / {self.cai()})")
+        return out
+
+    # -------------------------------------------------------------- gates and conductances
     def rates(self, ch: Channel, gate, v: str, hook=None) -> tuple[str, str]:
         a, b = ch.gate_expressions(gate)
         nm = self.names(ch, v)
@@ -137,35 +175,66 @@ class _Emitter:
         return (a.render(nm, self.fp, lit, call_hook=hook),
                 b.render(nm, self.fp, lit, call_hook=hook))
 
-    def conductance(self, ch: Channel) -> str:
+    def instantaneous_lines(self, v: str, indent: str, suffix: str = "") -> list[str]:
+        """Locals ``q<c>_<g><suffix>`` = the instantaneous gates at voltage ``v``."""
+        out = []
+        for idx, ch in enumerate(self.neuron.channels):
+            for gi, g in enumerate(ch.gates):
+                if not g.instantaneous:
+                    continue
+                a, b = self.rates(ch, g, v)
+                name = f"q{idx}_{gi}{suffix}"
+                if g.form == "alphabeta":
+                    out += [f"{indent}qa = {a}", f"{indent}qb = {b}",
+                            f"{indent}{name} = qa / (qa + qb)"]
+                else:
+                    out.append(f"{indent}{name} = {a}")
+        return out
+
+    def gate_value(self, idx: int, ch: Channel, gi: int, suffix: str = "") -> str:
+        g = ch.gates[gi]
+        return f"q{idx}_{gi}{suffix}" if g.instantaneous else self.state(f"{ch.name}.{g.name}")
+
+    def conductance(self, ch: Channel, suffix: str = "") -> str:
+        idx = self.neuron.channels.index(ch)
         factors = [self.param(f"{ch.name}.gbar")]
-        for g in ch.gates:
-            x = self.state(f"{ch.name}.{g.name}")
-            factors += [x] * g.power
+        if getattr(ch.temperature, "conductance", False):
+            factors.append(self.param(f"{ch.name}._phi"))
+        for gi, g in enumerate(ch.gates):
+            factors += [self.gate_value(idx, ch, gi, suffix)] * g.power
         return " * ".join(factors)
 
+    # -------------------------------------------------------------- recording
     def observe_lines(self, target, v: str, indent: str) -> list[str]:
         """Lines computing the recorded quantities (v must already be loaded in ``v``)."""
-        out = []
+        out = self.reversal_lines(indent) + self.instantaneous_lines(v, indent)
         need_g = {r.rpartition(".")[0] for r in self.lay.record if r.endswith((".g", ".i"))}
         if "i_ion" in self.lay.record:
             need_g |= {c.name for c in self.neuron.channels}
         for idx, ch in enumerate(self.neuron.channels):
             if ch.name in need_g:
                 out.append(f"{indent}og{idx} = {self.conductance(ch)}")
+        chans = self.neuron.channels
         for q, name in enumerate(self.lay.record):
+            base = name.rpartition(".")[0]
             if name == "v":
                 val = v
             elif name == "i_ion":
-                terms = [f"og{i} * ({v} - {self.param(f'{c.name}.e')})"
-                         for i, c in enumerate(self.neuron.channels)]
+                terms = [f"og{i} * ({v} - {self.reversal(i, c)})" for i, c in enumerate(chans)]
                 val = " + ".join(terms) if terms else self.flavor.lit(0.0)
-            elif name.endswith(".g") and name[:-2] in need_g:
-                val = f"og{self._idx(name[:-2])}"
-            elif name.endswith(".i") and name[:-2] in need_g:
-                val = f"og{self._idx(name[:-2])} * ({v} - {self.param(name[:-2] + '.e')})"
+            elif name == "ca.cai":
+                val = self.cai()
+            elif name.endswith(".g") and base in need_g:
+                val = f"og{self._idx(base)}"
+            elif name.endswith(".i") and base in need_g:
+                i = self._idx(base)
+                val = f"og{i} * ({v} - {self.reversal(i, chans[i])})"
+            elif name.endswith(".e"):
+                val = f"e{self._idx(base)}"
             else:
-                val = self.state(name)
+                ch = chans[self._idx(base)]
+                gi = [g.name for g in ch.gates].index(name.rpartition(".")[2])
+                val = self.gate_value(self._idx(base), ch, gi)
             out.append(f"{indent}{target(q)} = {val}")
         return out
 
@@ -187,6 +256,8 @@ class SharedExponentials:
         counts: dict[float, int] = {}
         for ch in neuron.channels:
             for g in ch.gates:
+                if g.instantaneous:
+                    continue
                 for e in ch.gate_expressions(g):
                     for arg in e.exp_arguments():
                         ab = affine(arg)
@@ -215,16 +286,36 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
     """One fixed step for one neuron: reads states x0.. and parameters via ``param``, leaves the
     new states in y0.. (y0 = v at t + dt). NEURON's staggered scheme: currents at (v_n, gates),
     linearised implicit v update (kfac = 1, cj = 1/dt: backward Euler; kfac = 2, cj = 2/dt:
-    Crank–Nicolson), then every gate advanced exactly over dt with its rates at the new v."""
+    Crank–Nicolson), then every gate advanced exactly over dt with its rates at the new v, and
+    the calcium pool advanced exactly over dt with the calcium current at v_n.
+
+    The v update needs dI/dv: for a channel with only kinetic gates that is its conductance; a
+    channel with instantaneous gates uses NEURON's finite difference (I(v + 0.001) − I(v))/0.001.
+    """
     S_ = {n: i for i, n in enumerate(lay.states)}
     fp, lit = flavor.fp, flavor.lit
     ek = _Emitter(neuron, lay, lambda n: f"x{S_[n]}", param, fp, flavor)
     out = [f"{ind}ist = {_stim_source(components, param, 'tm', wave_name, flavor)}"]
-    gsum, isum = [], []
+    out += ek.reversal_lines(ind)
+    out += ek.instantaneous_lines("x0", ind)
+    has_inst = [any(g.instantaneous for g in ch.gates) for ch in neuron.channels]
+    if any(has_inst):
+        out.append(f"{ind}vp = x0 + {lit(0.001)}")
+        out += ek.instantaneous_lines("vp", ind, suffix="p")
+    gsum, isum, ca_terms = [], [], []
     for idx, ch in enumerate(neuron.channels):
+        e = ek.reversal(idx, ch)
         out.append(f"{ind}g{idx} = {ek.conductance(ch)}")
-        gsum.append(f"g{idx}")
-        isum.append(f"g{idx} * (x0 - {param(ch.name + '.e')})")
+        out.append(f"{ind}ic{idx} = g{idx} * (x0 - {e})")
+        if has_inst[idx]:
+            out.append(f"{ind}d{idx} = ({ek.conductance(ch, 'p')} * (vp - {e}) - ic{idx}) / "
+                       f"{lit(0.001)}")
+            gsum.append(f"d{idx}")
+        else:
+            gsum.append(f"g{idx}")
+        isum.append(f"ic{idx}")
+        if ch.ion == "ca":
+            ca_terms.append(f"ic{idx}")
     out.append(f"{ind}gt = {' + '.join(gsum) if gsum else lit(0.0)}")
     out.append(f"{ind}it = {' + '.join(isum) if isum else lit(0.0)}")
     out.append(f"{ind}y0 = x0 + kfac * (ist - it) / (cj * {param('capacitance')} + gt)")
@@ -233,6 +324,8 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
     for ch in neuron.channels:
         phi = param(f"{ch.name}._phi") if f"{ch.name}._phi" in lay.params else None
         for g in ch.gates:
+            if g.instantaneous:
+                continue
             row = S_[f"{ch.name}.{g.name}"]
             a, b = ek.rates(ch, g, "y0", shared.hook)
             out.append(f"{ind}ga = {a}")
@@ -244,6 +337,21 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
             else:
                 rate = f"{phi} / gb" if phi else f"{lit(1.0)} / gb"
                 out.append(f"{ind}y{row} = ga + (x{row} - ga) * {fp}exp(-dtk * {rate})")
+    if "ca.cai" in S_:
+        row = S_["ca.cai"]
+        out += _pool_lines(neuron, param, f"x{row}", " + ".join(ca_terms) or lit(0.0), ind, lit)
+        out.append(f"{ind}y{row} = cinf + (x{row} - cinf) * {fp}exp(-dtk / {param('ca.tau')})")
+    return out
+
+
+def _pool_lines(neuron: Neuron, param, cai: str, ica: str, ind: str, lit) -> list[str]:
+    """``drive`` (mM/ms) from the calcium current ``ica`` (µA/cm²) and the pool's target
+    ``cinf`` = cai_rest + drive·τ (mM): dcai/dt = drive + (cai_rest − cai)/τ."""
+    k = 10.0 / (2.0 * FARADAY)  # µA/cm², µm -> mM/ms
+    out = [f"{ind}drive = -{lit(k)} * {param('ca.gamma')} * ({ica}) / {param('ca.depth')}"]
+    if neuron.calcium.pool == "destexhe":
+        out.append(f"{ind}drive = max(drive, {lit(0.0)})")
+    out.append(f"{ind}cinf = {param('ca.cai_rest')} + drive * {param('ca.tau')}")
     return out
 
 
@@ -308,8 +416,12 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
           "    for j in range(S.shape[1]):",
           f"        vv = P[{P_['v_init']}, j]",
           "        S[0, j] = vv"]
+    if "ca.cai" in S_:
+        L.append(f"        S[{S_['ca.cai']}, j] = P[{P_['ca.cai']}, j]")
     for ch in neuron.channels:
         for g in ch.gates:
+            if g.instantaneous:
+                continue
             a, b = em.rates(ch, g, "vv")
             L.append(f"        ga = {a}")
             if g.form == "alphabeta":
@@ -415,14 +527,20 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
           f"def rhs(t, y, p, dy{wsig}):",
           "    vv = y[0]",
           f"    ist = {_stim_source(components, lambda n: f'p[{P_[n]}]', 't', wave_name)}"]
-    isum = []
-    for ch in neuron.channels:
-        isum.append(f"({er.conductance(ch)}) * (vv - p[{P_[ch.name + '.e']}])")
+    L += er.reversal_lines("    ") + er.instantaneous_lines("vv", "    ")
+    isum, ca_terms = [], []
+    for idx, ch in enumerate(neuron.channels):
+        L.append(f"    ic{idx} = ({er.conductance(ch)}) * (vv - {er.reversal(idx, ch)})")
+        isum.append(f"ic{idx}")
+        if ch.ion == "ca":
+            ca_terms.append(f"ic{idx}")
     L.append(f"    dy[0] = (ist - ({' + '.join(isum) if isum else '0.0'})) / "
              f"p[{P_['capacitance']}]")
     for ch in neuron.channels:
         phi = f"p[{P_[ch.name + '._phi']}]" if f"{ch.name}._phi" in P_ else "1.0"
         for g in ch.gates:
+            if g.instantaneous:
+                continue
             row = S_[f"{ch.name}.{g.name}"]
             a, b = er.rates(ch, g, "vv")
             L.append(f"    ga = {a}")
@@ -431,6 +549,11 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
                 L.append(f"    dy[{row}] = {phi} * (ga * (1.0 - y[{row}]) - gb * y[{row}])")
             else:
                 L.append(f"    dy[{row}] = {phi} * (ga - y[{row}]) / gb")
+    if "ca.cai" in S_:
+        row = S_["ca.cai"]
+        L += _pool_lines(neuron, lambda n: f"p[{P_[n]}]", f"y[{row}]",
+                         " + ".join(ca_terms) or "0.0", "    ", repr)
+        L.append(f"    dy[{row}] = (cinf - y[{row}]) / p[{P_['ca.tau']}]")
     L += ["    return 0", ""]
     L += ["@numba.njit(cache=True, nogil=True, error_model=\"numpy\")",
           "def observe_one(p, y, out):",
