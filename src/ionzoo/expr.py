@@ -7,7 +7,9 @@ model file. It is parsed into a small whitelisted tree (:class:`Expr`) and is ne
 * numbers, and names from an explicit allow-list (``v`` in mV, channel parameters, later ion
   concentrations);
 * the operators ``+ - * / **`` and unary ``-``/``+``;
-* the functions ``exp log sqrt tanh cosh abs exprel min max``.
+* the functions ``exp log sqrt tanh cosh abs exprel min max heaviside``
+  (``heaviside(x)`` = 1 for x ≥ 0, else 0: piecewise rate functions such as NEURON's
+  ``if (v < -40) {...} else {...}``).
 
 Anything else — attribute access, subscripts, calls of other names, lambdas, comparisons,
 strings, dunder names — raises :class:`~ionzoo.errors.ExpressionError` naming the offending token.
@@ -44,6 +46,7 @@ FUNCTIONS: dict[str, int] = {
     "exprel": 1,
     "min": 2,
     "max": 2,
+    "heaviside": 1,
 }
 
 #: Below this |x|, ``exprel`` uses its Taylor series 1 + x/2 + x²/6 + x³/24 (truncation error
@@ -77,6 +80,7 @@ _NUMPY_FUNCS: dict[str, Callable] = {
     "exprel": exprel,
     "min": np.minimum,
     "max": np.maximum,
+    "heaviside": lambda x: np.where(np.asarray(x) >= 0, 1.0, 0.0),
 }
 
 

@@ -386,6 +386,8 @@ class Channel:
                                   "note": self.temperature.note}
         if self.params:
             out["params"] = dict(self.params)
+        if self.description:
+            out["description"] = self.description
         if self.provenance is not None:
             out["provenance"] = {"citation": self.provenance.citation,
                                  "model_file": self.provenance.model_file,

@@ -152,6 +152,16 @@ def _floor(x):
 
 
 @_jit
+def _heaviside(x):
+    return 1.0 if x >= 0.0 else 0.0
+
+
+@_jit
+def _g_heaviside(x):
+    return _G_ONE if x >= _G_ZERO else _G_ZERO
+
+
+@_jit
 def _min(a, b):
     return min(a, b)
 
@@ -195,10 +205,12 @@ def _cosh(x):
 FAST = {"_f_exp": _f_exp, "_f_exprel": _f_exprel, "_f_invexprel": _f_invexprel,
         "_f_exprel_e": _f_exprel_e, "_f_invexprel_e": _f_invexprel_e,
         "_f_log": _log, "_f_sqrt": _sqrt, "_f_tanh": _tanh, "_f_cosh": _cosh, "_f_abs": _abs,
-        "_f_min": _min, "_f_max": _max, "_f_floor": _floor, "_f_wave": _wave}
+        "_f_min": _min, "_f_max": _max, "_f_floor": _floor, "_f_wave": _wave,
+        "_f_heaviside": _heaviside}
 EXACT = {"_x_exp": _x_exp, "_x_exprel": _x_exprel, "_x_invexprel": _x_invexprel,
          "_x_log": _log, "_x_sqrt": _sqrt, "_x_tanh": _tanh, "_x_cosh": _cosh, "_x_abs": _abs,
-         "_x_min": _min, "_x_max": _max, "_x_floor": _floor, "_x_wave": _wave}
+         "_x_min": _min, "_x_max": _max, "_x_floor": _floor, "_x_wave": _wave,
+         "_x_heaviside": _heaviside}
 
 
 # ---------------------------------------------------------------------------------- float32
@@ -285,4 +297,4 @@ FAST32 = {"_g_exp": _g_exp, "_g_exprel": _g_exprel, "_g_invexprel": _g_invexprel
           "_g_exprel_e": _g_exprel_e, "_g_invexprel_e": _g_invexprel_e,
           "_g_log": _log, "_g_sqrt": _sqrt, "_g_tanh": _tanh, "_g_cosh": _cosh,
           "_g_abs": _abs, "_g_min": _min, "_g_max": _max, "_g_floor": _g_floor,
-          "_g_wave": _g_wave}
+          "_g_wave": _g_wave, "_g_heaviside": _g_heaviside}

@@ -1,0 +1,187 @@
+"""Model files: channels and neurons as YAML or JSON documents.
+
+Model files are data. They are read with ``yaml.safe_load``/``json.loads`` (no tags, no object
+construction), every key is checked against a fixed schema, unknown or missing keys are errors
+naming their location (``channels[1].gates[0].alpha.form``), and rate expressions are parsed by
+:mod:`ionzoo.expr` — nothing in a file is ever executed.
+
+A neuron document::
+
+    ionzoo: 1
+    kind: neuron
+    name: hh1952
+    capacitance: 1.0        # µF/cm²
+    temperature: 6.3        # °C
+    v_init: -65.0           # mV
+    channels:
+      - name: Na
+        gbar: 120.0         # mS/cm²
+        e: 50.0             # mV (or "nernst")
+        ion: na
+        temperature: {q10: 3.0, reference: 6.3, conductance: false}
+        gates:
+          - {name: m, power: 3,
+             alpha: {form: explinear, rate: 1.0, midpoint: -40.0, scale: 10.0},
+             beta: {form: exp, rate: 4.0, midpoint: -65.0, scale: -18.0}}
+      ...
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..channels.channel import Channel, FixedFactor, Gate, Provenance, Q10
+from ..channels.rates import as_rate
+from ..errors import ValidationError
+from ..ions import Calcium
+from ..neuron import Neuron
+
+__all__ = ["channel_to_dict", "channel_from_dict", "neuron_to_dict", "neuron_from_dict",
+           "save", "load", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+_MAX_BYTES = 5_000_000
+
+
+def _keys(where: str, doc: Any, required: set[str], optional: set[str]) -> dict:
+    if not isinstance(doc, dict):
+        raise ValidationError(where, f"expected a mapping, got {type(doc).__name__}")
+    unknown = set(doc) - required - optional
+    if unknown:
+        raise ValidationError(where, f"unknown key(s) {sorted(map(str, unknown))}")
+    missing = required - set(doc)
+    if missing:
+        raise ValidationError(where, f"missing key(s) {sorted(missing)}")
+    return doc
+
+
+def _num(where: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(where, f"expected a number, got {value!r}")
+    return float(value)
+
+
+# ---------------------------------------------------------------------------------- channels
+def channel_to_dict(channel: Channel) -> dict:
+    """A channel as plain data."""
+    return channel.to_dict()
+
+
+def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
+    """Build a :class:`Channel` from plain data (validated; see the module docstring)."""
+    d = _keys(where, doc, {"name", "gates", "gbar", "e"},
+              {"ion", "temperature", "params", "provenance", "description"})
+    gates_doc = d["gates"]
+    if not isinstance(gates_doc, list):
+        raise ValidationError(f"{where}.gates", "expected a list")
+    gates = []
+    for i, g in enumerate(gates_doc):
+        gw = f"{where}.gates[{i}]"
+        gd = _keys(gw, g, {"name", "power"}, {"alpha", "beta", "inf", "tau", "instantaneous"})
+        rates = {k: as_rate(gd[k], f"{gw}.{k}") for k in ("alpha", "beta", "inf", "tau")
+                 if k in gd}
+        gates.append(Gate(gd["name"], gd["power"], instantaneous=bool(gd.get("instantaneous",
+                                                                            False)), **rates))
+    temperature = None
+    if d.get("temperature") is not None:
+        tw = f"{where}.temperature"
+        td = d["temperature"]
+        if isinstance(td, dict) and "factor" in td:
+            td = _keys(tw, td, {"factor"}, {"note"})
+            temperature = FixedFactor(_num(f"{tw}.factor", td["factor"]), str(td.get("note", "")))
+        else:
+            td = _keys(tw, td, {"q10", "reference"}, {"conductance"})
+            temperature = Q10(_num(f"{tw}.q10", td["q10"]),
+                              _num(f"{tw}.reference", td["reference"]),
+                              bool(td.get("conductance", False)))
+    provenance = None
+    if d.get("provenance") is not None:
+        pd = _keys(f"{where}.provenance", d["provenance"], {"citation"}, {"model_file", "notes"})
+        provenance = Provenance(str(pd["citation"]), str(pd.get("model_file", "")),
+                                str(pd.get("notes", "")))
+    params = d.get("params") or {}
+    if not isinstance(params, dict):
+        raise ValidationError(f"{where}.params", "expected a mapping of name: number")
+    e = d["e"] if d["e"] == "nernst" else _num(f"{where}.e", d["e"])
+    return Channel(name=d["name"], gates=tuple(gates), gbar=_num(f"{where}.gbar", d["gbar"]),
+                   e=e, ion=d.get("ion"), temperature=temperature,
+                   params={k: _num(f"{where}.params.{k}", v) for k, v in params.items()},
+                   provenance=provenance, description=str(d.get("description", "")))
+
+
+# ---------------------------------------------------------------------------------- neurons
+def neuron_to_dict(neuron: Neuron) -> dict:
+    """A neuron as plain data (its scalar values; batch overrides are not part of a model)."""
+    if neuron.overrides:
+        raise ValidationError("neuron", "a neuron with batch (array) parameters cannot be saved "
+                              "as a model file; save the model without with_params(arrays)")
+    out: dict[str, Any] = {"ionzoo": FORMAT_VERSION, "kind": "neuron", "name": neuron.name,
+                           "capacitance": neuron.capacitance, "temperature": neuron.temperature,
+                           "v_init": neuron.v_init,
+                           "channels": [c.to_dict() for c in neuron.channels]}
+    if neuron.area is not None:
+        out["area"] = neuron.area
+    if neuron.calcium is not None:
+        c = neuron.calcium
+        out["calcium"] = {"pool": c.pool, **c.parameters()}
+    return out
+
+
+def neuron_from_dict(doc: Any, where: str = "neuron") -> Neuron:
+    """Build a :class:`Neuron` from plain data (validated)."""
+    d = _keys(where, doc, {"channels"}, {"ionzoo", "kind", "name", "capacitance",
+                                         "temperature", "v_init", "area", "calcium"})
+    if d.get("ionzoo", FORMAT_VERSION) != FORMAT_VERSION:
+        raise ValidationError(f"{where}.ionzoo", f"unsupported format version {d['ionzoo']!r}")
+    if d.get("kind", "neuron") != "neuron":
+        raise ValidationError(f"{where}.kind", f"expected 'neuron', got {d['kind']!r}")
+    chans = d["channels"]
+    if not isinstance(chans, list):
+        raise ValidationError(f"{where}.channels", "expected a list")
+    channels = tuple(channel_from_dict(c, f"{where}.channels[{i}]") for i, c in enumerate(chans))
+    calcium = None
+    if d.get("calcium") is not None:
+        cd = _keys(f"{where}.calcium", d["calcium"], set(),
+                   {"pool", "cai", "cao", "depth", "tau", "cai_rest", "gamma"})
+        calcium = Calcium(**{k: (v if k == "pool" else _num(f"{where}.calcium.{k}", v))
+                             for k, v in cd.items()})
+    kw = {k: _num(f"{where}.{k}", d[k]) for k in ("capacitance", "temperature", "v_init", "area")
+          if k in d}
+    return Neuron(channels=channels, name=str(d.get("name", "neuron")), calcium=calcium, **kw)
+
+
+# ---------------------------------------------------------------------------------- files
+def save(obj: Neuron | Channel, path: str | Path) -> None:
+    """Write a neuron or a channel to ``path`` (``.yaml``/``.yml`` or ``.json``)."""
+    path = Path(path)
+    doc = neuron_to_dict(obj) if isinstance(obj, Neuron) else {
+        "ionzoo": FORMAT_VERSION, "kind": "channel", **channel_to_dict(obj)}
+    if path.suffix in (".yaml", ".yml"):
+        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    elif path.suffix == ".json":
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        raise ValidationError("path", f"{str(path)!r}: use .yaml, .yml or .json")
+
+
+def load(path: str | Path) -> Neuron | Channel:
+    """Read a neuron or channel file (never executes anything; see the module docstring)."""
+    path = Path(path)
+    if path.suffix not in (".yaml", ".yml", ".json"):
+        raise ValidationError("path", f"{str(path)!r}: use .yaml, .yml or .json")
+    raw = path.read_bytes()
+    if len(raw) > _MAX_BYTES:
+        raise ValidationError(str(path), f"file larger than {_MAX_BYTES} bytes")
+    try:
+        doc = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
+    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValidationError(str(path), f"not valid {path.suffix[1:].upper()}: {first}") from None
+    if isinstance(doc, dict) and doc.get("kind") == "channel":
+        body = {k: v for k, v in doc.items() if k not in ("ionzoo", "kind")}
+        return channel_from_dict(body, path.name)
+    return neuron_from_dict(doc, path.name)
