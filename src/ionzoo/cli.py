@@ -70,9 +70,16 @@ def parse_sets(items: tuple[str, ...]) -> dict[str, float]:
 
 
 def load_model(name: str) -> Neuron:
-    """A model by registry name."""
+    """A model by registry name, or a model file (.yaml, .yml, .json)."""
     if name in models.REGISTRY:
         return models.REGISTRY[name]()
+    if name.endswith((".yaml", ".yml", ".json")):
+        from .io import load
+
+        cell = load(name)
+        if not isinstance(cell, Neuron):
+            raise ValidationError("MODEL", f"{name!r} holds a channel, not a neuron")
+        return cell
     raise ValidationError("MODEL", f"unknown model {name!r} (available: "
                           f"{', '.join(sorted(models.REGISTRY))}; see `ionzoo models`)")
 
@@ -205,10 +212,10 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
 @cli.command("models")
 def models_cmd():
     """List the available models with their sources."""
-    click.echo(f"{'name':<12} description")
+    click.echo(f"{'name':<24} description")
     for name, fn in sorted(models.REGISTRY.items()):
-        doc = (fn.__doc__ or "").strip().splitlines()[0]
-        click.echo(f"{name:<12} {doc}")
+        doc = (fn.__doc__ or "").strip().splitlines()
+        click.echo(f"{name:<24} {doc[0] if doc else ''}")
 
 
 @cli.group("channels", invoke_without_command=True)
@@ -216,14 +223,13 @@ def models_cmd():
 def channels_cmd(ctx):
     """List the channels in the zoo (or `show NAME` for one)."""
     if ctx.invoked_subcommand is None:
-        click.echo(f"{'name':<14} {'ion':<5} {'gates':<12} {'Q10 rule':<18} source")
+        click.echo(f"{'name':<20} {'ion':<4} {'gates':<12} {'temperature rule':<30} source")
         for name, fn in sorted(channels.REGISTRY.items()):
             ch = fn()
-            gates = " ".join(f"{g.name}^{g.power}" for g in ch.gates) or "–"
-            rule = (f"{ch.temperature.q10:g} from {ch.temperature.reference:g} °C"
-                    if ch.temperature else "none")
-            src = ch.provenance.citation.split(",")[0] if ch.provenance else ""
-            click.echo(f"{name:<14} {ch.ion or '–':<5} {gates:<12} {rule:<18} {src}")
+            gates = " ".join(f"{g.name}^{g.power}" + ("∞" if g.instantaneous else "")
+                             for g in ch.gates) or "–"
+            src = ch.provenance.citation.split(";")[0] if ch.provenance else ""
+            click.echo(f"{name:<20} {ch.ion or '–':<4} {gates:<12} {ch.rule_text():<30} {src}")
 
 
 @channels_cmd.command("show")

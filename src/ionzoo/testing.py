@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import yaml
 
-from .channels.channel import Channel, FixedFactor, Q10
+from .channels.channel import Q10, Channel, FixedFactor
 from .errors import ValidationError
 from .expr import affine
 

@@ -260,6 +260,16 @@ class Channel:
         """Names a rate expression may read: ``v``, ``cai``/``cao`` and the extra parameters."""
         return ("v", *CONCENTRATION_NAMES, *self.params)
 
+    def rule_text(self) -> str:
+        """The temperature rule in words (for tables)."""
+        rule = self.temperature
+        if isinstance(rule, Q10):
+            extra = " (rates and g)" if rule.conductance else ""
+            return f"Q10 {rule.q10:g} from {rule.reference:g} °C{extra}"
+        if isinstance(rule, FixedFactor):
+            return f"fixed ×{rule.factor:.4g}"
+        return "none"
+
     @property
     def nernst(self) -> bool:
         """Whether the reversal is computed from concentrations."""

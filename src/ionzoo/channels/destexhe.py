@@ -7,7 +7,7 @@ M-current (Yamada, Koch & Adams 1989), T-type Ca²⁺ (Huguenard & McCormick 199
 from __future__ import annotations
 
 from ..ions import nernst
-from .channel import Channel, Gate, Provenance, Q10
+from .channel import Q10, Channel, Gate, Provenance
 from .rates import ExpLinearRate, ExpRate, SigmoidRate
 
 __all__ = ["im", "it", "ical", "E_CA_GUTNICK"]

@@ -12,7 +12,7 @@ somatic values of ``demofig1.hoc`` (gna 20, gkv 200, gca 0.3, gkm 0.1, gkca 3 pS
 
 from __future__ import annotations
 
-from .channel import Channel, Gate, Provenance, Q10
+from .channel import Q10, Channel, Gate, Provenance
 from .rates import ExpLinearRate, ExpRate, SigmoidRate
 
 __all__ = ["na", "kv", "km", "kca", "ca"]

@@ -15,7 +15,7 @@ channel parameter: −63 mV in the .mod file, −55 mV in all of Pospischil's de
 
 from __future__ import annotations
 
-from .channel import Channel, Gate, Provenance, Q10
+from .channel import Q10, Channel, Gate, Provenance
 from .rates import SigmoidRate
 
 __all__ = ["na", "kd", "nap2003"]

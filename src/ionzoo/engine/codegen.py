@@ -38,7 +38,7 @@ __all__ = ["Layout", "build_layout", "generate", "BLOCK"]
 BLOCK = 64
 
 #: Generator version: bump when the generated code changes meaning (invalidates disk caches).
-GENERATOR_VERSION = "9"
+GENERATOR_VERSION = "10"
 
 
 @dataclass
@@ -318,7 +318,14 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
             ca_terms.append(f"ic{idx}")
     out.append(f"{ind}gt = {' + '.join(gsum) if gsum else lit(0.0)}")
     out.append(f"{ind}it = {' + '.join(isum) if isum else lit(0.0)}")
-    out.append(f"{ind}y0 = x0 + kfac * (ist - it) / (cj * {param('capacitance')} + gt)")
+    if any(has_inst):
+        # Safeguard: where an instantaneous gate's negative slope conductance cancels more than
+        # half of C·cj (the upstroke of a spike), NEURON's linearised update diverges; keep the
+        # denominator at ≥ C·cj/2 there. Identical to NEURON wherever NEURON's update is sane.
+        out.append(f"{ind}cc = cj * {param('capacitance')}")
+        out.append(f"{ind}y0 = x0 + kfac * (ist - it) / max(cc + gt, {lit(0.5)} * cc)")
+    else:
+        out.append(f"{ind}y0 = x0 + kfac * (ist - it) / (cj * {param('capacitance')} + gt)")
     shared = SharedExponentials(neuron, flavor)
     out += shared.lines("y0", ind)
     for ch in neuron.channels:
@@ -369,11 +376,13 @@ def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str
 
     Results are memoised per (channels, stimulus structure, record) in this process.
     """
-    key = (neuron.channels, tuple(c.structure_key() for c in components), tuple(record), dtype)
+    pool = None if neuron.calcium is None else neuron.calcium.pool or "fixed"
+    key = (neuron.channels, pool, tuple(c.structure_key() for c in components), tuple(record),
+           dtype)
     hit = _GENERATED.get(key)
     if hit is None:
-        hit = _generate(Neuron(channels=neuron.channels), components, tuple(record),
-                        Flavor(dtype))
+        hit = _generate(Neuron(channels=neuron.channels, calcium=neuron.calcium), components,
+                        tuple(record), Flavor(dtype))
         if len(_GENERATED) >= 256:
             _GENERATED.clear()
         _GENERATED[key] = hit

@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from ..channels.channel import Channel, FixedFactor, Gate, Provenance, Q10
+from ..channels.channel import Q10, Channel, FixedFactor, Gate, Provenance
 from ..channels.rates import as_rate
 from ..errors import ValidationError
 from ..ions import Calcium
