@@ -32,9 +32,10 @@ test: $(VENV)/.stamp-test
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks docs
 
-## docs: run the tutorials and regenerate their figures (docs/tutorials/figures)
+## docs: run the tutorials, regenerate their figures and the channel/model reference pages
 docs: $(VENV)/.stamp-run
 	$(BIN)/python docs/build.py
+	$(BIN)/python docs/gen_reference.py
 
 # The peers (NEURON, Brian2, Jaxley) live in their own environment: Brian2 needs numpy < 2.4.
 $(BENCH_VENV)/.stamp: benchmarks/requirements-peers.txt

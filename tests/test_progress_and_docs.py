@@ -45,3 +45,18 @@ def test_tutorial_runs_and_writes_its_figures(tmp_path):
     assert figures == ["01_drugs.png", "01_fi.png", "01_gating.png", "01_mechanism.png",
                        "01_phase.png", "01_temperature.png", "01_traces.png"]
     assert "alpha_m(-40 mV) = 1.0 /ms" in proc.stdout
+
+
+def test_reference_pages_are_generated(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "gen_reference.py"), "--out",
+                           str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    from ionzoo.channels import REGISTRY
+    from ionzoo.models import REGISTRY as MODELS
+
+    for key in REGISTRY:
+        page = (tmp_path / "channels" / f"{key.replace('.', '_')}.md").read_text()
+        assert "## Parameters" in page and "mS/cm²" in page and "Source:" in page
+        assert (tmp_path / "channels" / "figures" / f"{key.replace('.', '_')}.png").exists()
+    for key in MODELS:
+        assert (tmp_path / "models" / f"{key}.md").exists()

@@ -330,9 +330,7 @@ class Channel:
         """x∞(v) of ``gate`` (dimensionless) for v in mV (and ``cai``, ``cao`` in mM)."""
         env = self._env(v, params, cai, cao)
         a, b = (e.evaluate(env) for e in self.gate_expressions(gate))
-        if gate.form == "alphabeta":
-            return a / (a + b)
-        return a
+        return _shaped(a / (a + b) if gate.form == "alphabeta" else a, v, cai)
 
     def time_constant(self, gate: Gate, v: np.ndarray | float, temperature: float | None = None,
                       params: Mapping[str, Any] | None = None, cai: float = 5e-5,
@@ -342,13 +340,13 @@ class Channel:
         does not depend on temperature). Instantaneous gates have τ = 0."""
         env = self._env(v, params, cai, cao)
         if gate.instantaneous:
-            return np.zeros_like(np.asarray(v, dtype=float))
+            return _shaped(np.zeros(()), v, cai)
         a, b = (e.evaluate(env) for e in self.gate_expressions(gate))
         tau = 1.0 / (a + b) if gate.form == "alphabeta" else b
         if isinstance(self.temperature, FixedFactor) or (
                 self.temperature is not None and temperature is not None):
             tau = tau / self.phi(6.3 if temperature is None else temperature, params)
-        return tau
+        return _shaped(tau, v, cai)
 
     def gate(self, name: str) -> Gate:
         """The gate called ``name``."""
@@ -431,6 +429,13 @@ class Channel:
         if self.provenance is not None:
             lines.append(f"  source: {self.provenance.citation}")
         return "\n".join(lines)
+
+
+def _shaped(values, v, cai) -> np.ndarray:
+    """``values`` broadcast to the common shape of ``v`` and ``cai`` (a constant rate gives an
+    array, not a scalar)."""
+    shape = np.broadcast(np.asarray(v), np.asarray(cai)).shape
+    return np.broadcast_to(np.asarray(values, dtype=float), shape).copy()
 
 
 class _FrozenDict(dict):
