@@ -105,3 +105,120 @@ def _check_round_trip(ch: Channel) -> list[str]:
     if back != ch:
         return [f"{ch.name}: model-file round trip is not lossless"]
     return []
+
+
+# ---------------------------------------------------------------------------------- NEURON
+def compile_mechanisms(neuron) -> str:
+    """Export the neuron's channels (and calcium pool) as NMODL and compile them with
+    ``nrnivmodl`` into a directory of the kernel cache (reused while the sources are the same).
+    Returns the directory. Needs NEURON (``pip install neuron``) and a C compiler."""
+    import hashlib
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from .engine.cache import cache_dir
+    from .io.nmodl import channel_to_nmodl, mechanism_name, pool_name, pool_to_nmodl
+
+    sources = {f"{mechanism_name(ch)}.mod": channel_to_nmodl(ch) for ch in neuron.channels
+               if ch.gates or ch.ion == "ca"}
+    if neuron.calcium is not None and neuron.calcium.pool:
+        sources[f"{pool_name(neuron.calcium)}.mod"] = pool_to_nmodl(neuron.calcium)
+    digest = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()[:16]
+    target = cache_dir().parent / "nrnmech" / digest
+    lib = target / "x86_64" / ".libs" / "libnrnmech.so"
+    if not (target / "done").exists():
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for name, text in sources.items():
+            (target / name).write_text(text)
+        exe = Path(sys.executable).with_name("nrnivmodl")
+        proc = subprocess.run([str(exe) if exe.exists() else "nrnivmodl", "."], cwd=target,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"nrnivmodl failed in {target}:\n{proc.stdout[-3000:]}"
+                               f"\n{proc.stderr[-3000:]}")
+        (target / "done").write_text("ok")
+    del lib
+    return str(target)
+
+
+_LOADED_MECHANISMS: set[str] = set()
+
+
+def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "crank_nicolson",
+                  threshold: float = 0.0):
+    """Run ``neuron`` under ``stimulus`` (steps and pulses) in NEURON with the exported
+    mechanisms and the matching fixed-step scheme (``backward_euler`` → ``secondorder = 0``,
+    ``crank_nicolson`` → 2). Returns (spike times in ms, v trace in mV at every step).
+
+    The compartment has the neuron's area (1e5 µm² when it has none, so that 1 nA ≡ 1 µA/cm²),
+    no end caps (L = diam), and one IClamp per stimulus component.
+    """
+    import math
+
+    from neuron import h, load_mechanisms
+
+    from .io.nmodl import mechanism_name, pool_name
+    from .stimulus import Pulse, Step, as_stimulus
+
+    mech_dir = compile_mechanisms(neuron)
+    if mech_dir not in _LOADED_MECHANISMS:
+        load_mechanisms(mech_dir, warn_if_already_loaded=False)
+        _LOADED_MECHANISMS.add(mech_dir)
+    h.load_file("stdrun.hoc")
+    area = neuron.area or 1e5
+    sec = h.Section(name="iz_soma")
+    sec.L = sec.diam = math.sqrt(area / math.pi)
+    sec.nseg = 1
+    sec.cm = neuron.capacitance
+    h.celsius = neuron.temperature
+    for ch in neuron.channels:
+        if not ch.gates and ch.ion != "ca":
+            sec.insert("pas")
+            for seg in sec:
+                seg.pas.g = ch.gbar / 1000.0
+                seg.pas.e = ch.e
+            continue
+        name = mechanism_name(ch)
+        sec.insert(name)
+        for seg in sec:
+            mech = getattr(seg, name)
+            mech.gbar = ch.gbar / 1000.0
+            for k, val in ch.parameters().items():
+                if k != "gbar":
+                    setattr(mech, k, val)
+    if neuron.calcium is not None:
+        h.cai0_ca_ion = neuron.calcium.cai
+        h.cao0_ca_ion = neuron.calcium.cao
+        if neuron.calcium.pool:
+            sec.insert(pool_name(neuron.calcium))
+    clamps = []
+    for comp in as_stimulus(stimulus):
+        if isinstance(comp, Step):
+            start, stop = comp.start, comp.stop
+        elif isinstance(comp, Pulse):
+            start, stop = comp.start, comp.start + comp.duration
+        else:
+            raise ValidationError("stimulus", "run_in_neuron supports steps and pulses only")
+        ic = h.IClamp(sec(0.5))
+        ic.delay = float(start)
+        ic.dur = 1e9 if math.isinf(stop) else float(stop - start)
+        ic.amp = float(comp.amplitude) * area / 1e5  # µA/cm² -> nA
+        clamps.append(ic)
+    vec = h.Vector()
+    vec.record(sec(0.5)._ref_v)
+    h.secondorder = 2 if method == "crank_nicolson" else 0
+    h.dt = dt
+    h.steps_per_ms = 1.0 / dt
+    h.finitialize(neuron.v_init)
+    pc = h.ParallelContext()
+    pc.set_maxstep(10)
+    pc.psolve(t_stop)
+    v = np.array(vec)
+    del clamps, sec
+    i = np.nonzero((v[:-1] < threshold) & (v[1:] >= threshold))[0]
+    spikes = i * dt + dt * (threshold - v[i]) / (v[i + 1] - v[i])
+    return spikes, v

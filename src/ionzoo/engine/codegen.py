@@ -38,7 +38,7 @@ __all__ = ["Layout", "build_layout", "generate", "BLOCK"]
 BLOCK = 64
 
 #: Generator version: bump when the generated code changes meaning (invalidates disk caches).
-GENERATOR_VERSION = "10"
+GENERATOR_VERSION = "11"
 
 
 @dataclass
@@ -282,7 +282,7 @@ class SharedExponentials:
 
 
 def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: str,
-               flavor: Flavor = F64) -> list[str]:
+               flavor: Flavor = F64, stabilize: bool = True) -> list[str]:
     """One fixed step for one neuron: reads states x0.. and parameters via ``param``, leaves the
     new states in y0.. (y0 = v at t + dt). NEURON's staggered scheme: currents at (v_n, gates),
     linearised implicit v update (kfac = 1, cj = 1/dt: backward Euler; kfac = 2, cj = 2/dt:
@@ -318,12 +318,16 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
             ca_terms.append(f"ic{idx}")
     out.append(f"{ind}gt = {' + '.join(gsum) if gsum else lit(0.0)}")
     out.append(f"{ind}it = {' + '.join(isum) if isum else lit(0.0)}")
-    if any(has_inst):
-        # Safeguard: where an instantaneous gate's negative slope conductance cancels more than
-        # half of C·cj (the upstroke of a spike), NEURON's linearised update diverges; keep the
-        # denominator at ≥ C·cj/2 there. Identical to NEURON wherever NEURON's update is sane.
+    if any(has_inst) and stabilize:
+        # Safeguard: where the negative slope conductance of instantaneous gates cancels more
+        # than half of C·cj (a spike upstroke at large dt), NEURON's linearised update diverges;
+        # there the chord conductance (≥ 0) is used instead: a stable semi-implicit step.
+        # Identical to NEURON elsewhere; ``stabilize=False`` gives NEURON's scheme exactly.
+        chord = " + ".join(f"g{idx}" for idx in range(len(neuron.channels))) or lit(0.0)
         out.append(f"{ind}cc = cj * {param('capacitance')}")
-        out.append(f"{ind}y0 = x0 + kfac * (ist - it) / max(cc + gt, {lit(0.5)} * cc)")
+        out.append(f"{ind}den = cc + gt")
+        out.append(f"{ind}den = den if den > {lit(0.5)} * cc else cc + {chord}")
+        out.append(f"{ind}y0 = x0 + kfac * (ist - it) / den")
     else:
         out.append(f"{ind}y0 = x0 + kfac * (ist - it) / (cj * {param('capacitance')} + gt)")
     shared = SharedExponentials(neuron, flavor)
@@ -371,18 +375,18 @@ def _stim_source(components, param, t: str, wave_arg, flavor: Flavor = F64) -> s
 
 
 def generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str, ...],
-             dtype: str = "float64") -> tuple[str, Layout, str]:
+             dtype: str = "float64", stabilize: bool = True) -> tuple[str, Layout, str]:
     """Source of the kernel module, its layout, and a structure hash (the cache key).
 
     Results are memoised per (channels, stimulus structure, record) in this process.
     """
     pool = None if neuron.calcium is None else neuron.calcium.pool or "fixed"
     key = (neuron.channels, pool, tuple(c.structure_key() for c in components), tuple(record),
-           dtype)
+           dtype, stabilize)
     hit = _GENERATED.get(key)
     if hit is None:
         hit = _generate(Neuron(channels=neuron.channels, calcium=neuron.calcium), components,
-                        tuple(record), Flavor(dtype))
+                        tuple(record), Flavor(dtype), stabilize)
         if len(_GENERATED) >= 256:
             _GENERATED.clear()
         _GENERATED[key] = hit
@@ -394,7 +398,7 @@ _GENERATED: dict[tuple, tuple[str, Layout, str]] = {}
 
 
 def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[str, ...],
-              flavor: Flavor = F64) -> tuple[str, Layout, str]:
+              flavor: Flavor = F64, stabilize: bool = True) -> tuple[str, Layout, str]:
     lay = build_layout(neuron, components, record)
     S_ = {n: i for i, n in enumerate(lay.states)}
     P_ = {n: i for i, n in enumerate(lay.params)}
@@ -477,7 +481,8 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
           "            for j in range(n):"]
     ind = " " * 16
     L += [f"{ind}x{i} = S{i}[j]" for i in range(len(lay.states))]
-    L += _step_body(neuron, lay, components, lambda n: f"P{P_[n]}[j]", wave_name, ind, flavor)
+    L += _step_body(neuron, lay, components, lambda n: f"P{P_[n]}[j]", wave_name, ind, flavor,
+                    stabilize)
     L.append(f"{ind}vold[j] = x0")
     L += [f"{ind}S{i}[j] = y{i}" for i in range(len(lay.states))]
     L += ["            for j in range(n):",
@@ -514,7 +519,8 @@ def _generate(neuron: Neuron, components: tuple[Stimulus, ...], record: tuple[st
           "            t = (step0 + step) * dt",
           f"            tm = {tm}"]
     ind = " " * 12
-    L += _step_body(neuron, lay, components, lambda n: f"p{P_[n]}", wave_name, ind, flavor)
+    L += _step_body(neuron, lay, components, lambda n: f"p{P_[n]}", wave_name, ind, flavor,
+                    stabilize)
     L += [f"{ind}if x0 < thr and y0 >= thr:",
           f"{ind}    if c < max_spk:",
           f"{ind}        spk_times[i, c] = t + dt * (thr - x0) / (y0 - x0)",

@@ -75,6 +75,7 @@ def simulate(
     atol: float = 1e-10,
     solver: str = "LSODA",
     progress: bool | Callable[[float], None] | None = None,
+    stabilize: bool = True,
 ) -> Result:
     """Simulate ``neuron`` under ``stimulus`` from t = 0 to ``t_stop``.
 
@@ -110,6 +111,11 @@ def simulate(
         Spike times are always stored in float64.
     rtol, atol, solver:
         Tolerances and SciPy method of the adaptive reference.
+    stabilize:
+        For channels with instantaneous gates: where their negative slope conductance would
+        make the linearised voltage update diverge (steep upstrokes at large dt), use the chord
+        conductance instead (default ``True``). ``False`` reproduces NEURON's scheme exactly,
+        divergence included (used by the NEURON cross-checks).
     progress:
         ``None`` (default): a progress bar on an interactive terminal (stderr) when the run is
         expected to take more than ~2 s; ``False``: never; ``True``: always (on stderr); or a
@@ -143,7 +149,7 @@ def simulate(
         raise ValidationError("threshold", f"must be a finite voltage in mV, got {threshold!r}")
     threshold = float(threshold)
 
-    source, lay, key = generate(neuron, components, record, dtype)
+    source, lay, key = generate(neuron, components, record, dtype, bool(stabilize))
     kernels = load_module(source, key)
     batch = build_batch(neuron, components, lay, np.dtype(_DTYPES[dtype]))
     n = batch.n
