@@ -108,10 +108,24 @@ def _check_round_trip(ch: Channel) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------- NEURON
-def compile_mechanisms(neuron) -> str:
-    """Export the neuron's channels (and calcium pool) as NMODL and compile them with
-    ``nrnivmodl`` into a directory of the kernel cache (reused while the sources are the same).
-    Returns the directory. Needs NEURON (``pip install neuron``) and a C compiler."""
+def mechanism_sources(neurons) -> dict[str, str]:
+    """NMODL sources (file name → text) of the channels and pools of one or more neurons."""
+    from .io.nmodl import channel_to_nmodl, mechanism_name, pool_name, pool_to_nmodl
+    from .neuron import Neuron
+
+    sources: dict[str, str] = {}
+    for cell in [neurons] if isinstance(neurons, Neuron) else neurons:
+        for ch in cell.channels:
+            if ch.gates or ch.ion == "ca":
+                sources[f"{mechanism_name(ch)}.mod"] = channel_to_nmodl(ch)
+        if cell.calcium is not None and cell.calcium.pool:
+            sources[f"{pool_name(cell.calcium)}.mod"] = pool_to_nmodl(cell.calcium)
+    return sources
+
+
+def compile_mechanisms(sources: dict[str, str]) -> str:
+    """Compile NMODL ``sources`` with ``nrnivmodl`` into a directory of the kernel cache (reused
+    while the sources are the same); returns the directory. Needs NEURON and a C compiler."""
     import hashlib
     import shutil
     import subprocess
@@ -119,15 +133,9 @@ def compile_mechanisms(neuron) -> str:
     from pathlib import Path
 
     from .engine.cache import cache_dir
-    from .io.nmodl import channel_to_nmodl, mechanism_name, pool_name, pool_to_nmodl
 
-    sources = {f"{mechanism_name(ch)}.mod": channel_to_nmodl(ch) for ch in neuron.channels
-               if ch.gates or ch.ion == "ca"}
-    if neuron.calcium is not None and neuron.calcium.pool:
-        sources[f"{pool_name(neuron.calcium)}.mod"] = pool_to_nmodl(neuron.calcium)
     digest = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()[:16]
     target = cache_dir().parent / "nrnmech" / digest
-    lib = target / "x86_64" / ".libs" / "libnrnmech.so"
     if not (target / "done").exists():
         if target.exists():
             shutil.rmtree(target)
@@ -141,11 +149,22 @@ def compile_mechanisms(neuron) -> str:
             raise RuntimeError(f"nrnivmodl failed in {target}:\n{proc.stdout[-3000:]}"
                                f"\n{proc.stderr[-3000:]}")
         (target / "done").write_text("ok")
-    del lib
     return str(target)
 
 
+#: Mechanism files already loaded into this process's NEURON (names must be unique there).
 _LOADED_MECHANISMS: set[str] = set()
+
+
+def load_mechanisms_for(neurons) -> None:
+    """Compile and load the exported mechanisms of ``neurons`` that this process lacks."""
+    from neuron import load_mechanisms
+
+    missing = {k: v for k, v in mechanism_sources(neurons).items()
+               if k not in _LOADED_MECHANISMS}
+    if missing:
+        load_mechanisms(compile_mechanisms(missing), warn_if_already_loaded=False)
+        _LOADED_MECHANISMS.update(missing)
 
 
 def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "crank_nicolson",
@@ -159,15 +178,12 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
     """
     import math
 
-    from neuron import h, load_mechanisms
+    from neuron import h
 
     from .io.nmodl import mechanism_name, pool_name
     from .stimulus import Pulse, Step, as_stimulus
 
-    mech_dir = compile_mechanisms(neuron)
-    if mech_dir not in _LOADED_MECHANISMS:
-        load_mechanisms(mech_dir, warn_if_already_loaded=False)
-        _LOADED_MECHANISMS.add(mech_dir)
+    load_mechanisms_for(neuron)
     h.load_file("stdrun.hoc")
     area = neuron.area or 1e5
     sec = h.Section(name="iz_soma")
@@ -194,7 +210,10 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
         h.cai0_ca_ion = neuron.calcium.cai
         h.cao0_ca_ion = neuron.calcium.cao
         if neuron.calcium.pool:
-            sec.insert(pool_name(neuron.calcium))
+            pool = pool_name(neuron.calcium)
+            sec.insert(pool)
+            for seg in sec:
+                getattr(seg, pool).cai0 = neuron.calcium.cai
     clamps = []
     for comp in as_stimulus(stimulus):
         if isinstance(comp, Step):

@@ -38,7 +38,7 @@ __all__ = ["Layout", "build_layout", "generate", "BLOCK"]
 BLOCK = 64
 
 #: Generator version: bump when the generated code changes meaning (invalidates disk caches).
-GENERATOR_VERSION = "11"
+GENERATOR_VERSION = "12"
 
 
 @dataclass
@@ -302,7 +302,7 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
     if any(has_inst):
         out.append(f"{ind}vp = x0 + {lit(0.001)}")
         out += ek.instantaneous_lines("vp", ind, suffix="p")
-    gsum, isum, ca_terms = [], [], []
+    gsum, isum, ca_terms, ca_slopes = [], [], [], []
     for idx, ch in enumerate(neuron.channels):
         e = ek.reversal(idx, ch)
         out.append(f"{ind}g{idx} = {ek.conductance(ch)}")
@@ -316,6 +316,7 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
         isum.append(f"ic{idx}")
         if ch.ion == "ca":
             ca_terms.append(f"ic{idx}")
+            ca_slopes.append(gsum[-1])
     out.append(f"{ind}gt = {' + '.join(gsum) if gsum else lit(0.0)}")
     out.append(f"{ind}it = {' + '.join(isum) if isum else lit(0.0)}")
     if any(has_inst) and stabilize:
@@ -350,7 +351,13 @@ def _step_body(neuron: Neuron, lay: Layout, components, param, wave_name, ind: s
                 out.append(f"{ind}y{row} = ga + (x{row} - ga) * {fp}exp(-dtk * {rate})")
     if "ca.cai" in S_:
         row = S_["ca.cai"]
-        out += _pool_lines(neuron, param, f"x{row}", " + ".join(ca_terms) or lit(0.0), ind, lit)
+        # As NEURON's second_order_cur: with Crank–Nicolson (kfac = 2) the calcium current seen
+        # by the pool is advanced to the half step, i + (di/dv)·(v_{n+1} − v_n)/2; with
+        # backward Euler (kfac = 1) the correction vanishes.
+        ica = " + ".join(ca_terms) or lit(0.0)
+        dica = " + ".join(ca_slopes) or lit(0.0)
+        out.append(f"{ind}ica = {ica} + (kfac - {lit(1.0)}) * {lit(0.5)} * (y0 - x0) * ({dica})")
+        out += _pool_lines(neuron, param, f"x{row}", "ica", ind, lit)
         out.append(f"{ind}y{row} = cinf + (x{row} - cinf) * {fp}exp(-dtk / {param('ca.tau')})")
     return out
 

@@ -125,7 +125,7 @@ def channel_to_nmodl(ch: Channel) -> str:
         lines += [f"    {g.name}_inf", f"    {g.name}_tau (ms)"]
     for g in inst:
         lines += [f"    {g.name}"]
-    lines += ["    phi", "}", ""]
+    lines += ["    iz_phi", "}", ""]
     if kinetic:
         lines += ["STATE {", *(f"    {g.name}" for g in kinetic), "}", ""]
     # BREAKPOINT
@@ -134,7 +134,7 @@ def channel_to_nmodl(ch: Channel) -> str:
         lines.append("    SOLVE states METHOD cnexp")
     lines += _phi_lines(rule, "    ")
     lines += [f"    {line}" for line in _inst_lines(ch, inst, names)]
-    factors = ["gbar"] + (["phi"] if getattr(rule, "conductance", False) else [])
+    factors = ["gbar"] + (["iz_phi"] if getattr(rule, "conductance", False) else [])
     factors += [f"{g.name}" + (f"^{g.power}" if g.power > 1 else "") for g in ch.gates]
     lines.append(f"    g = {' * '.join(factors)}")
     if ch.nernst:
@@ -153,30 +153,35 @@ def channel_to_nmodl(ch: Channel) -> str:
         lines += ["PROCEDURE rates(v (mV)) {", "    LOCAL a, b", "    UNITSOFF"]
         lines += _phi_lines(rule, "    ")
         for g in kinetic:
-            a, b = (e.render(names, "iz_") for e in ch.gate_expressions(g))
+            a, b = (_nmodl(e, names) for e in ch.gate_expressions(g))
             lines += [f"    a = {a}", f"    b = {b}"]
             if g.form == "alphabeta":
                 lines += [f"    {g.name}_inf = a / (a + b)",
-                          f"    {g.name}_tau = 1 / (a + b) / phi"]
+                          f"    {g.name}_tau = 1 / (a + b) / iz_phi"]
             else:
-                lines += [f"    {g.name}_inf = a", f"    {g.name}_tau = b / phi"]
+                lines += [f"    {g.name}_inf = a", f"    {g.name}_tau = b / iz_phi"]
         lines += ["    UNITSON", "}", ""]
     lines += ["UNITSOFF", _HELPERS.strip(), "UNITSON", ""]
     return "\n".join(lines)
 
 
+def _nmodl(expr, names) -> str:
+    """An expression in NMODL syntax (functions as iz_ helpers; powers with ``^``)."""
+    return expr.render(names, "iz_").replace("**", "^")
+
+
 def _phi_lines(rule, ind: str) -> list[str]:
     if isinstance(rule, Q10):
-        return [f"{ind}phi = q10 ^ ((celsius - {rule.reference!r}) / 10)"]
+        return [f"{ind}iz_phi = q10 ^ ((celsius - {rule.reference!r}) / 10)"]
     if isinstance(rule, FixedFactor):
-        return [f"{ind}phi = rate_factor"]
-    return [f"{ind}phi = 1"]
+        return [f"{ind}iz_phi = rate_factor"]
+    return [f"{ind}iz_phi = 1"]
 
 
 def _inst_lines(ch: Channel, inst, names) -> list[str]:
     out = []
     for g in inst:
-        a, b = (e.render(names, "iz_") for e in ch.gate_expressions(g))
+        a, b = (_nmodl(e, names) for e in ch.gate_expressions(g))
         if g.form == "alphabeta":
             out.append(f"{g.name} = ({a}) / (({a}) + ({b}))")
         else:
@@ -201,7 +206,7 @@ ENDCOMMENT
 NEURON {{
     SUFFIX {pool_name(calcium)}
     USEION ca READ ica WRITE cai
-    RANGE depth, tau, cai_rest, gamma, drive
+    RANGE depth, tau, cai_rest, gamma, drive, cai0
 }}
 
 UNITS {{
@@ -215,6 +220,7 @@ PARAMETER {{
     tau = {calcium.tau!r} (ms)
     cai_rest = {calcium.cai_rest!r} (mM)
     gamma = {calcium.gamma!r}
+    cai0 = {calcium.cai!r} (mM)
 }}
 
 ASSIGNED {{
@@ -224,7 +230,7 @@ ASSIGNED {{
 
 STATE {{ cai (mM) }}
 
-INITIAL {{ cai = cai0_ca_ion }}
+INITIAL {{ cai = cai0 }}
 
 BREAKPOINT {{ SOLVE state METHOD cnexp }}
 
