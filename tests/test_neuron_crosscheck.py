@@ -95,3 +95,29 @@ def test_stabilised_update_where_neuron_diverges():
     assert -110 < res.v.values.min() and res.v.values.max() < 100
     s = res.spike_trains()[0]
     assert len(s) == len(ref) and np.max(np.abs(s - ref)) < 0.5
+
+
+def test_cli_export_runs_in_neuron(tmp_path):
+    """`ionzoo export` writes the mechanisms and a standalone NEURON script; compiled with
+    nrnivmodl and run, it prints ionzoo's spike times (to the 6 decimals it prints)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ionzoo.cli import main
+
+    assert main(["export", "wang_buzsaki", "--out", str(tmp_path), "--current", "1",
+                 "--t-stop", "200", "--dt", "0.025"]) == 0
+    bindir = Path(sys.executable).parent
+    subprocess.run([str(bindir / "nrnivmodl"), "."], cwd=tmp_path, check=True,
+                   capture_output=True)
+    proc = subprocess.run([sys.executable, str(tmp_path / "run_wang_buzsaki.py")],
+                          cwd=tmp_path.parent, capture_output=True, text=True, check=True)
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("spike times"))
+    got = json.loads(line.split(":", 1)[1])
+    ref = iz.simulate(MODELS["wang_buzsaki"](), 1.0, t_stop=200.0,
+                      record=None).spike_trains()[0]
+    np.testing.assert_allclose(got, np.round(ref, 6), atol=2e-6)
+    assert main(["export", "hay2011.NaTa_t", "--out", str(tmp_path / "ch")]) == 0
+    assert len(list((tmp_path / "ch").glob("iz_NaTa_t_*.mod"))) == 1

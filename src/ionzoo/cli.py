@@ -261,6 +261,39 @@ def channels_show(name, plot_path):
         click.echo(f"figure: {plot_path}")
 
 
+@cli.command("export")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["nmodl"]), default="nmodl",
+              show_default=True, help="Output format.")
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="Directory to write into.")
+@_sim_options
+def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, temperature, sets):
+    """Export a model (its mechanisms and a NEURON run script) or a channel (.mod)."""
+    from pathlib import Path
+
+    from .io import nmodl
+
+    if name in channels.REGISTRY:
+        ch = channels.REGISTRY[name]()
+        Path(out).mkdir(parents=True, exist_ok=True)
+        path = Path(out) / f"{nmodl.mechanism_name(ch)}.mod"
+        path.write_text(nmodl.channel_to_nmodl(ch))
+        click.echo(f"wrote {path}")
+        return
+    cell = build_cell(name, temperature, sets)
+    if cell.overrides:
+        raise ValidationError("--set", "export needs scalar parameter values")
+    currents = parse_currents(current)
+    if currents.size != 1:
+        raise ValidationError("--current", "export needs a single current")
+    files = nmodl.export_neuron(cell, out, current=float(currents[0]), delay=delay,
+                               duration=duration, t_stop=t_stop, dt=dt, method=method)
+    for f in files:
+        click.echo(f"wrote {Path(out) / f}")
+    click.echo(f"then: cd {out} && nrnivmodl && python run_{cell.name}.py")
+
+
 @cli.group("plot")
 def plot_cmd():
     """Figures of the HH lesson from the shell."""

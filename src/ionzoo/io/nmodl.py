@@ -27,7 +27,8 @@ from ..channels.channel import Q10, Channel, FixedFactor
 from ..expr import EXPREL_SERIES_BELOW
 from ..ions import FARADAY, GAS_CONSTANT, Calcium
 
-__all__ = ["channel_to_nmodl", "pool_to_nmodl", "mechanism_name", "pool_name", "POOL_SUFFIX"]
+__all__ = ["channel_to_nmodl", "pool_to_nmodl", "mechanism_name", "pool_name", "POOL_SUFFIX",
+           "neuron_to_script", "export_neuron"]
 
 POOL_SUFFIX = "iz_capool"
 
@@ -241,3 +242,87 @@ DERIVATIVE state {{
     UNITSON
 }}
 """
+
+
+def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
+                     duration: float | None = None, t_stop: float = 100.0, dt: float = 0.025,
+                     method: str = "crank_nicolson") -> str:
+    """A standalone Python script that builds ``neuron`` in NEURON with the exported mechanisms
+    (compile them first with ``nrnivmodl`` in the script's directory), applies a current step
+    of ``current`` µA/cm² and prints the spike times (upward 0-mV crossings, interpolated)."""
+    area = neuron.area or 1e5
+    lines = [
+        f'"""{neuron.name}: exported by ionzoo. Run `nrnivmodl` here first, then this script."""',
+        "import math",
+        "import os",
+        "",
+        "import numpy as np",
+        "from neuron import h, load_mechanisms",
+        "",
+        "HERE = os.path.dirname(os.path.abspath(__file__))",
+        "if os.path.abspath(os.getcwd()) != HERE:  # NEURON loads ./x86_64 of the cwd by itself",
+        "    load_mechanisms(HERE)",
+        "h.load_file('stdrun.hoc')",
+        f"AREA = {area!r}  # µm²; 1 nA = 1e5/AREA µA/cm²",
+        "sec = h.Section(name='soma')",
+        "sec.L = sec.diam = math.sqrt(AREA / math.pi)",
+        "sec.nseg = 1",
+        f"sec.cm = {neuron.capacitance!r}  # µF/cm²",
+        f"h.celsius = {neuron.temperature!r}",
+    ]
+    for ch in neuron.channels:
+        if not ch.gates and ch.ion != "ca":
+            lines += ["sec.insert('pas')", f"sec.g_pas = {ch.gbar / 1000.0!r}  # S/cm²",
+                      f"sec.e_pas = {ch.e!r}"]
+            continue
+        name = mechanism_name(ch)
+        lines.append(f"sec.insert('{name}')  # {ch.name}: {ch.description}")
+        lines.append(f"sec.gbar_{name} = {ch.gbar / 1000.0!r}  # S/cm²")
+        for k, val in ch.parameters().items():
+            if k != "gbar":
+                lines.append(f"sec.{k}_{name} = {val!r}")
+    if neuron.calcium is not None:
+        lines += [f"h.cai0_ca_ion = {neuron.calcium.cai!r}",
+                  f"h.cao0_ca_ion = {neuron.calcium.cao!r}"]
+        if neuron.calcium.pool:
+            pool = pool_name(neuron.calcium)
+            lines += [f"sec.insert('{pool}')", f"sec.cai0_{pool} = {neuron.calcium.cai!r}"]
+    dur = 1e9 if duration is None else duration
+    lines += [
+        "stim = h.IClamp(sec(0.5))",
+        f"stim.delay, stim.dur = {delay!r}, {dur!r}",
+        f"stim.amp = {current!r} * AREA / 1e5  # nA",
+        "v = h.Vector()",
+        "v.record(sec(0.5)._ref_v)",
+        f"h.secondorder = {2 if method == 'crank_nicolson' else 0}",
+        f"h.dt = {dt!r}",
+        f"h.steps_per_ms = {1.0 / dt!r}",
+        f"h.finitialize({neuron.v_init!r})",
+        f"h.continuerun({t_stop!r})",
+        "vv = np.array(v)",
+        "i = np.nonzero((vv[:-1] < 0) & (vv[1:] >= 0))[0]",
+        f"spikes = i * {dt!r} + {dt!r} * (0 - vv[i]) / (vv[i + 1] - vv[i])",
+        "print('spike times (ms):', np.round(spikes, 6).tolist())",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def export_neuron(neuron, directory, **protocol) -> list[str]:
+    """Write every mechanism of ``neuron`` and ``run_<name>.py`` into ``directory``; returns the
+    file names."""
+    from pathlib import Path
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    names = []
+    for ch in neuron.channels:
+        if ch.gates or ch.ion == "ca":
+            names.append(f"{mechanism_name(ch)}.mod")
+            (out / names[-1]).write_text(channel_to_nmodl(ch))
+    if neuron.calcium is not None and neuron.calcium.pool:
+        names.append(f"{pool_name(neuron.calcium)}.mod")
+        (out / names[-1]).write_text(pool_to_nmodl(neuron.calcium))
+    names.append(f"run_{neuron.name}.py")
+    (out / names[-1]).write_text(neuron_to_script(neuron, **protocol))
+    return names
