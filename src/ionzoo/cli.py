@@ -263,17 +263,24 @@ def channels_show(name, plot_path):
 
 @cli.command("export")
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["nmodl"]), default="nmodl",
+@click.option("--format", "fmt", type=click.Choice(["nmodl", "neuroml"]), default="nmodl",
               show_default=True, help="Output format.")
 @click.option("--out", type=click.Path(file_okay=False), required=True,
               help="Directory to write into.")
 @_sim_options
 def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, temperature, sets):
-    """Export a model (its mechanisms and a NEURON run script) or a channel (.mod)."""
+    """Export a model or a channel: NMODL (.mod files and a NEURON run script) or NeuroML2."""
     from pathlib import Path
 
-    from .io import nmodl
+    from .io import neuroml, nmodl
 
+    if fmt == "neuroml":
+        obj = channels.REGISTRY[name]() if name in channels.REGISTRY else build_cell(
+            name, temperature, sets)
+        Path(out).mkdir(parents=True, exist_ok=True)
+        path = neuroml.write(obj, Path(out) / f"{name.replace('.', '_')}.nml")
+        click.echo(f"wrote {path} (valid NeuroML2)")
+        return
     if name in channels.REGISTRY:
         ch = channels.REGISTRY[name]()
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -292,6 +299,25 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
     for f in files:
         click.echo(f"wrote {Path(out) / f}")
     click.echo(f"then: cd {out} && nrnivmodl && python run_{cell.name}.py")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Also save as an ionzoo model file (.yaml or .json).")
+def import_cmd(path, out):
+    """Import a NeuroML2 file (a one-segment cell, or ion channels) and print it."""
+    from .io import neuroml, save
+
+    obj = neuroml.read(path)
+    items = [obj] if isinstance(obj, Neuron) else list(obj.values())
+    for item in items:
+        click.echo(str(item))
+    if out:
+        if not isinstance(obj, Neuron):
+            raise ValidationError("--out", "only a file with a cell can be saved as a model")
+        save(obj, out)
+        click.echo(f"saved: {out}")
 
 
 @cli.group("plot")

@@ -1,0 +1,456 @@
+"""NeuroML2 export and import (with libNeuroML).
+
+Export
+------
+* A channel becomes an ``ionChannelHH`` (conductance 10 pS) with ``gateHHrates`` (α/β),
+  ``gateHHtauInf`` (x∞/τ) or ``gateHHInstantaneous`` gates. Standard rates use NeuroML's own
+  forms (``HHExpRate``, ``HHSigmoidRate``, ``HHExpLinearRate``, ``HHSigmoidVariable``,
+  ``HHExpVariable``, ``HHExpLinearVariable``, ``fixedTimeCourse``); any other rate expression
+  becomes a LEMS ``ComponentType`` extending ``baseVoltageDepRate`` / ``baseVoltageDepVariable``
+  / ``baseVoltageDepTime`` (or the ``...ConcDep...`` variants when it reads cai), with the
+  channel's extra parameters written in as constants. ``exprel`` is written as
+  ``(exp(x) - 1)/x`` and recognised again on import.
+* Temperature: ``Q10`` → ``q10Settings type="q10ExpTemp"`` on each kinetic gate (and
+  ``q10ConductanceScaling`` when the rule scales the conductance); ``FixedFactor`` →
+  ``q10Settings type="q10Fixed"``.
+* A neuron becomes a one-segment ``cell`` (a cylinder with the neuron's area, 1e5 µm² by default)
+  with ``channelDensity``/``channelDensityNernst``, ``specificCapacitance``,
+  ``initMembPotential``; the temperature is kept as a cell ``property``. Calcium pools are not
+  exported yet (a clear error says so).
+
+Import reads such files — ionzoo's or anyone's that stays within these constructs — back into
+channels and neurons. Anything else raises a ValidationError naming the element.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from ..channels.channel import Q10, Channel, FixedFactor, Gate, Provenance
+from ..channels.rates import ExpLinearRate, ExpRate, ExprRate, Rate, SigmoidRate
+from ..errors import ValidationError
+from ..expr import Expr, parse
+from ..neuron import Neuron
+
+__all__ = ["channel_to_neuroml", "neuron_to_neuroml", "write", "read", "validate"]
+
+_STD_RATE = {ExpRate: "HHExpRate", SigmoidRate: "HHSigmoidRate", ExpLinearRate: "HHExpLinearRate"}
+_STD_VAR = {ExpRate: "HHExpVariable", SigmoidRate: "HHSigmoidVariable",
+            ExpLinearRate: "HHExpLinearVariable"}
+_FROM_RATE = {v: k for k, v in _STD_RATE.items()}
+_FROM_VAR = {v: k for k, v in _STD_VAR.items()}
+_BASE = {"rate": ("baseVoltageDepRate", "baseVoltageConcDepRate", "r", "per_time"),
+         "variable": ("baseVoltageDepVariable", "baseVoltageConcDepVariable", "x", "none"),
+         "time": ("baseVoltageDepTime", "baseVoltageConcDepTime", "t", "time")}
+
+
+# ---------------------------------------------------------------------------------- expressions
+def _lems(node: tuple, names: dict[str, str]) -> str:
+    """An expression tree in LEMS syntax."""
+    kind = node[0]
+    if kind == "num":
+        return f"({node[1]!r})"
+    if kind == "name":
+        return names[node[1]]
+    if kind == "neg":
+        return f"(-{_lems(node[1], names)})"
+    if kind == "bin":
+        a, b = _lems(node[2], names), _lems(node[3], names)
+        op = "^" if node[1] == "**" else node[1]
+        return f"({a} {op} {b})"
+    fname, args = node[1], [_lems(a, names) for a in node[2:]]
+    if fname == "exprel":
+        return f"((exp({args[0]}) - 1) / ({args[0]}))"
+    if fname == "heaviside":
+        return f"H({args[0]})"
+    if fname == "min":
+        return f"({args[0]} + ({args[1]} - {args[0]}) * H({args[0]} - {args[1]}))"
+    if fname == "max":
+        return f"({args[0]} + ({args[1]} - {args[0]}) * H({args[1]} - {args[0]}))"
+    if fname == "log":
+        return f"ln({args[0]})"
+    return f"{fname}({', '.join(args)})"
+
+
+def _from_lems(text: str, where: str) -> Expr:
+    """Parse a LEMS value expression in V (and CAI) back into an ionzoo expression."""
+    t = text.replace("^", "**").replace("H(", "heaviside(").replace("ln(", "log(")
+    expr = parse(t, allowed_names=("V", "CAI"), field=where)
+    return Expr(_restore(expr.node))
+
+
+def _restore(node: tuple) -> tuple:
+    """Rename V/CAI back to v/cai and fold (exp(x) − 1)/x back into exprel(x)."""
+    kind = node[0]
+    if kind == "name":
+        return ("name", {"V": "v", "CAI": "cai"}[node[1]])
+    if kind == "neg":
+        return ("neg", _restore(node[1]))
+    if kind == "call":
+        return ("call", node[1], *(_restore(a) for a in node[2:]))
+    if kind == "bin":
+        a, b = _restore(node[2]), _restore(node[3])
+        if (node[1] == "/" and a[0] == "bin" and a[1] == "-" and a[2][0] == "call"
+                and a[2][1] == "exp" and a[3] == ("num", 1.0) and a[2][2] == b):
+            return ("call", "exprel", b)
+        return ("bin", node[1], a, b)
+    return node
+
+
+def _q(value: str, unit: str, where: str) -> float:
+    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*" + re.escape(unit) + r"\s*", str(value))
+    if not m:
+        raise ValidationError(where, f"expected a value in {unit}, got {value!r}")
+    return float(m.group(1))
+
+
+# ---------------------------------------------------------------------------------- export
+def channel_to_neuroml(ch: Channel):
+    """(``IonChannelHH``, [``ComponentType``...]) for ``ch``."""
+    import neuroml
+
+    if ch.reads_calcium() and any("cao" in e.names for g in ch.gates
+                                  for e in ch.gate_expressions(g)):
+        raise ValidationError(ch.name, "NeuroML export of expressions reading cao is not "
+                              "supported")
+    ctypes = []
+    names = {"v": "V", "cai": "CAI", **{k: repr(v) for k, v in ch.params.items()}}
+
+    def custom(rate: Rate | Expr, gate: Gate, which: str, kind: str):
+        expr = rate if isinstance(rate, Expr) else rate.expression(ch.expression_names())
+        conc = "cai" in expr.names
+        base_v, base_c, exposure, dim = _BASE[kind]
+        name = f"iz_{ch.name}_{gate.name}_{which}"
+        value = _lems(expr.node, names)
+        if kind == "rate":
+            value = f"({value}) / MS"
+        elif kind == "time":
+            value = f"({value}) * MS"
+        reqs = [neuroml.Requirement(name="v", dimension="voltage")]
+        if conc:
+            reqs.append(neuroml.Requirement(name="caConc", dimension="concentration"))
+        derived = [neuroml.DerivedVariable(name="V", dimension="none", value="v / MV")]
+        if conc:
+            derived.append(neuroml.DerivedVariable(name="CAI", dimension="none",
+                                                   value="caConc / MM"))
+        derived.append(neuroml.DerivedVariable(name=exposure, dimension=dim, exposure=exposure,
+                                               value=value))
+        consts = [neuroml.Constant(name="MV", dimension="voltage", value="1mV"),
+                  neuroml.Constant(name="MS", dimension="time", value="1ms")]
+        if conc:
+            consts.append(neuroml.Constant(name="MM", dimension="concentration", value="1mM"))
+        ctypes.append(neuroml.ComponentType(
+            name=name, extends=base_c if conc else base_v,
+            description=f"ionzoo {which} of {ch.name}.{gate.name}: {expr}",
+            Constant=consts, Requirement=reqs,
+            Dynamics=[neuroml.Dynamics(DerivedVariable=derived)]))
+        return name
+
+    def rate_el(rate, gate, which):
+        if type(rate) in _STD_RATE:
+            return neuroml.HHRate(type=_STD_RATE[type(rate)], rate=f"{rate.rate!r}per_ms",
+                                  midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
+        return neuroml.HHRate(type=custom(rate, gate, which, "rate"))
+
+    def var_el(rate, gate):
+        if type(rate) in _STD_VAR:
+            return neuroml.HHVariable(type=_STD_VAR[type(rate)], rate=repr(rate.rate),
+                                      midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
+        return neuroml.HHVariable(type=custom(rate, gate, "inf", "variable"))
+
+    def time_el(rate, gate):
+        expr = rate.expression(ch.expression_names())
+        if expr.node[0] == "num":
+            return neuroml.HHTime(type="fixedTimeCourse", tau=f"{expr.node[1]!r}ms")
+        return neuroml.HHTime(type=custom(rate, gate, "tau", "time"))
+
+    q10 = None
+    if isinstance(ch.temperature, Q10):
+        q10 = neuroml.Q10Settings(type="q10ExpTemp", q10_factor=repr(ch.temperature.q10),
+                                  experimental_temp=f"{ch.temperature.reference!r} degC")
+    elif isinstance(ch.temperature, FixedFactor):
+        q10 = neuroml.Q10Settings(type="q10Fixed", fixed_q10=repr(ch.temperature.factor))
+    rates, tauinfs, insts = [], [], []
+    for g in ch.gates:
+        if g.instantaneous:
+            if g.form == "alphabeta":  # x = α/(α+β) as a steady-state ComponentType
+                a, b = (e.node for e in ch.gate_expressions(g))
+                steady = neuroml.HHVariable(type=custom(
+                    Expr(("bin", "/", a, ("bin", "+", a, b))), g, "inf", "variable"))
+            else:
+                steady = var_el(g.inf, g)
+            insts.append(neuroml.GateHHInstantaneous(id=g.name, instances=g.power,
+                                                     steady_state=steady))
+        elif g.form == "alphabeta":
+            rates.append(neuroml.GateHHRates(id=g.name, instances=g.power, q10_settings=q10,
+                                             forward_rate=rate_el(g.alpha, g, "alpha"),
+                                             reverse_rate=rate_el(g.beta, g, "beta")))
+        else:
+            tauinfs.append(neuroml.GateHHTauInf(id=g.name, instances=g.power, q10_settings=q10,
+                                                time_course=time_el(g.tau, g),
+                                                steady_state=var_el(g.inf, g)))
+    scaling = []
+    if isinstance(ch.temperature, Q10) and ch.temperature.conductance:
+        scaling.append(neuroml.Q10ConductanceScaling(
+            q10_factor=repr(ch.temperature.q10),
+            experimental_temp=f"{ch.temperature.reference!r} degC"))
+    notes = ch.provenance.citation if ch.provenance else None
+    channel = neuroml.IonChannelHH(
+        id=ch.name, conductance="10pS", notes=notes,
+        species=ch.ion if ch.ion in ("na", "k", "ca") else None,
+        gate_hh_rates=rates, gate_hh_tau_infs=tauinfs, gate_hh_instantaneouses=insts,
+        q10_conductance_scalings=scaling)
+    return channel, ctypes
+
+
+def neuron_to_neuroml(cell: Neuron):
+    """A ``NeuroMLDocument`` holding the neuron's channels and a one-segment cell."""
+    import neuroml
+
+    if cell.overrides:
+        raise ValidationError("neuron", "batch (array) parameters cannot be exported")
+    if cell.calcium is not None and cell.calcium.pool:
+        raise ValidationError("calcium", "calcium pools are not exported to NeuroML yet")
+    doc = neuroml.NeuroMLDocument(id=cell.name)
+    densities, nernsts = [], []
+    for ch in cell.channels:
+        channel, ctypes = channel_to_neuroml(ch)
+        doc.ion_channel_hhs.append(channel)
+        doc.ComponentType.extend(ctypes)
+        gdens = f"{ch.gbar!r} mS_per_cm2"
+        if ch.nernst:
+            nernsts.append(neuroml.ChannelDensityNernst(
+                id=f"{ch.name}_all", ion_channel=ch.name, cond_density=gdens, ion="ca",
+                segment_groups="all"))
+        else:
+            densities.append(neuroml.ChannelDensity(
+                id=f"{ch.name}_all", ion_channel=ch.name, cond_density=gdens,
+                erev=f"{ch.e!r} mV", ion=ch.ion or "non_specific", segment_groups="all"))
+    area = cell.area or 1e5
+    d = math.sqrt(area / math.pi)
+    seg = neuroml.Segment(id=0, name="soma",
+                          proximal=neuroml.Point3DWithDiam(x=0, y=0, z=0, diameter=d),
+                          distal=neuroml.Point3DWithDiam(x=d, y=0, z=0, diameter=d))
+    morph = neuroml.Morphology(id="morphology", segments=[seg], segment_groups=[
+        neuroml.SegmentGroup(id="all", members=[neuroml.Member(segments=0)])])
+    membrane = neuroml.MembraneProperties(
+        channel_densities=densities, channel_density_nernsts=nernsts,
+        spike_threshes=[neuroml.SpikeThresh(value="0.0 mV", segment_groups="all")],
+        specific_capacitances=[neuroml.SpecificCapacitance(
+            value=f"{cell.capacitance!r} uF_per_cm2", segment_groups="all")],
+        init_memb_potentials=[neuroml.InitMembPotential(value=f"{cell.v_init!r} mV",
+                                                        segment_groups="all")])
+    species = []
+    if cell.calcium is not None:
+        species.append(neuroml.Species(
+            id="ca", ion="ca", concentration_model="ca_fixed", segment_groups="all",
+            initial_concentration=f"{cell.calcium.cai!r} mM",
+            initial_ext_concentration=f"{cell.calcium.cao!r} mM"))
+        doc.fixed_factor_concentration_models.append(neuroml.FixedFactorConcentrationModel(
+            id="ca_fixed", ion="ca", resting_conc=f"{cell.calcium.cai!r} mM",
+            decay_constant="1e9 ms", rho="0 mol_per_m_per_A_per_s"))
+    intra = neuroml.IntracellularProperties(
+        resistivities=[neuroml.Resistivity(value="100 ohm_cm", segment_groups="all")],
+        species=species)
+    nml_cell = neuroml.Cell(
+        id=cell.name, morphology=morph,
+        properties=[neuroml.Property(tag="temperature", value=f"{cell.temperature!r} degC")],
+        biophysical_properties=neuroml.BiophysicalProperties(
+            id="biophys", membrane_properties=membrane, intracellular_properties=intra))
+    doc.cells.append(nml_cell)
+    return doc
+
+
+def write(obj: Neuron | Channel, path: str | Path) -> Path:
+    """Write a neuron or a channel as a NeuroML2 file (validated against the schema)."""
+    import neuroml
+    from neuroml.writers import NeuroMLWriter
+
+    path = Path(path)
+    if isinstance(obj, Neuron):
+        doc = neuron_to_neuroml(obj)
+    else:
+        doc = neuroml.NeuroMLDocument(id=obj.name)
+        channel, ctypes = channel_to_neuroml(obj)
+        doc.ion_channel_hhs.append(channel)
+        doc.ComponentType.extend(ctypes)
+    NeuroMLWriter.write(doc, str(path))
+    validate(path)
+    return path
+
+
+def validate(path: str | Path) -> None:
+    """Validate a file against the NeuroML2 schema (libNeuroML's validator); raises on error."""
+    from neuroml.utils import validate_neuroml2
+
+    try:
+        validate_neuroml2(str(path))
+    except Exception as exc:  # libNeuroML raises lxml errors or returns messages
+        raise ValidationError(str(path), f"not valid NeuroML2: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------- import
+_SUPPORTED_CHANNEL_LISTS = ("gate_hh_rates", "gate_hh_tau_infs", "gate_hh_instantaneouses")
+_UNSUPPORTED_CHANNEL_LISTS = ("gates", "gate_h_hrates_taus", "gate_h_hrates_infs",
+                              "gate_h_hrates_tau_infs", "gate_fractionals")
+
+
+def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
+    for attr in _UNSUPPORTED_CHANNEL_LISTS:
+        if getattr(ion_channel, attr, None):
+            raise ValidationError(where, f"<{attr}> gates are not supported "
+                                  "(gateHHrates, gateHHtauInf and gateHHInstantaneous are)")
+    rules = set()
+
+    def custom(type_name, kind, w):
+        ct = ctypes.get(type_name)
+        if ct is None:
+            raise ValidationError(w, f"unknown rate type {type_name!r} (neither a standard "
+                                  "NeuroML form nor a ComponentType in the file)")
+        base_v, base_c, exposure, _ = _BASE[kind]
+        if ct.extends not in (base_v, base_c):
+            raise ValidationError(w, f"ComponentType {type_name!r} extends {ct.extends!r}, "
+                                  f"expected {base_v!r}")
+        dyn = ct.Dynamics[0] if ct.Dynamics else None
+        if dyn is None or dyn.StateVariable or dyn.ConditionalDerivedVariable or dyn.Regime:
+            raise ValidationError(w, f"ComponentType {type_name!r}: only DerivedVariables are "
+                                  "supported")
+        dv = {d.name: d.value for d in dyn.DerivedVariable}
+        if dv.get("V", "").replace(" ", "") != "v/MV" or exposure not in dv:
+            raise ValidationError(w, f"ComponentType {type_name!r} is not in ionzoo's form "
+                                  "(V = v / MV and an exposed value)")
+        value = dv[exposure].strip()
+        suffix = {"rate": "/ MS", "time": "* MS", "variable": ""}[kind]
+        if suffix:
+            if not value.endswith(suffix):
+                raise ValidationError(w, f"ComponentType {type_name!r}: value must end "
+                                      f"with {suffix!r}")
+            value = value[: -len(suffix)].strip()
+        return ExprRate(str(_from_lems(value, w)))
+
+    def rate(el, w):
+        if el.type in _FROM_RATE:
+            return _FROM_RATE[el.type](_q(el.rate, "per_ms", f"{w}.rate"),
+                                       _q(el.midpoint, "mV", f"{w}.midpoint"),
+                                       _q(el.scale, "mV", f"{w}.scale"))
+        return custom(el.type, "rate", w)
+
+    def var(el, w):
+        if el.type in _FROM_VAR:
+            return _FROM_VAR[el.type](float(el.rate), _q(el.midpoint, "mV", f"{w}.midpoint"),
+                                      _q(el.scale, "mV", f"{w}.scale"))
+        return custom(el.type, "variable", w)
+
+    def time(el, w):
+        if el.type == "fixedTimeCourse":
+            return ExprRate(repr(_q(el.tau, "ms", f"{w}.tau")))
+        return custom(el.type, "time", w)
+
+    def q10(settings, w):
+        if settings is None:
+            return
+        if settings.type == "q10ExpTemp":
+            rules.add(("q10", float(settings.q10_factor),
+                       _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp")))
+        elif settings.type == "q10Fixed":
+            rules.add(("fixed", float(settings.fixed_q10)))
+        else:
+            raise ValidationError(w, f"q10Settings type {settings.type!r} is not supported")
+
+    gates = []
+    for g in ion_channel.gate_hh_rates:
+        w = f"{where}.gateHHrates[{g.id}]"
+        q10(g.q10_settings, w)
+        gates.append(Gate(g.id, int(g.instances), alpha=rate(g.forward_rate, f"{w}.forwardRate"),
+                          beta=rate(g.reverse_rate, f"{w}.reverseRate")))
+    for g in ion_channel.gate_hh_tau_infs:
+        w = f"{where}.gateHHtauInf[{g.id}]"
+        q10(g.q10_settings, w)
+        gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
+                          tau=time(g.time_course, f"{w}.timeCourse")))
+    for g in ion_channel.gate_hh_instantaneouses:
+        w = f"{where}.gateHHInstantaneous[{g.id}]"
+        gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
+                          instantaneous=True))
+    if len(rules) > 1:
+        raise ValidationError(where, "gates with different temperature rules are not supported")
+    rule = None
+    if rules:
+        r = rules.pop()
+        conductance = bool(ion_channel.q10_conductance_scalings)
+        rule = Q10(r[1], r[2], conductance) if r[0] == "q10" else FixedFactor(r[1])
+    return Channel(name=ion_channel.id, gates=tuple(gates), ion=ion_channel.species,
+                   temperature=rule, description=f"imported from NeuroML ({ion_channel.id})",
+                   provenance=Provenance(ion_channel.notes or "NeuroML import"))
+
+
+def read(path: str | Path) -> Neuron | dict[str, Channel]:
+    """Read a NeuroML2 file: its cell as a :class:`Neuron` (when it has exactly one cell), else
+    its ion channels as ``{id: Channel}``."""
+    from neuroml.loaders import read_neuroml2_file
+
+    path = Path(path)
+    try:
+        doc = read_neuroml2_file(str(path))
+    except Exception as exc:
+        raise ValidationError(str(path), f"cannot read NeuroML2: {exc}") from None
+    if doc.ion_channel or doc.ion_channel_kses:
+        el = "ionChannel" if doc.ion_channel else "ionChannelKS"
+        raise ValidationError(f"{path.name}: <{el}>", "only <ionChannelHH> channels are "
+                              "supported")
+    ctypes = {ct.name: ct for ct in doc.ComponentType}
+    chans = {c.id: _channel_from(c, ctypes, f"{path.name}: ionChannelHH[{c.id}]")
+             for c in doc.ion_channel_hhs}
+    if not doc.cells:
+        return chans
+    if len(doc.cells) != 1:
+        raise ValidationError(path.name, "files with several cells are not supported")
+    return _neuron_from(doc.cells[0], chans, path.name)
+
+
+def _neuron_from(cell, chans: dict, where: str) -> Neuron:
+    from dataclasses import replace
+
+    from ..ions import Calcium
+
+    w = f"{where}: cell[{cell.id}]"
+    segs = cell.morphology.segments if cell.morphology else []
+    if len(segs) != 1:
+        raise ValidationError(w, f"only single-segment cells are supported (found {len(segs)})")
+    seg = segs[0]
+    p, d = seg.proximal, seg.distal
+    length = math.dist((p.x, p.y, p.z), (d.x, d.y, d.z))
+    area = math.pi * float(d.diameter) * length
+    mp = cell.biophysical_properties.membrane_properties
+    for attr in ("channel_populations", "channel_density_v_shifts", "channel_density_ghks",
+                 "channel_density_ghk2s", "channel_density_non_uniforms",
+                 "channel_density_non_uniform_nernsts", "channel_density_non_uniform_ghks"):
+        if getattr(mp, attr, None):
+            raise ValidationError(f"{w}.membraneProperties", f"<{attr}> is not supported")
+    channels = []
+    for dens in mp.channel_densities:
+        ch = chans.get(dens.ion_channel)
+        if ch is None:
+            raise ValidationError(f"{w}.channelDensity[{dens.id}]",
+                                  f"unknown ionChannel {dens.ion_channel!r}")
+        channels.append(replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
+                                e=_q(dens.erev, "mV", dens.id)))
+    for dens in mp.channel_density_nernsts:
+        ch = chans[dens.ion_channel]
+        channels.append(replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
+                                e="nernst", ion="ca"))
+    cap = _q(mp.specific_capacitances[0].value, "uF_per_cm2", f"{w}.specificCapacitance")
+    v_init = _q(mp.init_memb_potentials[0].value, "mV", f"{w}.initMembPotential")
+    temps = [pr.value for pr in (cell.properties or []) if pr.tag == "temperature"]
+    temperature = _q(temps[0], "degC", f"{w}.property[temperature]") if temps else 6.3
+    calcium = None
+    species = cell.biophysical_properties.intracellular_properties
+    species = species.species if species is not None else []
+    if species:
+        sp = species[0]
+        calcium = Calcium(cai=_q(sp.initial_concentration, "mM", f"{w}.species"),
+                          cao=_q(sp.initial_ext_concentration, "mM", f"{w}.species"))
+    return Neuron(channels=tuple(channels), capacitance=cap, temperature=temperature,
+                  v_init=v_init, name=cell.id, area=area, calcium=calcium)
