@@ -10,13 +10,22 @@ from ..ions import nernst
 from .channel import Q10, Channel, Gate, Provenance
 from .rates import ExpLinearRate, ExpRate, SigmoidRate
 
-__all__ = ["im", "it", "ical", "E_CA_GUTNICK"]
+__all__ = ["im", "it", "ical", "E_CA_GUTNICK", "REUVENI_GATES"]
 
 _POSP = "Pospischil M et al. (2008) Biol Cybern 99:427-441"
 _REPO = "OpenSourceBrain/PospischilEtAl2008 NEURON_ORIG/"
 
 #: IL_gutnick's constant E_Ca: Nernst for cai = 2.4e-4 mM, cao = 2 mM at 36 °C (≈ 120 mV).
 E_CA_GUTNICK = float(nernst(2.4e-4, 2.0, 2, 36.0))
+
+#: The L-type Ca²⁺ gates of Reuveni, Friedman, Amitai & Gutnick (1993), identical in
+#: IL_gutnick.mod, Hay's Ca_HVA.mod and Mainen's ca.mod (rates in 1/ms at the files' reference):
+#: α_m = 0.055 (−27 − v)/(exp((−27 − v)/3.8) − 1), β_m = 0.94 exp((−75 − v)/17),
+#: α_h = 0.000457 exp((−13 − v)/50), β_h = 0.0065/(exp((−v − 15)/28) + 1).
+REUVENI_GATES = (
+    Gate("m", 2, alpha=ExpLinearRate(0.209, -27.0, 3.8), beta=ExpRate(0.94, -75.0, -17.0)),
+    Gate("h", 1, alpha=ExpRate(0.000457, -13.0, -50.0), beta=SigmoidRate(0.0065, -15.0, 28.0)),
+)
 
 
 def im(gbar: float = 0.07, e: float = -100.0, taumax: float = 1000.0) -> Channel:
@@ -58,10 +67,7 @@ def ical(gbar: float = 0.17, e: float = E_CA_GUTNICK) -> Channel:
     to 36 °C, no temperature dependence; constant E_Ca."""
     return Channel(
         name="L",
-        gates=(Gate("m", 2, alpha=ExpLinearRate(0.209, -27.0, 3.8),
-                    beta=ExpRate(0.94, -75.0, -17.0)),
-               Gate("h", 1, alpha=ExpRate(0.000457, -13.0, -50.0),
-                    beta=SigmoidRate(0.0065, -15.0, 28.0))),
+        gates=REUVENI_GATES,
         gbar=gbar, e=e, ion="ca", temperature=None,
         provenance=Provenance(f"Reuveni I, Friedman A, Amitai Y, Gutnick MJ (1993) J Neurosci "
                               f"13:4609; {_POSP}", _REPO + "IL_gutnick.mod",

@@ -18,6 +18,7 @@ the calcium pool (``CaDynamics_E2``).
 from __future__ import annotations
 
 from .channel import Channel, FixedFactor, Gate, Provenance
+from .destexhe import REUVENI_GATES
 from .rates import ExpLinearRate, ExpRate, SigmoidRate
 
 __all__ = ["nata_t", "nap_et2", "k_pst", "k_tst", "skv3_1", "sk_e2", "ca_hva", "ca_lvast",
@@ -119,10 +120,7 @@ def ca_hva(gbar: float = 0.992) -> Channel:
     """High-voltage-activated Ca²⁺ (Reuveni et al. 1993), I = gbar m²h (v − E_Ca,Nernst)."""
     return Channel(
         name="Ca_HVA",
-        gates=(Gate("m", 2, alpha=ExpLinearRate(0.209, -27.0, 3.8),
-                    beta=ExpRate(0.94, -75.0, -17.0)),
-               Gate("h", 1, alpha=ExpRate(0.000457, -13.0, -50.0),
-                    beta=SigmoidRate(0.0065, -15.0, 28.0))),
+        gates=REUVENI_GATES,
         gbar=gbar, e="nernst", ion="ca", temperature=None,
         provenance=_prov("Ca_HVA.mod", "Reuveni I et al. (1993) J Neurosci 13:4609"),
         description="Hay 2011 HVA Ca2+ Ca_HVA (m2h)")

@@ -13,7 +13,8 @@ somatic values of ``demofig1.hoc`` (gna 20, gkv 200, gca 0.3, gkm 0.1, gkca 3 pS
 from __future__ import annotations
 
 from .channel import Q10, Channel, Gate, Provenance
-from .rates import ExpLinearRate, ExpRate, SigmoidRate
+from .destexhe import REUVENI_GATES
+from .rates import ExpLinearRate
 
 __all__ = ["na", "kv", "km", "kca", "ca"]
 
@@ -76,10 +77,7 @@ def ca(gbar: float = 0.03) -> Channel:
     """High-voltage Ca²⁺ (Reuveni et al. 1993 rates), I = tadj·gbar m²h (v − E_Ca,Nernst)."""
     return Channel(
         name="CaH",
-        gates=(Gate("m", 2, alpha=ExpLinearRate(0.209, -27.0, 3.8),
-                    beta=ExpRate(0.94, -75.0, -17.0)),
-               Gate("h", 1, alpha=ExpRate(0.000457, -13.0, -50.0),
-                    beta=SigmoidRate(0.0065, -15.0, 28.0))),
+        gates=REUVENI_GATES,
         gbar=gbar, e="nernst", ion="ca", temperature=_RULE,
         provenance=_prov("ca.mod", "eca from the cad pool (Nernst)."),
         description="Mainen & Sejnowski 1996 HVA Ca2+ (m2h)")
