@@ -11,13 +11,13 @@ Units throughout (NEURON's density units): mV, ms, mS/cm², µA/cm², µF/cm², 
 
 __version__ = "0.1.0"
 
-from . import channels, expr, io, ions, models, plot, stimulus, testing  # noqa: E402
+from . import analysis, channels, expr, io, ions, models, plot, stimulus, testing  # noqa: E402
 from .engine import Result, load_result, simulate  # noqa: E402
 from .errors import ExpressionError, IonzooError, ValidationError  # noqa: E402
 from .neuron import Neuron  # noqa: E402
 
 __all__ = [
     "simulate", "Result", "load_result", "Neuron",
-    "models", "channels", "stimulus", "expr", "plot", "ions", "io", "testing",
+    "models", "channels", "stimulus", "expr", "plot", "ions", "io", "testing", "analysis",
     "IonzooError", "ValidationError", "ExpressionError", "__version__",
 ]

@@ -36,22 +36,13 @@ class Batch:
 
 
 def _component_values(components: tuple[Stimulus, ...]) -> dict[str, Any]:
+    """Stimulus fields by kernel row name. Fields of several components may share a batch
+    dimension (they then vary together); their coordinates must agree exactly, which
+    ``build_batch`` checks."""
     values: dict[str, Any] = {}
-    owner: dict[str, int] = {}
     for k, comp in enumerate(components):
         for f in comp.numeric:
-            val = getattr(comp, f)
-            if isinstance(val, xr.DataArray) and val.ndim > 0:
-                for d in val.dims:
-                    # The same 1-D dimension name from two components is ambiguous unless the
-                    # user built it on purpose as a DataArray with the same values.
-                    if d in owner and owner[d] != k:
-                        raise ValidationError(
-                            f"stimulus.{comp.kind}.{f}",
-                            f"batch dimension {d!r} also comes from another stimulus component; "
-                            "pass an xarray.DataArray with a distinct dimension name")
-                    owner[d] = k
-            values[f"stim{k}.{f}"] = val
+            values[f"stim{k}.{f}"] = getattr(comp, f)
     return values
 
 
@@ -74,7 +65,9 @@ def build_batch(neuron: Neuron, components: tuple[Stimulus, ...], lay: Layout,
         try:
             aligned = xr.align(*arrays.values(), join="exact")
         except ValueError as exc:
-            raise ValidationError("batch", f"parameter arrays do not align: {exc}") from None
+            raise ValidationError("batch", f"parameter arrays on the same dimension have "
+                                  f"different coordinates ({exc}); give them distinct "
+                                  "dimension names (xarray.DataArray) or equal values") from None
         template = xr.broadcast(*aligned)[0]
         dims = tuple(str(d) for d in template.dims)
         sizes = tuple(int(template.sizes[d]) for d in dims)

@@ -1,0 +1,223 @@
+"""f–I curves, rheobase and excitability class — every current of a curve in one batch.
+
+Protocols (``protocol=``):
+
+``"step"``
+    from the neuron's initial state (rest at I = 0 for the canonical models), a step to I at
+    t = 0 — the classic f–I experiment.
+``"rest"``
+    up-going: start *at the equilibrium for I* (v_init solved from the steady-state I–V curve,
+    every gate at its steady state; then v nudged by ``perturbation`` mV so that an unstable
+    equilibrium is left within the run), constant I. Firing starts only where the equilibrium
+    is unstable or its basin is smaller than the nudge (HH: near the subcritical Hopf at
+    9.78 µA/cm²).
+``"train"``
+    down-going: a spike train at ``from_current`` whose current ramps slowly down to I over
+    ``settle`` ms, then I. Firing persists wherever a stable spike train exists (HH: down to
+    the fold of limit cycles, 6.26 µA/cm²). Together with ``"rest"`` this reveals bistability
+    and hysteresis.
+
+Rates (Hz): ``rate`` — spikes in the last ``window`` ms of the run per second; ``first_isi_rate``
+— 1000/(t₂ − t₁) from the first two spikes after the protocol's start; ``last_isi_rate`` —
+1000/ISI of the last two spikes, when both fall in the window (the frequency of the attained
+spike train, free of slow transients near onset); NaN where undefined.
+Currents are densities (µA/cm²).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+from scipy.optimize import brentq
+
+from ..engine.simulate import simulate
+from ..errors import ValidationError
+from ..neuron import Neuron
+from ..stimulus import ramp, step
+
+__all__ = ["fi_curve", "rheobase", "excitability_class", "equilibrium_voltage",
+           "steady_state_current", "Rheobase", "Excitability"]
+
+
+def steady_state_current(neuron: Neuron, v) -> np.ndarray:
+    """Total steady-state ionic current (µA/cm²) at voltages v (mV): every gate at x∞(v);
+    calcium at its fixed/initial value."""
+    v = np.asarray(v, dtype=float)
+    cai = neuron.calcium.cai if neuron.calcium else 5e-5
+    cao = neuron.calcium.cao if neuron.calcium else 2.0
+    total = np.zeros_like(v)
+    for ch in neuron.channels:
+        g = np.full_like(v, ch.gbar)
+        for gate in ch.gates:
+            g = g * ch.steady_state(gate, v, cai=cai, cao=cao) ** gate.power
+        if ch.nernst:
+            from ..ions import nernst
+
+            e = nernst(cai, cao, 2, neuron.temperature)
+        else:
+            e = ch.e
+        total = total + g * (v - e)
+    return total
+
+
+def equilibrium_voltage(neuron: Neuron, current: float, lo: float = -120.0,
+                        hi: float = 60.0) -> float:
+    """The voltage (mV) where the steady-state ionic current equals ``current`` (µA/cm²); with
+    several roots, the one closest to ``neuron.v_init``."""
+    grid = np.linspace(lo, hi, 3601)
+    f = steady_state_current(neuron, grid) - current
+    roots = []
+    for i in np.nonzero(np.sign(f[:-1]) * np.sign(f[1:]) <= 0)[0]:
+        roots.append(brentq(lambda x: float(steady_state_current(neuron, x)) - current,
+                            grid[i], grid[i + 1], xtol=1e-12))
+    if not roots:
+        raise ValidationError("current", f"no equilibrium between {lo} and {hi} mV for "
+                              f"{current!r} µA/cm²")
+    return min(roots, key=lambda r: abs(r - neuron.v_init))
+
+
+def _currents(currents) -> np.ndarray:
+    arr = np.atleast_1d(np.asarray(currents, dtype=float))
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValidationError("currents", "need a non-empty 1-D sequence of currents (µA/cm²)")
+    if not np.all(np.isfinite(arr)):
+        raise ValidationError("currents", "must be finite")
+    return arr
+
+
+def fi_curve(neuron: Neuron, currents: Sequence[float] | np.ndarray, *, t_stop: float = 1000.0,
+             window: float | None = None, protocol: str = "step",
+             from_current: float | None = None, settle: float = 500.0, dt: float = 0.025,
+             method: str = "crank_nicolson", threshold: float = 0.0,
+             perturbation: float = 0.1) -> xr.Dataset:
+    """The f–I curve of ``neuron`` over ``currents`` (µA/cm²), one batch.
+
+    Returns a Dataset with ``rate`` and ``first_isi_rate`` (Hz) and ``spike_count`` along the
+    dimension ``current`` (plus any batch dimensions of the neuron). ``window`` (ms, default
+    half the run after the protocol's start) is the steady-state counting window.
+    """
+    cur = _currents(currents)
+    if protocol not in ("step", "rest", "train"):
+        raise ValidationError("protocol", f"expected 'step', 'rest' or 'train', got {protocol!r}")
+    coord = {"current": cur}
+    amp = xr.DataArray(cur, dims="current", coords=coord)
+    cell, start = neuron, 0.0
+    if protocol == "step":
+        stim = step(amp)
+    elif protocol == "rest":
+        v0 = np.array([equilibrium_voltage(neuron, i) for i in cur]) + perturbation
+        cell = neuron.with_params(v_init=xr.DataArray(v0, dims="current", coords=coord))
+        stim = step(amp)
+    else:
+        top = float(cur.max()) if from_current is None else float(from_current)
+        stim = step(amp) + ramp(0.0, start=0.0, stop=settle, amplitude_start=xr.DataArray(
+            top - cur, dims="current", coords=coord))
+        start = settle
+        if settle >= t_stop:
+            raise ValidationError("settle", "must be shorter than t_stop")
+    window = (t_stop - start) / 2.0 if window is None else float(window)
+    if not 0 < window <= t_stop - start:
+        raise ValidationError("window", f"must be in (0, {t_stop - start}] ms")
+    res = simulate(cell, stim, t_stop=t_stop, dt=dt, method=method, record=None,
+                   threshold=threshold)
+    times = res.spikes
+    rate = res.firing_rate(start=t_stop - window, stop=t_stop)
+    after = times.where(times >= start)
+    t1 = after.min("spike")
+    t2 = after.where(after > t1).min("spike")
+    first = 1000.0 / (t2 - t1)
+    in_window = times.where(times >= t_stop - window)
+    last = in_window.max("spike")
+    previous = in_window.where(in_window < last).max("spike")
+    last_rate = 1000.0 / (last - previous)
+    ds = xr.Dataset({"rate": rate.assign_attrs(units="Hz", long_name="steady-state rate"),
+                     "first_isi_rate": first.assign_attrs(units="Hz",
+                                                          long_name="1000 / first ISI"),
+                     "last_isi_rate": last_rate.assign_attrs(units="Hz",
+                                                             long_name="1000 / last ISI"),
+                     "spike_count": res.spike_count})
+    ds["current"].attrs["units"] = "uA/cm2"
+    ds.attrs.update(protocol=protocol, t_stop=t_stop, window=window, settle=settle,
+                    dt=dt, method=method)
+    return ds
+
+
+@dataclass(frozen=True)
+class Rheobase:
+    """Rheobase result: ``value`` (µA/cm², the midpoint of the bracket), ``bracket``
+    (last current that did not fire, first that did) and the number of batches simulated."""
+
+    value: float
+    bracket: tuple[float, float]
+    batches: int
+    kind: str
+
+
+def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float = 50.0,
+             tol: float = 1e-3, per_batch: int = 16, t_stop: float = 1000.0,
+             dt: float = 0.025, method: str = "crank_nicolson") -> Rheobase:
+    """Smallest step current (µA/cm², from rest) that makes ``neuron`` fire.
+
+    ``kind="single"``: at least one spike within ``t_stop``; ``"sustained"``: spikes in the
+    last half of the run. Bisection on batches: each round simulates ``per_batch`` currents
+    spread over the current bracket and keeps the sub-interval where firing starts, until the
+    bracket is narrower than ``tol``. Assumes firing is monotonic in the current.
+    """
+    if kind not in ("single", "sustained"):
+        raise ValidationError("kind", f"expected 'single' or 'sustained', got {kind!r}")
+    if not (tol > 0 and per_batch >= 2 and hi > lo):
+        raise ValidationError("tol", "need tol > 0, per_batch >= 2 and hi > lo")
+
+    def fires(currents):
+        ds = fi_curve(neuron, currents, t_stop=t_stop, dt=dt, method=method)
+        return (ds.spike_count.values > 0) if kind == "single" else (ds.rate.values > 0)
+
+    batches = 1
+    edge = fires([lo, hi])
+    if edge[0]:
+        raise ValidationError("lo", f"the neuron already fires at {lo!r} µA/cm²")
+    if not edge[1]:
+        raise ValidationError("hi", f"the neuron does not fire at {hi!r} µA/cm²")
+    while hi - lo > tol:
+        grid = np.linspace(lo, hi, per_batch + 2)[1:-1]
+        f = fires(grid)
+        batches += 1
+        k = int(np.argmax(f)) if f.any() else len(grid)
+        lo = float(grid[k - 1]) if k > 0 else lo
+        hi = float(grid[k]) if k < len(grid) else hi
+    return Rheobase(value=0.5 * (lo + hi), bracket=(lo, hi), batches=batches, kind=kind)
+
+
+@dataclass(frozen=True)
+class Excitability:
+    """Hodgkin's excitability class with its evidence: ``onset_current`` (µA/cm²),
+    ``onset_rate`` (Hz, the frequency of the attained spike train just above onset: 1000/last
+    ISI) and ``reference_rate`` (Hz, at ``reference_current``). Type I: onset_rate < ``ratio`` ×
+    reference_rate (arbitrarily low rates near onset); type II: the rate jumps to a finite
+    value."""
+
+    kind: str
+    onset_current: float
+    onset_rate: float
+    reference_current: float
+    reference_rate: float
+
+
+def excitability_class(neuron: Neuron, lo: float = 0.0, hi: float = 50.0, t_stop: float = 2000.0,
+                       tol: float = 1e-3, ratio: float = 0.2) -> Excitability:
+    """Type I or II from the rate just above the sustained-firing rheobase, compared with the
+    rate at twice that current (or ``hi``)."""
+    rb = rheobase(neuron, "sustained", lo, hi, tol=tol, t_stop=t_stop)
+    onset_i = rb.bracket[1]
+    ref_i = min(2.0 * onset_i, hi) if onset_i > 0 else hi
+    ds = fi_curve(neuron, [onset_i, ref_i], t_stop=t_stop)
+    # the attained train's frequency; where fewer than two spikes fall in the window (a period
+    # longer than the window: a very low rate), the window count
+    rates = np.where(np.isfinite(ds.last_isi_rate.values), ds.last_isi_rate.values,
+                     ds.rate.values)
+    onset_rate, ref_rate = (float(x) for x in rates)
+    kind = "I" if onset_rate < ratio * ref_rate else "II"
+    return Excitability(kind, onset_i, onset_rate, ref_i, ref_rate)
