@@ -11,7 +11,18 @@ Units throughout (NEURON's density units): mV, ms, mS/cm², µA/cm², µF/cm², 
 
 __version__ = "0.1.0"
 
-from . import analysis, channels, expr, io, ions, models, plot, stimulus, testing  # noqa: E402
+from . import (  # noqa: E402
+    analysis,
+    channels,
+    expr,
+    io,
+    ions,
+    models,
+    pharmacology,
+    plot,
+    stimulus,
+    testing,
+)
 from .engine import Result, load_result, simulate  # noqa: E402
 from .errors import ExpressionError, IonzooError, ValidationError  # noqa: E402
 from .neuron import Neuron  # noqa: E402
@@ -19,5 +30,6 @@ from .neuron import Neuron  # noqa: E402
 __all__ = [
     "simulate", "Result", "load_result", "Neuron",
     "models", "channels", "stimulus", "expr", "plot", "ions", "io", "testing", "analysis",
+    "pharmacology",
     "IonzooError", "ValidationError", "ExpressionError", "__version__",
 ]

@@ -84,12 +84,21 @@ def load_model(name: str) -> Neuron:
                           f"{', '.join(sorted(models.REGISTRY))}; see `ionzoo models`)")
 
 
-def build_cell(model: str, temperature: float | None, sets: tuple[str, ...]) -> Neuron:
+def build_cell(model: str, temperature: float | None, sets: tuple[str, ...],
+               drugs: tuple[str, ...] = ()) -> Neuron:
     cell = load_model(model)
     params = parse_sets(sets)
     if temperature is not None:
         params["temperature"] = temperature
-    return cell.with_params(**params) if params else cell
+    cell = cell.with_params(**params) if params else cell
+    from . import pharmacology
+
+    for item in drugs:
+        name, sep, conc = item.partition("=")
+        if not sep:
+            raise ValidationError("--drug", f"{item!r} is not NAME=CONCENTRATION (e.g. TTX=10nM)")
+        cell = pharmacology.apply(cell, name.strip(), conc.strip())
+    return cell
 
 
 def spike_summary(res, currents: np.ndarray, start: float, stop: float) -> list[dict[str, Any]]:
@@ -139,16 +148,18 @@ def _sim_options(f):
                      help="Temperature, °C (default: the model's)."),
         click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
                      help="Set a parameter, e.g. --set Na.gbar=60 (repeatable)."),
+        click.option("--drug", "drugs", multiple=True, metavar="NAME=CONC",
+                     help="Apply a blocker, e.g. --drug TTX=10nM or --drug TEA=5mM."),
     ]
     for opt in reversed(opts):
         f = opt(f)
     return f
 
 
-def _run(model, current, delay, duration, t_stop, dt, method, temperature, sets, record,
-         progress=None, threshold=0.0, record_every=None):
+def _run(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
+         record, progress=None, threshold=0.0, record_every=None):
     """Build the cell and the step, simulate; returns (cell, currents, result, stimulus end)."""
-    cell = build_cell(model, temperature, sets)
+    cell = build_cell(model, temperature, sets, drugs)
     currents = parse_currents(current)
     stop = t_stop if duration is None else min(delay + duration, t_stop)
     amp = currents if currents.size > 1 else float(currents[0])
@@ -172,11 +183,11 @@ def _run(model, current, delay, duration, t_stop, dt, method, temperature, sets,
 @click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None,
               help="Save the full result as NetCDF (.nc).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, threshold,
-        plot_path, save_path, as_json):
+def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
+        threshold, plot_path, save_path, as_json):
     """Simulate MODEL under a current step and summarise the spikes."""
     cell, currents, res, stop = _run(model, current, delay, duration, t_stop, dt, method,
-                                     temperature, sets, ["v"], threshold=threshold,
+                                     temperature, sets, drugs, ["v"], threshold=threshold,
                                      progress=False if as_json else None)
     rows = spike_summary(res, currents, delay, stop)
     if as_json:
@@ -268,7 +279,8 @@ def channels_show(name, plot_path):
 @click.option("--out", type=click.Path(file_okay=False), required=True,
               help="Directory to write into.")
 @_sim_options
-def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, temperature, sets):
+def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, temperature, sets,
+               drugs):
     """Export a model or a channel: NMODL (.mod files and a NEURON run script) or NeuroML2."""
     from pathlib import Path
 
@@ -276,7 +288,7 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
 
     if fmt == "neuroml":
         obj = channels.REGISTRY[name]() if name in channels.REGISTRY else build_cell(
-            name, temperature, sets)
+            name, temperature, sets, drugs)
         Path(out).mkdir(parents=True, exist_ok=True)
         path = neuroml.write(obj, Path(out) / f"{name.replace('.', '_')}.nml")
         click.echo(f"wrote {path} (valid NeuroML2)")
@@ -288,7 +300,7 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
         path.write_text(nmodl.channel_to_nmodl(ch))
         click.echo(f"wrote {path}")
         return
-    cell = build_cell(name, temperature, sets)
+    cell = build_cell(name, temperature, sets, drugs)
     if cell.overrides:
         raise ValidationError("--set", "export needs scalar parameter values")
     currents = parse_currents(current)
@@ -343,13 +355,14 @@ def plot_gating(model, temperature, sets, out):
 @click.argument("model")
 @_sim_options
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
-def plot_mechanism(model, current, delay, duration, t_stop, dt, method, temperature, sets, out):
+def plot_mechanism(model, current, delay, duration, t_stop, dt, method, temperature, sets,
+                   drugs, out):
     """The ionic mechanism of the spike: V, gates, conductances, currents."""
     from . import plot
 
     _agg()
     _, currents, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature,
-                               sets, "all")
+                               sets, drugs, "all")
     if currents.size != 1:
         raise ValidationError("--current", "mechanism needs a single current")
     _save(plot.mechanism(res), out)
@@ -363,14 +376,14 @@ def plot_mechanism(model, current, delay, duration, t_stop, dt, method, temperat
 @click.option("--y", "y", default="K.n", show_default=True,
               help="y axis: a variable or expression, e.g. 'Na.m**3 * Na.h'.")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
-def plot_phase(model, current, delay, duration, t_stop, dt, method, temperature, sets, x, y,
-               out):
+def plot_phase(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
+               x, y, out):
     """A trajectory in the (x, y) plane with direction arrows."""
     from . import plot
 
     _agg()
     _, currents, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature,
-                               sets, "all")
+                               sets, drugs, "all")
     _save(plot.phase_plane(res, x=x, y=y, index=list(range(min(currents.size, 6)))), out)
     click.echo(f"figure: {out}")
 
@@ -379,13 +392,14 @@ def plot_phase(model, current, delay, duration, t_stop, dt, method, temperature,
 @click.argument("model")
 @_sim_options
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
-def plot_traces(model, current, delay, duration, t_stop, dt, method, temperature, sets, out):
+def plot_traces(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
+                out):
     """Voltage traces, one panel per current."""
     from . import plot
 
     _agg()
     _, _, res, _ = _run(model, current, delay, duration, t_stop, dt, method, temperature, sets,
-                        ["v"])
+                        drugs, ["v"])
     _save(plot.traces(res), out)
     click.echo(f"figure: {out}")
 

@@ -1,0 +1,166 @@
+"""Channel blockers as data, applied by scaling maximal conductances.
+
+Occupancy (Langmuir/Hill) block of a channel by a drug at concentration c:
+
+    B(c) = cⁿ / (cⁿ + IC50ⁿ),      ḡ_eff = ḡ · (1 − B(c))
+
+with n the Hill coefficient (1 for one toxin per channel). A drug lists its target ion, the
+IC50 of each channel subtype it was measured on (with the source) and a default subtype.
+``apply(neuron, drug, concentration)`` scales ḡ of every channel of the neuron that carries
+the target ion (or of the channels named in ``channels=``); an array of concentrations becomes a
+batch dimension named after the drug, so a dose–response curve is one simulation.
+``block(neuron, "Na", 0.5)`` applies a fractional block directly.
+
+Potencies (shared/reference/channels.md §5):
+
+* TTX on Nav: Nav1.1 6 nM (Clare et al. 2000), Nav1.2 12 nM (Noda et al. 1986), Nav1.3 4 nM
+  (Meadows et al. 2002), Nav1.4 5 nM (rat; Trimmer et al. 1989), Nav1.5 1.8 µM (Krafte et al.
+  1991), Nav1.6 1 nM (rat; Catterall, Goldin & Waxman 2005) — via Front Pharmacol 3:124 (2012)
+  Table 1 and Catterall et al. (2005) Pharmacol Rev 57:397.
+* TEA on K channels (external): KCNQ1 5.0 mM, KCNQ2 0.3 mM, KCNQ4 3.0 mM, KCNQ2/3 (M-current)
+  3.8 mM (Hadley et al. 2000 Br J Pharmacol 129:413); Kv1.3 12 mM (Grissmer & Cahalan 1989);
+  Kv2.1 ≈ 4.5 mM (from 87 % block at 30 mM, J Physiol 1995 486:267).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from .errors import ValidationError
+from .neuron import Neuron
+
+__all__ = ["Drug", "TTX", "TEA", "DRUGS", "apply", "block", "fraction_blocked",
+           "parse_concentration"]
+
+_UNITS = {"pm": 1e-12, "nm": 1e-9, "um": 1e-6, "µm": 1e-6, "mm": 1e-3, "m": 1.0}
+
+
+@dataclass(frozen=True)
+class Drug:
+    """A channel blocker: ``ion`` it targets, ``ic50`` by subtype (in ``unit``), the
+    ``default`` subtype, Hill coefficient ``hill`` and ``sources``."""
+
+    name: str
+    ion: str
+    unit: str
+    ic50: Mapping[str, float]
+    default: str
+    hill: float = 1.0
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def ic50_of(self, subtype: str | None = None) -> float:
+        """IC50 (in ``unit``) of ``subtype`` (default: the drug's default subtype)."""
+        key = self.default if subtype is None else subtype
+        if key not in self.ic50:
+            raise ValidationError("subtype", f"{self.name} has no IC50 for {key!r} (known: "
+                                  f"{', '.join(self.ic50)})")
+        return self.ic50[key]
+
+
+TTX = Drug(
+    name="TTX", ion="na", unit="nM", default="Nav1.2",
+    ic50={"Nav1.1": 6.0, "Nav1.2": 12.0, "Nav1.3": 4.0, "Nav1.4": 5.0, "Nav1.5": 1800.0,
+          "Nav1.6": 1.0},
+    sources={"Nav1.1": "Clare et al. 2000, via Front Pharmacol 3:124 (2012) Table 1",
+             "Nav1.2": "Noda et al. 1986, via Front Pharmacol 3:124 (2012) Table 1",
+             "Nav1.3": "Meadows et al. 2002, via Front Pharmacol 3:124 (2012) Table 1",
+             "Nav1.4": "Trimmer et al. 1989 (rat), via Front Pharmacol 3:124 (2012) Table 1",
+             "Nav1.5": "Krafte et al. 1991 (human heart channel in oocytes)",
+             "Nav1.6": "Catterall, Goldin & Waxman (2005) Pharmacol Rev 57:397, Table 7 (rat)"})
+
+TEA = Drug(
+    name="TEA", ion="k", unit="mM", default="Kv2.1",
+    ic50={"KCNQ1": 5.0, "KCNQ2": 0.3, "KCNQ4": 3.0, "KCNQ2/3": 3.8, "Kv1.3": 12.0,
+          "Kv2.1": 4.5},
+    sources={"KCNQ1": "Hadley et al. (2000) Br J Pharmacol 129:413",
+             "KCNQ2": "Hadley et al. (2000) Br J Pharmacol 129:413",
+             "KCNQ4": "Hadley et al. (2000) Br J Pharmacol 129:413",
+             "KCNQ2/3": "Hadley et al. (2000) Br J Pharmacol 129:413 (M-current)",
+             "Kv1.3": "Grissmer & Cahalan (1989) Biophys J",
+             "Kv2.1": "derived from 87 % block at 30 mM, J Physiol (1995) 486:267"})
+
+#: Drugs by name.
+DRUGS = {"TTX": TTX, "TEA": TEA}
+
+
+def parse_concentration(text: str | float, unit: str, field: str = "concentration") -> float:
+    """A concentration in ``unit`` from a number (already in ``unit``) or text such as
+    ``"10nM"``, ``"1 µM"``, ``"5mM"``."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([pnuµm]?M)\s*", str(text))
+        if not m:
+            raise ValidationError(field, f"{text!r} is not a concentration (e.g. 10nM, 2mM)")
+        value = float(m.group(1)) * _UNITS[m.group(2).lower()] / _UNITS[unit.lower()]
+    if not math.isfinite(value) or value < 0:
+        raise ValidationError(field, f"must be a finite concentration >= 0, got {text!r}")
+    return value
+
+
+def fraction_blocked(drug: Drug, concentration, subtype: str | None = None) -> np.ndarray:
+    """B(c) = cⁿ/(cⁿ + IC50ⁿ) for concentrations in the drug's unit."""
+    c = np.asarray(concentration, dtype=float)
+    ic50 = drug.ic50_of(subtype)
+    return c ** drug.hill / (c ** drug.hill + ic50 ** drug.hill)
+
+
+def _targets(neuron: Neuron, ion: str | None, channels: Sequence[str] | None) -> list[str]:
+    if channels is not None:
+        for name in channels:
+            neuron.channel(name)
+        return list(channels)
+    names = [c.name for c in neuron.channels if c.ion == ion and c.gates]
+    if not names:
+        raise ValidationError("drug", f"the neuron has no channel carrying {ion!r} to block")
+    return names
+
+
+def _scaled(neuron: Neuron, names: list[str], keep) -> Neuron:
+    """``neuron`` with ḡ of ``names`` multiplied by ``keep`` (a number or a DataArray)."""
+    updates = {}
+    for name in names:
+        path = f"{name}.gbar"
+        updates[path] = neuron.value(path) * keep
+    return neuron.with_params(**updates)
+
+
+def apply(neuron: Neuron, drug: Drug | str, concentration, subtype: str | None = None,
+          channels: Sequence[str] | None = None) -> Neuron:
+    """``neuron`` under ``drug`` at ``concentration`` (in the drug's unit, or text with a unit;
+    a list/array makes a batch dimension named after the drug)."""
+    if isinstance(drug, str):
+        if drug.upper() not in DRUGS:
+            raise ValidationError("drug", f"unknown drug {drug!r} (known: {', '.join(DRUGS)})")
+        drug = DRUGS[drug.upper()]
+    if isinstance(concentration, (list, tuple, np.ndarray)):
+        conc = np.array([parse_concentration(c, drug.unit) for c in np.ravel(concentration)])
+        if conc.size == 0:
+            raise ValidationError("concentration", "empty")
+        dim = f"{drug.name} ({drug.unit})"
+        keep = xr.DataArray(1.0 - fraction_blocked(drug, conc, subtype), dims=dim,
+                            coords={dim: conc})
+    else:
+        keep = float(1.0 - fraction_blocked(drug, parse_concentration(concentration,
+                                                                      drug.unit), subtype))
+    return _scaled(neuron, _targets(neuron, drug.ion, channels), keep)
+
+
+def block(neuron: Neuron, channel: str, fraction) -> Neuron:
+    """``neuron`` with a fraction (0…1; an array makes a batch) of ``channel``'s conductance
+    blocked."""
+    frac = np.asarray(fraction, dtype=float)
+    if np.any(~np.isfinite(frac)) or np.any((frac < 0) | (frac > 1)):
+        raise ValidationError("fraction", f"must be within [0, 1], got {fraction!r}")
+    if frac.ndim:
+        dim = f"{channel} block"
+        keep = xr.DataArray(1.0 - frac, dims=dim, coords={dim: frac})
+    else:
+        keep = float(1.0 - frac)
+    return _scaled(neuron, _targets(neuron, None, [channel]), keep)

@@ -1,0 +1,71 @@
+"""Blockers: occupancy block B = cⁿ/(cⁿ + IC50ⁿ) scales ḡ (IC50s from channels.md §5)."""
+
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.errors import ValidationError
+from ionzoo.pharmacology import TEA, TTX, apply, block, fraction_blocked, parse_concentration
+
+
+def test_ttx_at_its_ic50_halves_gna(hh):
+    for subtype in TTX.ic50:
+        cell = apply(hh, TTX, TTX.ic50[subtype], subtype=subtype)
+        assert cell.channel("Na").gbar == pytest.approx(60.0, rel=1e-14)
+        assert cell.channel("K").gbar == 36.0  # TTX leaves K alone
+
+
+def test_concentration_array_gives_the_hill_curve(hh):
+    conc = np.logspace(-1, 3, 9)  # nM
+    cell = apply(hh, "TTX", conc)
+    g = cell.overrides["Na.gbar"]
+    assert g.dims == ("TTX (nM)",)
+    expected = 120.0 * 12.0 / (conc + 12.0)  # n = 1: 1 − B = IC50/(c + IC50)
+    np.testing.assert_allclose(g.values, expected, rtol=1e-13)
+    res = iz.simulate(cell, 10.0, t_stop=100.0, record=None)
+    counts = res.spike_count.values
+    assert counts[0] >= 6 and counts[-1] == 0 and np.all(np.diff(counts) <= 0)
+
+
+def test_units_and_tea(hh):
+    assert parse_concentration("1 µM", "nM") == pytest.approx(1000.0)
+    assert parse_concentration("5mM", "mM") == 5.0
+    cell = apply(hh, "TEA", "4.5mM")  # Kv2.1 default
+    assert cell.channel("K").gbar == pytest.approx(18.0)
+    m = apply(iz.models.pospischil.rs(), TEA, 3.8, subtype="KCNQ2/3", channels=["M"])
+    assert m.channel("M").gbar == pytest.approx(0.035)
+    assert fraction_blocked(TEA, 30.0, "Kv2.1") == pytest.approx(30 / 34.5)
+
+
+def test_fractional_block_and_drugs_in_the_tutorial_sense(hh):
+    b = block(hh, "K", [0.0, 0.5, 0.9])
+    np.testing.assert_allclose(b.overrides["K.gbar"].values, [36.0, 18.0, 3.6])
+    res = iz.simulate(apply(hh, "TTX", "1uM"), iz.stimulus.pulse(20.0, 1.0, 1.0), t_stop=30.0)
+    assert int(res.spike_count) == 0 and float(res.v.max()) < -40
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda hh: apply(hh, "TTX", "-1nM"), "concentration"),
+    (lambda hh: apply(hh, "TTX", "ten nM"), "concentration"),
+    (lambda hh: apply(hh, "curare", 1.0), "drug"),
+    (lambda hh: apply(hh, TTX, 1.0, subtype="Nav9.9"), "subtype"),
+    (lambda hh: apply(hh, TTX, []), "concentration"),
+    (lambda hh: block(hh, "K", 1.5), "fraction"),
+    (lambda hh: block(hh, "Kv", 0.5), "Kv"),
+    (lambda hh: apply(iz.models.morris_lecar(), "TTX", 1.0), "drug"),
+])
+def test_bad_input(hh, call, field):
+    with pytest.raises(ValidationError) as info:
+        call(hh)
+    assert info.value.field == field
+
+
+def test_cli_drug_option(capsys):
+    import json
+
+    from ionzoo.cli import main
+
+    assert main(["run", "hh1952", "--current", "10", "--t-stop", "50", "--drug", "TTX=1uM",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["neurons"][0]["spike_count"] == 0
