@@ -37,6 +37,19 @@ def test_units_and_tea(hh):
     assert fraction_blocked(TEA, 30.0, "Kv2.1") == pytest.approx(30 / 34.5)
 
 
+def test_nickel_and_apamin_pick_their_targets():
+    from ionzoo.channels import hay2011, hh1952
+    from ionzoo.ions import Calcium
+
+    cell = iz.Neuron(channels=(hh1952.na(), hh1952.k(), hay2011.sk_e2(), hay2011.ca_lvast(),
+                               hh1952.leak()), calcium=Calcium.hay())
+    a = apply(cell, "apamin", "103pM")  # at the KCa2.2 IC50: SK halved, other K untouched
+    assert a.channel("SK_E2").gbar == pytest.approx(44.1 / 2)
+    assert a.channel("K").gbar == 36.0
+    n = apply(cell, "Ni2+", "13uM", channels=["Ca_LVAst"])
+    assert n.channel("Ca_LVAst").gbar == pytest.approx(3.43 / 2)
+
+
 def test_fractional_block_and_drugs_in_the_tutorial_sense(hh):
     b = block(hh, "K", [0.0, 0.5, 0.9])
     np.testing.assert_allclose(b.overrides["K.gbar"].values, [36.0, 18.0, 3.6])

@@ -20,6 +20,13 @@ Potencies (shared/reference/channels.md §5):
 * TEA on K channels (external): KCNQ1 5.0 mM, KCNQ2 0.3 mM, KCNQ4 3.0 mM, KCNQ2/3 (M-current)
   3.8 mM (Hadley et al. 2000 Br J Pharmacol 129:413); Kv1.3 12 mM (Grissmer & Cahalan 1989);
   Kv2.1 ≈ 4.5 mM (from 87 % block at 30 mM, J Physiol 1995 486:267).
+* Ni²⁺ on T-type Ca channels: Cav3.2 (α1H) 13 µM, Cav3.3 (α1I) 216 µM, Cav3.1 (α1G) 250 µM
+  (Lee, Gomora, Cribbs & Perez-Reyes 1999, Biophys J 77:3034). Targets Ca²⁺ channels — name the
+  T-type channels with ``channels=`` to spare HVA ones.
+* Apamin on SK channels: KCa2.2 (SK2) 103 pM, KCa2.3 (SK3) ≈ 1 nM (Benton, Garbarg & Moss
+  2013, PLoS ONE 8:e73328). Targets calcium-activated K⁺ channels only.
+
+Not yet included (potencies to be sourced): 4-AP, Cd²⁺, ZD7288, XE991.
 """
 
 from __future__ import annotations
@@ -35,8 +42,8 @@ import xarray as xr
 from .errors import ValidationError
 from .neuron import Neuron
 
-__all__ = ["Drug", "TTX", "TEA", "DRUGS", "apply", "block", "fraction_blocked",
-           "parse_concentration"]
+__all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "DRUGS", "apply", "block",
+           "fraction_blocked", "parse_concentration"]
 
 _UNITS = {"pm": 1e-12, "nm": 1e-9, "um": 1e-6, "µm": 1e-6, "mm": 1e-3, "m": 1.0}
 
@@ -53,6 +60,7 @@ class Drug:
     default: str
     hill: float = 1.0
     sources: Mapping[str, str] = field(default_factory=dict)
+    calcium_activated_only: bool = False
 
     def ic50_of(self, subtype: str | None = None) -> float:
         """IC50 (in ``unit``) of ``subtype`` (default: the drug's default subtype)."""
@@ -85,8 +93,19 @@ TEA = Drug(
              "Kv1.3": "Grissmer & Cahalan (1989) Biophys J",
              "Kv2.1": "derived from 87 % block at 30 mM, J Physiol (1995) 486:267"})
 
-#: Drugs by name.
-DRUGS = {"TTX": TTX, "TEA": TEA}
+NICKEL = Drug(
+    name="Ni2+", ion="ca", unit="uM", default="Cav3.2",
+    ic50={"Cav3.2": 13.0, "Cav3.3": 216.0, "Cav3.1": 250.0},
+    sources={k: "Lee et al. (1999) Biophys J 77:3034" for k in ("Cav3.1", "Cav3.2", "Cav3.3")})
+
+APAMIN = Drug(
+    name="apamin", ion="k", unit="nM", default="KCa2.2", calcium_activated_only=True,
+    ic50={"KCa2.2": 0.103, "KCa2.3": 1.0},
+    sources={"KCa2.2": "Benton et al. (2013) PLoS ONE 8:e73328 (IC50 103 pM)",
+             "KCa2.3": "Benton et al. (2013) PLoS ONE 8:e73328 (≈ 1 nM)"})
+
+#: Drugs by name (case-insensitive in :func:`apply`).
+DRUGS = {"TTX": TTX, "TEA": TEA, "NI": NICKEL, "NI2+": NICKEL, "APAMIN": APAMIN}
 
 
 def parse_concentration(text: str | float, unit: str, field: str = "concentration") -> float:
@@ -111,12 +130,14 @@ def fraction_blocked(drug: Drug, concentration, subtype: str | None = None) -> n
     return c ** drug.hill / (c ** drug.hill + ic50 ** drug.hill)
 
 
-def _targets(neuron: Neuron, ion: str | None, channels: Sequence[str] | None) -> list[str]:
+def _targets(neuron: Neuron, ion: str | None, channels: Sequence[str] | None,
+             calcium_activated_only: bool = False) -> list[str]:
     if channels is not None:
         for name in channels:
             neuron.channel(name)
         return list(channels)
-    names = [c.name for c in neuron.channels if c.ion == ion and c.gates]
+    names = [c.name for c in neuron.channels if c.ion == ion and c.gates
+             and (not calcium_activated_only or c.reads_calcium())]
     if not names:
         raise ValidationError("drug", f"the neuron has no channel carrying {ion!r} to block")
     return names
@@ -149,7 +170,8 @@ def apply(neuron: Neuron, drug: Drug | str, concentration, subtype: str | None =
     else:
         keep = float(1.0 - fraction_blocked(drug, parse_concentration(concentration,
                                                                       drug.unit), subtype))
-    return _scaled(neuron, _targets(neuron, drug.ion, channels), keep)
+    return _scaled(neuron, _targets(neuron, drug.ion, channels, drug.calcium_activated_only),
+                   keep)
 
 
 def block(neuron: Neuron, channel: str, fraction) -> Neuron:
