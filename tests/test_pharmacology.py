@@ -27,6 +27,11 @@ def test_concentration_array_gives_the_hill_curve(hh):
     assert counts[0] >= 6 and counts[-1] == 0 and np.all(np.diff(counts) <= 0)
 
 
+def test_integer_concentration_lists(hh):
+    cell = apply(hh, "TTX", [0, 12, 120])
+    np.testing.assert_allclose(cell.overrides["Na.gbar"].values, [120.0, 60.0, 120 * 12 / 132])
+
+
 def test_units_and_tea(hh):
     assert parse_concentration("1 µM", "nM") == pytest.approx(1000.0)
     assert parse_concentration("5mM", "mM") == 5.0

@@ -111,7 +111,7 @@ DRUGS = {"TTX": TTX, "TEA": TEA, "NI": NICKEL, "NI2+": NICKEL, "APAMIN": APAMIN}
 def parse_concentration(text: str | float, unit: str, field: str = "concentration") -> float:
     """A concentration in ``unit`` from a number (already in ``unit``) or text such as
     ``"10nM"``, ``"1 µM"``, ``"5mM"``."""
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
+    if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
         value = float(text)
     else:
         m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([pnuµm]?M)\s*", str(text))
