@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import ionzoo as iz
 from ionzoo.progress import ProgressBar
 
@@ -60,3 +62,11 @@ def test_reference_pages_are_generated(tmp_path):
         assert (tmp_path / "channels" / "figures" / f"{key.replace('.', '_')}.png").exists()
     for key in MODELS:
         assert (tmp_path / "models" / f"{key}.md").exists()
+
+
+@pytest.mark.parametrize("page", ["fi_and_rheobase.md", "drugs.md"])
+def test_howto_code_runs(tmp_path, page):
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
+                           str(tmp_path), str(ROOT / "docs" / "howto" / page)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
