@@ -1,5 +1,7 @@
-"""Analysis of simulated neurons: f–I curves, rheobase, excitability class."""
+"""Analysis of simulated neurons: eFEL-compatible features, f–I curves, rheobase,
+excitability class."""
 
+from .features import FEATURES, FeatureSettings, features, trace_features
 from .fi import (
     Excitability,
     Rheobase,
@@ -10,5 +12,6 @@ from .fi import (
     steady_state_current,
 )
 
-__all__ = ["fi_curve", "rheobase", "excitability_class", "equilibrium_voltage",
-           "steady_state_current", "Rheobase", "Excitability"]
+__all__ = ["features", "trace_features", "FeatureSettings", "FEATURES", "fi_curve", "rheobase",
+           "excitability_class", "equilibrium_voltage", "steady_state_current", "Rheobase",
+           "Excitability"]

@@ -1,0 +1,192 @@
+"""Electrophysiological features with eFEL's names and definitions (as eFEL implements them;
+shared/reference/channels.md §6), for every trace of a result.
+
+Settings default to eFEL's: ``threshold`` −20 mV (spike detection), ``interp_step`` 0.1 ms (the
+trace is first linearly interpolated onto this grid), ``ignore_first_isi`` True.
+
+Features (units): ``spike_count`` (1), ``peak_time`` (ms), ``peak_voltage`` and ``AP_height``
+(mV), ``time_to_first_spike`` (ms, first peak − stim_start), ``mean_frequency`` (Hz, N peaks in
+[stim_start, stim_end) / (last such peak − stim_start)), ``ISI_values`` (ms, first ISI dropped),
+``ISI_CV`` (1), ``voltage_base`` (mV, mean over (0.9·stim_start, stim_start]),
+``min_AHP_values`` (mV), ``AHP_depth`` and ``AHP_depth_abs`` (mV), ``spike_half_width`` (ms).
+
+Per-spike features come back NaN-padded along ``spike``; a feature that cannot be computed is
+NaN and ``reasons[name]`` says why (never ``None``).
+
+Spike detection here counts threshold crossings that come back below threshold, as eFEL does;
+the engine's online detector (``Result.spikes``) counts upward 0-mV crossings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from ..engine.result import Result
+from ..errors import ValidationError
+
+__all__ = ["FeatureSettings", "trace_features", "features", "FEATURES"]
+
+FEATURES = ("spike_count", "peak_time", "peak_voltage", "AP_height", "time_to_first_spike",
+            "mean_frequency", "ISI_values", "ISI_CV", "voltage_base", "min_AHP_values",
+            "AHP_depth", "AHP_depth_abs", "spike_half_width")
+_PER_SPIKE = {"peak_time", "peak_voltage", "AP_height", "ISI_values", "min_AHP_values",
+              "AHP_depth", "AHP_depth_abs", "spike_half_width"}
+_UNITS = {"spike_count": "1", "peak_time": "ms", "peak_voltage": "mV", "AP_height": "mV",
+          "time_to_first_spike": "ms", "mean_frequency": "Hz", "ISI_values": "ms",
+          "ISI_CV": "1", "voltage_base": "mV", "min_AHP_values": "mV", "AHP_depth": "mV",
+          "AHP_depth_abs": "mV", "spike_half_width": "ms"}
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """eFEL's settings (defaults as in eFEL 5.7): threshold (mV), interp_step (ms)."""
+
+    threshold: float = -20.0
+    interp_step: float = 0.1
+    ignore_first_isi: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def _interpolate(t, v, step):
+    grid = np.arange(t[0], t[-1] + step * 1e-6, step)
+    return grid, np.interp(grid, t, v)
+
+
+def _peaks(v, thr):
+    above = v > thr
+    ups = np.nonzero(~above[:-1] & (v[:-1] < thr) & above[1:])[0] + 1
+    downs = np.nonzero(above[:-1] & (v[1:] < thr))[0] + 1
+    if len(downs) and len(ups) and downs[0] < ups[0]:
+        downs = downs[1:]  # the trace started above threshold
+    n = min(len(ups), len(downs))
+    ups, downs = ups[:n], downs[:n]
+    return np.array([u + int(np.argmax(v[u:d])) for u, d in zip(ups, downs)], dtype=int)
+
+
+def _cross(t, v, i0, i1, level, rising):
+    """Interpolated time where v crosses ``level`` in [i0, i1] (first rising / last falling)."""
+    seg = v[i0:i1 + 1]
+    if rising:
+        idx = np.nonzero((seg[:-1] < level) & (seg[1:] >= level))[0]
+        if not len(idx):
+            return np.nan
+        k = i0 + idx[-1]
+    else:
+        idx = np.nonzero((seg[:-1] >= level) & (seg[1:] < level))[0]
+        if not len(idx):
+            return np.nan
+        k = i0 + idx[0]
+    return t[k] + (level - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
+
+
+def trace_features(t, v, stim_start: float, stim_end: float,
+                   settings: FeatureSettings = FeatureSettings()) -> tuple[dict, dict]:
+    """Features of one trace (t in ms, v in mV): (values, reasons for missing ones)."""
+    t = np.asarray(t, dtype=float)
+    v = np.asarray(v, dtype=float)
+    if t.ndim != 1 or t.shape != v.shape or t.size < 3:
+        raise ValidationError("trace", "t and v must be 1-D arrays of the same length (>= 3)")
+    if not np.all(np.isfinite(v)):
+        return ({k: np.nan for k in FEATURES}, {k: "trace contains NaN" for k in FEATURES})
+    ti, vi = _interpolate(t, v, settings.interp_step)
+    out: dict = {}
+    why: dict = {}
+    peaks = _peaks(vi, settings.threshold)
+    pt, pv = ti[peaks], vi[peaks]
+    out["spike_count"] = len(peaks)
+    out["peak_time"], out["peak_voltage"], out["AP_height"] = pt, pv, pv
+    if len(peaks):
+        out["time_to_first_spike"] = pt[0] - stim_start
+    else:
+        out["time_to_first_spike"] = np.nan
+        why["time_to_first_spike"] = "no spike"
+    inside = pt[(pt >= stim_start) & (pt < stim_end)]  # eFEL excludes a peak at stim_end
+    if len(inside) and inside[-1] > stim_start:
+        out["mean_frequency"] = 1000.0 * len(inside) / (inside[-1] - stim_start)
+    else:
+        out["mean_frequency"] = np.nan
+        why["mean_frequency"] = "no spike inside the stimulus"
+    isi = np.diff(pt)
+    if settings.ignore_first_isi:
+        isi = isi[1:]
+    out["ISI_values"] = isi
+    if len(isi) >= 2:
+        out["ISI_CV"] = float(np.std(isi, ddof=1) / np.mean(isi))
+    else:
+        out["ISI_CV"] = np.nan
+        why["ISI_CV"] = "fewer than 2 ISIs (after dropping the first)"
+    base = (ti > 0.9 * stim_start) & (ti <= stim_start)  # eFEL: (0.9·start, start]
+    out["voltage_base"] = float(np.mean(vi[base])) if base.any() else np.nan
+    if not base.any():
+        why["voltage_base"] = "no samples before stim_start"
+    # AHP minima: the minimum between consecutive peaks; after the last peak, the first local
+    # minimum (none if V only falls until the end of the trace) — as eFEL computes them
+    ahp_idx = []
+    for p, q in zip(peaks[:-1], peaks[1:]):
+        ahp_idx.append(p + int(np.argmin(vi[p:q + 1])))
+    if len(peaks):
+        tail = np.diff(vi[peaks[-1]:])
+        local = np.nonzero((tail[:-1] < 0) & (tail[1:] >= 0))[0]
+        if len(local):
+            ahp_idx.append(peaks[-1] + int(local[0]) + 1)
+    ahp_idx = np.array(ahp_idx, dtype=int)
+    out["min_AHP_values"] = vi[ahp_idx]
+    out["AHP_depth_abs"] = vi[ahp_idx]
+    out["AHP_depth"] = vi[ahp_idx] - out["voltage_base"]
+    # half width: between the previous AHP minimum (stim_start for the first spike) and the
+    # following one, at the midpoint between the peak and the following AHP minimum
+    widths = []
+    for i, p in enumerate(peaks):
+        if i >= len(ahp_idx):
+            break
+        k_next = ahp_idx[i]
+        k_prev = ahp_idx[i - 1] if i > 0 else int(np.searchsorted(ti, stim_start))
+        level = 0.5 * (vi[p] + vi[k_next])
+        rise = _cross(ti, vi, k_prev, p, level, rising=True)
+        fall = _cross(ti, vi, p, k_next, level, rising=False)
+        widths.append(fall - rise)
+    out["spike_half_width"] = np.array(widths)
+    for name in _PER_SPIKE:
+        if len(np.atleast_1d(out[name])) == 0:
+            why[name] = "no spike" if not len(peaks) else "not defined for these spikes"
+    return out, why
+
+
+def features(result: Result, stim_start: float, stim_end: float, names=FEATURES,
+             settings: FeatureSettings = FeatureSettings()) -> xr.Dataset:
+    """eFEL-named features of every trace of ``result`` (needs ``"v"`` recorded)."""
+    unknown = set(names) - set(FEATURES)
+    if unknown:
+        raise ValidationError("names", f"unknown feature(s) {sorted(unknown)} (known: "
+                              f"{', '.join(FEATURES)})")
+    v = result.v
+    batch_dims = [d for d in v.dims if d != "time"]
+    flat = v.values.reshape(-1, v.sizes["time"])
+    per = [trace_features(result.t, row, stim_start, stim_end, settings) for row in flat]
+    shape = tuple(v.sizes[d] for d in batch_dims)
+    coords = {d: v[d] for d in batch_dims if d in v.coords}
+    data, reasons = {}, {}
+    width = max([1] + [len(np.atleast_1d(p[0][n])) for p in per for n in names
+                       if n in _PER_SPIKE])
+    for name in names:
+        if name in _PER_SPIKE:
+            arr = np.full((len(per), width), np.nan)
+            for i, (vals, _) in enumerate(per):
+                x = np.atleast_1d(vals[name])
+                arr[i, : len(x)] = x
+            da = xr.DataArray(arr.reshape(*shape, width), dims=(*batch_dims, "spike"),
+                              coords=coords)
+        else:
+            arr = np.array([float(vals[name]) for vals, _ in per])
+            da = xr.DataArray(arr.reshape(shape), dims=batch_dims, coords=coords)
+        da.attrs["units"] = _UNITS[name]
+        data[name] = da
+        reasons[name] = [w.get(name, "") for _, w in per]
+    ds = xr.Dataset(data)
+    ds.attrs.update(threshold=settings.threshold, interp_step=settings.interp_step,
+                    stim_start=stim_start, stim_end=stim_end)
+    ds.attrs["reasons"] = repr({k: v for k, v in reasons.items() if any(v)})
+    return ds
