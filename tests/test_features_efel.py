@@ -2,8 +2,10 @@
 interp_step 0.1 ms), feature by feature, on HH at several currents and on every canonical
 model. Tolerances: counts exact; times 1e-8 ms and voltages 1e-7 mV (measured ≤ 8e-11 ms and
 ≤ 4e-9 mV: only rounding). Two details of eFEL's implementation that its docs state otherwise
-were found here and matched: mean_frequency excludes a peak at exactly stim_end, and the
-voltage_base window excludes its lower edge, (0.9·stim_start, stim_start]."""
+were found here and matched: mean_frequency and AP_amplitude exclude a peak at exactly
+stim_end; the voltage_base window excludes its lower edge, (0.9·stim_start, stim_start]; the
+AHP after the last spike is the first local minimum; AP_amplitude is undefined unless every
+spike has an onset (Morris–Lecar's slow upstrokes rarely exceed 10 mV/ms)."""
 
 import efel
 import numpy as np

@@ -8,7 +8,11 @@ Features (units): ``spike_count`` (1), ``peak_time`` (ms), ``peak_voltage`` and 
 (mV), ``time_to_first_spike`` (ms, first peak − stim_start), ``mean_frequency`` (Hz, N peaks in
 [stim_start, stim_end) / (last such peak − stim_start)), ``ISI_values`` (ms, first ISI dropped),
 ``ISI_CV`` (1), ``voltage_base`` (mV, mean over (0.9·stim_start, stim_start]),
-``min_AHP_values`` (mV), ``AHP_depth`` and ``AHP_depth_abs`` (mV), ``spike_half_width`` (ms).
+``min_AHP_values`` (mV), ``AHP_depth`` and ``AHP_depth_abs`` (mV), ``spike_half_width`` (ms),
+``AP_begin_voltage`` (mV, V where dV/dt first stays ≥ 10 mV/ms for 3 samples after the previous
+AHP), ``AP_amplitude`` (mV, peak − onset, spikes in [stim_start, stim_end)),
+``adaptation_index`` (1, mean of (ISIᵢ − ISIᵢ₋₁)/(ISIᵢ + ISIᵢ₋₁) after skipping the first
+spikes).
 
 Per-spike features come back NaN-padded along ``spike``; a feature that cannot be computed is
 NaN and ``reasons[name]`` says why (never ``None``).
@@ -31,13 +35,16 @@ __all__ = ["FeatureSettings", "trace_features", "features", "FEATURES"]
 
 FEATURES = ("spike_count", "peak_time", "peak_voltage", "AP_height", "time_to_first_spike",
             "mean_frequency", "ISI_values", "ISI_CV", "voltage_base", "min_AHP_values",
-            "AHP_depth", "AHP_depth_abs", "spike_half_width")
+            "AHP_depth", "AHP_depth_abs", "spike_half_width", "AP_begin_voltage",
+            "AP_amplitude", "adaptation_index")
 _PER_SPIKE = {"peak_time", "peak_voltage", "AP_height", "ISI_values", "min_AHP_values",
-              "AHP_depth", "AHP_depth_abs", "spike_half_width"}
+              "AHP_depth", "AHP_depth_abs", "spike_half_width", "AP_begin_voltage",
+              "AP_amplitude"}
 _UNITS = {"spike_count": "1", "peak_time": "ms", "peak_voltage": "mV", "AP_height": "mV",
           "time_to_first_spike": "ms", "mean_frequency": "Hz", "ISI_values": "ms",
           "ISI_CV": "1", "voltage_base": "mV", "min_AHP_values": "mV", "AHP_depth": "mV",
-          "AHP_depth_abs": "mV", "spike_half_width": "ms"}
+          "AHP_depth_abs": "mV", "spike_half_width": "ms", "AP_begin_voltage": "mV",
+          "AP_amplitude": "mV", "adaptation_index": "1"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,10 @@ class FeatureSettings:
     threshold: float = -20.0
     interp_step: float = 0.1
     ignore_first_isi: bool = True
+    derivative_threshold: float = 10.0
+    derivative_window: int = 3
+    spike_skipf: float = 0.1
+    max_spike_skip: int = 2
     extra: dict = field(default_factory=dict)
 
 
@@ -149,6 +160,42 @@ def trace_features(t, v, stim_start: float, stim_end: float,
         fall = _cross(ti, vi, p, k_next, level, rising=False)
         widths.append(fall - rise)
     out["spike_half_width"] = np.array(widths)
+    # AP onset: from the previous AHP minimum (stim_start for the first spike), the first sample
+    # from which dV/dt (central differences) stays >= derivative_threshold for
+    # derivative_window samples
+    dvdt = np.gradient(vi, settings.interp_step)
+    begins = []
+    w = settings.derivative_window
+    for i, p in enumerate(peaks):
+        j = ahp_idx[i - 1] if 0 < i <= len(ahp_idx) else int(np.searchsorted(ti, stim_start))
+        found = None
+        while j < p:
+            if np.all(dvdt[j:j + w] >= settings.derivative_threshold):
+                found = j
+                break
+            j += 1
+        if found is None:
+            break
+        begins.append(found)
+    begins = np.array(begins, dtype=int)
+    out["AP_begin_voltage"] = vi[begins]
+    if len(begins) == len(peaks):
+        inside_amp = (pt >= stim_start) & (pt < stim_end)  # eFEL: peaks in [start, end)
+        out["AP_amplitude"] = (vi[peaks] - vi[begins])[inside_amp]
+    else:  # as eFEL: undefined unless every spike has an onset
+        out["AP_amplitude"] = np.array([])
+        why["AP_amplitude"] = "AP onset (dV/dt threshold) not found for every spike"
+    # adaptation index over the spikes inside the stimulus, after skipping the first few
+    stim_peaks = pt[(pt >= stim_start) & (pt <= stim_end)]
+    skip = min(settings.max_spike_skip, int(len(stim_peaks) * settings.spike_skipf + 0.5))
+    rest = stim_peaks[skip:]
+    if len(rest) >= 4:
+        isi_a = np.diff(rest)
+        out["adaptation_index"] = float(np.mean((isi_a[1:] - isi_a[:-1])
+                                                / (isi_a[1:] + isi_a[:-1])))
+    else:
+        out["adaptation_index"] = np.nan
+        why["adaptation_index"] = "fewer than 4 spikes after skipping the first"
     for name in _PER_SPIKE:
         if len(np.atleast_1d(out[name])) == 0:
             why[name] = "no spike" if not len(peaks) else "not defined for these spikes"
