@@ -11,7 +11,8 @@ from .fi import (
     rheobase,
     steady_state_current,
 )
+from .temperature import temperature_sweep
 
 __all__ = ["features", "trace_features", "FeatureSettings", "FEATURES", "fi_curve", "rheobase",
            "excitability_class", "equilibrium_voltage", "steady_state_current", "Rheobase",
-           "Excitability"]
+           "Excitability", "temperature_sweep"]

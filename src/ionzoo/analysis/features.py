@@ -61,6 +61,10 @@ class FeatureSettings:
     extra: dict = field(default_factory=dict)
 
 
+#: eFEL's default settings.
+DEFAULT_SETTINGS = FeatureSettings()
+
+
 def _interpolate(t, v, step):
     grid = np.arange(t[0], t[-1] + step * 1e-6, step)
     return grid, np.interp(grid, t, v)
@@ -94,7 +98,7 @@ def _cross(t, v, i0, i1, level, rising):
 
 
 def trace_features(t, v, stim_start: float, stim_end: float,
-                   settings: FeatureSettings = FeatureSettings()) -> tuple[dict, dict]:
+                   settings: FeatureSettings = DEFAULT_SETTINGS) -> tuple[dict, dict]:
     """Features of one trace (t in ms, v in mV): (values, reasons for missing ones)."""
     t = np.asarray(t, dtype=float)
     v = np.asarray(v, dtype=float)
@@ -203,7 +207,7 @@ def trace_features(t, v, stim_start: float, stim_end: float,
 
 
 def features(result: Result, stim_start: float, stim_end: float, names=FEATURES,
-             settings: FeatureSettings = FeatureSettings()) -> xr.Dataset:
+             settings: FeatureSettings = DEFAULT_SETTINGS) -> xr.Dataset:
     """eFEL-named features of every trace of ``result`` (needs ``"v"`` recorded)."""
     unknown = set(names) - set(FEATURES)
     if unknown:

@@ -1,0 +1,43 @@
+"""Features against temperature: one batch over temperatures, each channel applying its own rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+from ..engine.simulate import simulate
+from ..errors import ValidationError
+from ..neuron import Neuron
+from ..stimulus import step
+from .features import DEFAULT_SETTINGS, FeatureSettings, features
+
+__all__ = ["temperature_sweep"]
+
+
+def temperature_sweep(neuron: Neuron, temperatures: Sequence[float], current: float,
+                      start: float = 20.0, stop: float = 220.0, t_stop: float = 250.0,
+                      dt: float = 0.01,
+                      settings: FeatureSettings = DEFAULT_SETTINGS) -> xr.Dataset:
+    """Simulate ``neuron`` at each temperature (°C) under a ``current`` step (µA/cm², from
+    ``start`` to ``stop`` ms) and return per temperature: ``rate`` (Hz, mean_frequency),
+    ``spike_half_width`` (ms, of the first spike), ``AP_begin_voltage`` (mV, first spike:
+    the dV/dt threshold), ``AP_height`` (mV, first spike) and ``spike_count``."""
+    temps = np.atleast_1d(np.asarray(temperatures, dtype=float))
+    if temps.ndim != 1 or temps.size == 0:
+        raise ValidationError("temperatures", "need a non-empty 1-D sequence (°C)")
+    cell = neuron.with_params(temperature=temps)
+    res = simulate(cell, step(float(current), start, stop), t_stop=t_stop, dt=dt, record="v")
+    ds = features(res, start, stop, names=("spike_count", "mean_frequency", "spike_half_width",
+                                           "AP_begin_voltage", "AP_height"), settings=settings)
+    out = xr.Dataset({
+        "rate": ds.mean_frequency.assign_attrs(units="Hz"),
+        "spike_half_width": ds.spike_half_width.isel(spike=0, drop=True).assign_attrs(units="ms"),
+        "AP_begin_voltage": ds.AP_begin_voltage.isel(spike=0, drop=True).assign_attrs(
+            units="mV"),
+        "AP_height": ds.AP_height.isel(spike=0, drop=True).assign_attrs(units="mV"),
+        "spike_count": ds.spike_count,
+    })
+    out["temperature"].attrs["units"] = "degC"
+    return out
