@@ -5,7 +5,10 @@ model. Tolerances: counts exact; times 1e-8 ms and voltages 1e-7 mV (measured �
 were found here and matched: mean_frequency and AP_amplitude exclude a peak at exactly
 stim_end; the voltage_base window excludes its lower edge, (0.9·stim_start, stim_start]; the
 AHP after the last spike is the first local minimum; AP_amplitude is undefined unless every
-spike has an onset (Morris–Lecar's slow upstrokes rarely exceed 10 mV/ms)."""
+spike has an onset (Morris–Lecar's slow upstrokes rarely exceed 10 mV/ms), while
+AP_duration_half_width is computed for the spikes that have one; its window ends after the
+steepest fall before the next peak — after the last spike possibly the stimulus offset, which
+gives eFEL's (and so ionzoo's) 373.5 ms 'duration' for HH's last spike at 100 µA/cm²."""
 
 import efel
 import numpy as np

@@ -11,6 +11,7 @@ Features (units): ``spike_count`` (1), ``peak_time`` (ms), ``peak_voltage`` and 
 ``min_AHP_values`` (mV), ``AHP_depth`` and ``AHP_depth_abs`` (mV), ``spike_half_width`` (ms),
 ``AP_begin_voltage`` (mV, V where dV/dt first stays ≥ 10 mV/ms for 3 samples after the previous
 AHP), ``AP_amplitude`` (mV, peak − onset, spikes in [stim_start, stim_end)),
+``AP_duration_half_width`` (ms, on the 0.1-ms grid, not interpolated),
 ``adaptation_index`` (1, mean of (ISIᵢ − ISIᵢ₋₁)/(ISIᵢ + ISIᵢ₋₁) after skipping the first
 spikes).
 
@@ -36,15 +37,15 @@ __all__ = ["FeatureSettings", "trace_features", "features", "FEATURES"]
 FEATURES = ("spike_count", "peak_time", "peak_voltage", "AP_height", "time_to_first_spike",
             "mean_frequency", "ISI_values", "ISI_CV", "voltage_base", "min_AHP_values",
             "AHP_depth", "AHP_depth_abs", "spike_half_width", "AP_begin_voltage",
-            "AP_amplitude", "adaptation_index")
+            "AP_amplitude", "AP_duration_half_width", "adaptation_index")
 _PER_SPIKE = {"peak_time", "peak_voltage", "AP_height", "ISI_values", "min_AHP_values",
               "AHP_depth", "AHP_depth_abs", "spike_half_width", "AP_begin_voltage",
-              "AP_amplitude"}
+              "AP_amplitude", "AP_duration_half_width"}
 _UNITS = {"spike_count": "1", "peak_time": "ms", "peak_voltage": "mV", "AP_height": "mV",
           "time_to_first_spike": "ms", "mean_frequency": "Hz", "ISI_values": "ms",
           "ISI_CV": "1", "voltage_base": "mV", "min_AHP_values": "mV", "AHP_depth": "mV",
           "AHP_depth_abs": "mV", "spike_half_width": "ms", "AP_begin_voltage": "mV",
-          "AP_amplitude": "mV", "adaptation_index": "1"}
+          "AP_amplitude": "mV", "AP_duration_half_width": "ms", "adaptation_index": "1"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class FeatureSettings:
     interp_step: float = 0.1
     ignore_first_isi: bool = True
     derivative_threshold: float = 10.0
+    down_derivative_threshold: float = -12.0
     derivative_window: int = 3
     spike_skipf: float = 0.1
     max_spike_skip: int = 2
@@ -189,6 +191,22 @@ def trace_features(t, v, stim_start: float, stim_end: float,
     else:  # as eFEL: undefined unless every spike has an onset
         out["AP_amplitude"] = np.array([])
         why["AP_amplitude"] = "AP onset (dV/dt threshold) not found for every spike"
+    # duration at half amplitude (onset to peak): samples closest to the half level on the rise
+    # (onset → peak) and on the fall (peak → AP end: from the steepest fall of V before the
+    # next peak, the first sample with dV/dt back above down_derivative_threshold); not
+    # interpolated. As in eFEL, after the last spike the steepest fall may be the stimulus
+    # switching off, which then ends the window.
+    durations = []
+    for i, (p, b) in enumerate(zip(peaks, begins)):  # the spikes with an onset, as eFEL
+        bound = peaks[i + 1] if i + 1 < len(peaks) else len(vi) - 1
+        k = p + int(np.argmin(dvdt[p:bound + 1]))  # steepest fall before the next peak
+        while k < bound and dvdt[k] < settings.down_derivative_threshold:
+            k += 1
+        half = 0.5 * (vi[p] + vi[b])
+        rise = b + int(np.argmin(np.abs(vi[b:p + 1] - half)))
+        fall = p + int(np.argmin(np.abs(vi[p:k + 1] - half)))
+        durations.append(ti[fall] - ti[rise])
+    out["AP_duration_half_width"] = np.array(durations)
     # adaptation index over the spikes inside the stimulus, after skipping the first few
     stim_peaks = pt[(pt >= stim_start) & (pt <= stim_end)]
     skip = min(settings.max_spike_skip, int(len(stim_peaks) * settings.spike_skipf + 0.5))
