@@ -107,3 +107,27 @@ def test_help_everywhere():
     for args in (["--help"], ["run", "--help"], ["plot", "--help"], ["plot", "phase", "--help"],
                  ["channels", "show", "--help"], ["--version"]):
         assert main(args) == 0
+
+
+def test_analysis_commands(capsys, tmp_path):
+    from ionzoo.analysis import fi_curve, trace_features
+
+    assert main(["rheobase", "hh1952", "--lo", "0", "--hi", "20", "--json"]) == 0
+    rb = json.loads(capsys.readouterr().out)
+    assert abs(rb["rheobase_uA_cm2"] - 6.26) < 0.01
+    png = tmp_path / "fi.png"
+    assert main(["fi", "hh1952", "--currents", "0:20:5", "--t-stop", "500", "--json",
+                 "--plot", str(png)]) == 0
+    fi = json.loads(capsys.readouterr().out)
+    ref = fi_curve(iz.models.hh1952(), [0, 5, 10, 15, 20], t_stop=500.0)
+    assert fi["rate_hz"] == ref.rate.values.tolist() and png.exists()
+    assert main(["features", "hh1952", "--current", "0,10", "--delay", "20", "--duration",
+                 "200", "--t-stop", "250", "--json"]) == 0
+    feats = json.loads(capsys.readouterr().out)
+    silent, firing = feats["neurons"]
+    assert silent["time_to_first_spike"] is None and "no spike" in silent["reasons"][
+        "time_to_first_spike"]
+    res = iz.simulate(iz.models.hh1952(), iz.stimulus.step(10.0, 20.0, 220.0), t_stop=250.0)
+    mine, _ = trace_features(res.t, res.v.values, 20.0, 220.0)
+    assert firing["spike_count"] == mine["spike_count"] == 14
+    assert main(["features", "hh1952", "--current", "10"]) == 2  # needs --duration

@@ -313,6 +313,104 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
     click.echo(f"then: cd {out} && nrnivmodl && python run_{cell.name}.py")
 
 
+@cli.command("fi")
+@click.argument("model")
+@click.option("--currents", default="0:30:1", show_default=True,
+              help="Currents, µA/cm²: a list 'a,b,c' or a range 'start:stop:step'.")
+@click.option("--protocol", type=click.Choice(["step", "rest", "train"]), default="step",
+              show_default=True, help="step from rest / up from the equilibrium / down from a "
+                                      "spike train.")
+@click.option("--t-stop", type=float, default=1000.0, show_default=True, help="ms.")
+@click.option("--temperature", type=float, default=None, help="°C.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE")
+@click.option("--drug", "drugs", multiple=True, metavar="NAME=CONC")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--json", "as_json", is_flag=True)
+def fi_cmd(model, currents, protocol, t_stop, temperature, sets, drugs, plot_path, as_json):
+    """The f–I curve of MODEL (one batch)."""
+    from .analysis import fi_curve
+
+    cell = build_cell(model, temperature, sets, drugs)
+    cur = parse_currents(currents)
+    ds = fi_curve(cell, cur, protocol=protocol, t_stop=t_stop)
+    rate = ds.rate.values.reshape(-1)
+    if as_json:
+        click.echo(json.dumps({"model": model, "protocol": protocol, "currents_uA_cm2":
+                               cur.tolist(), "rate_hz": rate.tolist()}))
+    else:
+        click.echo(f"{model}: f–I ({protocol}), rate over the last {ds.attrs['window']:g} ms")
+        for i, r in zip(cur, rate):
+            click.echo(f"{i:10g} µA/cm²  {r:8.2f} Hz")
+    if plot_path:
+        _agg()
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        ax.plot(cur, rate, "o-", ms=3, label=protocol)
+        ax.set_xlabel("current (µA/cm²)")
+        ax.set_ylabel("firing rate (Hz)")
+        ax.legend()
+        fig.tight_layout()
+        _save(fig, plot_path)
+
+
+@cli.command("rheobase")
+@click.argument("model")
+@click.option("--kind", type=click.Choice(["sustained", "single"]), default="sustained",
+              show_default=True)
+@click.option("--lo", type=float, default=0.0, show_default=True, help="µA/cm².")
+@click.option("--hi", type=float, default=50.0, show_default=True, help="µA/cm².")
+@click.option("--tol", type=float, default=1e-3, show_default=True, help="µA/cm².")
+@click.option("--temperature", type=float, default=None, help="°C.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE")
+@click.option("--drug", "drugs", multiple=True, metavar="NAME=CONC")
+@click.option("--json", "as_json", is_flag=True)
+def rheobase_cmd(model, kind, lo, hi, tol, temperature, sets, drugs, as_json):
+    """The rheobase of MODEL by batched bisection."""
+    from .analysis import rheobase
+
+    rb = rheobase(build_cell(model, temperature, sets, drugs), kind, lo, hi, tol=tol)
+    if as_json:
+        click.echo(json.dumps({"model": model, "kind": kind, "rheobase_uA_cm2": rb.value,
+                               "bracket": list(rb.bracket), "batches": rb.batches}))
+    else:
+        click.echo(f"{model}: {kind} rheobase {rb.value:.6g} µA/cm² (bracket "
+                   f"{rb.bracket[0]:.6g}–{rb.bracket[1]:.6g}, {rb.batches} batches)")
+
+
+@cli.command("features")
+@click.argument("model")
+@_sim_options
+@click.option("--json", "as_json", is_flag=True)
+def features_cmd(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
+                 as_json):
+    """eFEL-named features of MODEL under a current step (stimulus window = the step)."""
+    from .analysis import trace_features
+
+    if duration is None:
+        raise ValidationError("--duration", "features need the step's duration (ms)")
+    _, currents, res, stop = _run(model, current, delay, duration, t_stop, dt, method,
+                                  temperature, sets, drugs, ["v"], record_every=1)
+    flat = res.v.values.reshape(-1, res.v.sizes["time"])
+    rows = []
+    for amp, v in zip(currents, flat):
+        vals, why = trace_features(res.t, v, delay, delay + duration)
+        rows.append({"current_uA_cm2": float(amp),
+                     **{k: _json_safe(np.asarray(x, dtype=float).tolist())
+                        for k, x in vals.items()},
+                     "reasons": why})
+    if as_json:
+        click.echo(json.dumps({"model": model, "stim_start_ms": delay,
+                               "stim_end_ms": delay + duration, "neurons": rows},
+                              allow_nan=False))
+    else:
+        for row in rows:
+            click.echo(f"I = {row['current_uA_cm2']:g} µA/cm²")
+            for k, x in row.items():
+                if k not in ("current_uA_cm2", "reasons"):
+                    click.echo(f"  {k:24s} {x}")
+
+
 @cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
@@ -402,6 +500,13 @@ def plot_traces(model, current, delay, duration, t_stop, dt, method, temperature
                         drugs, ["v"])
     _save(plot.traces(res), out)
     click.echo(f"figure: {out}")
+
+
+def _json_safe(x):
+    """NaN → None (JSON has no NaN; the reason is reported next to it)."""
+    if isinstance(x, list):
+        return [_json_safe(v) for v in x]
+    return None if isinstance(x, float) and math.isnan(x) else x
 
 
 def _agg() -> None:
