@@ -1,5 +1,5 @@
-"""Analysis of simulated neurons: eFEL-compatible features, f–I curves, rheobase,
-excitability class."""
+"""Analysis of simulated neurons: spike and oscillation detection, eFEL-compatible features,
+f–I curves, rheobase, excitability class, temperature sweeps."""
 
 from .features import FEATURES, FeatureSettings, features, trace_features
 from .fi import (
@@ -11,8 +11,10 @@ from .fi import (
     rheobase,
     steady_state_current,
 )
+from .spikes import detect_spikes
 from .temperature import temperature_sweep
 
-__all__ = ["features", "trace_features", "FeatureSettings", "FEATURES", "fi_curve", "rheobase",
+__all__ = ["detect_spikes", "features", "trace_features", "FeatureSettings", "FEATURES",
+           "fi_curve", "rheobase",
            "excitability_class", "equilibrium_voltage", "steady_state_current", "Rheobase",
            "Excitability", "temperature_sweep"]
