@@ -120,7 +120,7 @@ def test_analysis_commands(capsys, tmp_path):
                  "--plot", str(png)]) == 0
     fi = json.loads(capsys.readouterr().out)
     ref = fi_curve(iz.models.hh1952(), [0, 5, 10, 15, 20], t_stop=500.0)
-    assert fi["rate_hz"] == ref.rate.values.tolist() and png.exists()
+    assert fi["rate_hz"]["step"] == ref.rate.values.tolist() and png.exists()
     assert main(["features", "hh1952", "--current", "0,10", "--delay", "20", "--duration",
                  "200", "--t-stop", "250", "--json"]) == 0
     feats = json.loads(capsys.readouterr().out)
@@ -131,3 +131,52 @@ def test_analysis_commands(capsys, tmp_path):
     mine, _ = trace_features(res.t, res.v.values, 20.0, 220.0)
     assert firing["spike_count"] == mine["spike_count"] == 14
     assert main(["features", "hh1952", "--current", "10"]) == 2  # needs --duration
+
+
+def test_seed_exercise_commands(capsys, tmp_path):
+    """f–I with hysteresis, temperature and dose–response: one command each, with a figure,
+    and the same numbers as the Python calls."""
+    from ionzoo.analysis import dose_response, temperature_sweep
+
+    hh = iz.models.hh1952()
+    fig = tmp_path / "fi.png"
+    assert main(["fi", "hh1952", "--currents", "7,8", "--protocol", "rest", "--protocol",
+                 "train", "--from-current", "12", "--t-stop", "1500", "--json", "--plot",
+                 str(fig)]) == 0
+    fi = json.loads(capsys.readouterr().out)
+    assert fi["rate_hz"]["rest"] == [0.0, 0.0]          # rest is stable at 7 and 8 µA/cm²
+    assert min(fi["rate_hz"]["train"]) > 40.0           # ... and so is firing: bistability
+    assert fig.stat().st_size > 0
+    fig = tmp_path / "temp.png"
+    assert main(["temperature", "hh1952", "--temperatures", "6.3,16.3", "--current", "20",
+                 "--json", "--plot", str(fig)]) == 0
+    t = json.loads(capsys.readouterr().out)
+    ref = temperature_sweep(hh, [6.3, 16.3], 20.0)
+    np.testing.assert_allclose(t["spike_half_width"], ref.spike_half_width.values, rtol=1e-12)
+    assert t["spike_half_width"][1] < t["spike_half_width"][0] and fig.stat().st_size > 0
+    fig = tmp_path / "dose.png"
+    assert main(["dose-response", "hh1952", "--drug", "TTX", "--concentrations",
+                 "0,12,1uM", "--json", "--plot", str(fig)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    ref = dose_response(hh, "TTX", [0, 12, 1000], 10.0)
+    assert d["concentration"] == [0.0, 12.0, 1000.0] and d["unit"] == "nM"
+    assert d["fraction_blocked"][1] == pytest.approx(0.5)
+    assert d["spike_count"] == ref.spike_count.values.tolist() and fig.stat().st_size > 0
+    fig = tmp_path / "feat.png"
+    assert main(["features", "hh1952", "--current", "10", "--delay", "20", "--duration", "100",
+                 "--t-stop", "140", "--plot", str(fig)]) == 0
+    assert fig.stat().st_size > 0
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["dose-response", "hh1952", "--drug", "XE991", "--concentrations", "1"], "unknown drug"),
+    (["dose-response", "hh1952", "--drug", "TTX", "--concentrations", "0,-1"], ">= 0"),
+    (["dose-response", "hh1952", "--drug", "TTX", "--concentrations", ","], "no concentr"),
+    (["dose-response", "hh1952", "--drug", "ZD7288", "--concentrations", "1"], "'h'"),
+    (["temperature", "hh1952", "--temperatures", "25:6:1"], "no points"),
+    (["fi", "hh1952", "--currents", "5:1:1"], "no points"),
+])
+def test_seed_commands_refuse_bad_input(args, needle, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1

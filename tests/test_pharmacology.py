@@ -87,3 +87,39 @@ def test_cli_drug_option(capsys):
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["neurons"][0]["spike_count"] == 0
+
+
+def test_zd7288_and_4ap_at_their_ic50_halve_their_targets():
+    from ionzoo.channels import REGISTRY, hh1952
+
+    ih = REGISTRY["hay2011.Ih"]()
+    cell = iz.Neuron(channels=(hh1952.na(), hh1952.k(), ih, hh1952.leak()))
+    z = apply(cell, "ZD7288", "2uM")              # Harris & Constanti 1995: 2 µM
+    assert z.channel("Ih").gbar == pytest.approx(ih.gbar / 2)
+    assert z.channel("K").gbar == 36.0 and z.channel("Na").gbar == 120.0
+    fast = apply(cell, "ZD7288", "200nM", subtype="Ih (facial motoneurone)")
+    assert fast.channel("Ih").gbar == pytest.approx(ih.gbar / 2)
+    a = apply(cell, "4-AP", 0.14)                 # Kv1.5, Yamane et al. 1995: 0.14 mM
+    assert a.channel("K").gbar == pytest.approx(18.0)
+    assert a.channel("Ih").gbar == ih.gbar
+    with pytest.raises(ValidationError, match="no channel carrying 'h'"):
+        apply(iz.models.hh1952(), "ZD7288", 1.0)
+
+
+def test_dose_response_is_one_batch_with_the_hill_curve(hh):
+    from ionzoo.analysis import dose_response
+
+    conc = [0.0, 1.0, 3.0, 12.0, 48.0, 192.0]
+    d = dose_response(hh, "TTX", conc, 10.0, stop=220.0)
+    c = np.asarray(conc)
+    np.testing.assert_allclose(d.fraction_blocked.values, c / (c + 12.0), rtol=1e-14)
+    counts = d.spike_count.values
+    # HH at 10 µA/cm² fires repetitively in control (14 spikes in 200 ms) and not at all once
+    # most Na⁺ conductance is gone (94 % blocked at 192 nM)
+    assert counts[0] == 14 and counts[-1] == 0 and np.all(np.diff(counts) <= 0)
+    np.testing.assert_allclose(d.rate.values, counts / 0.2)
+    assert d.concentration.attrs["units"] == "nM" and d.attrs["ic50"] == 12.0
+    with pytest.raises(ValidationError, match="concentrations"):
+        dose_response(hh, "TTX", [], 10.0)
+    with pytest.raises(ValidationError, match="unknown drug"):
+        dose_response(hh, "curare", [1.0], 10.0)

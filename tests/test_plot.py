@@ -104,3 +104,57 @@ def test_raster(hh):
     assert len(x) == int(res.spike_count.sum())
     assert set(np.unique(y)) <= set(amps)
     plt.close(fig)
+
+
+def test_fi_figure_shades_the_bistable_range(hh):
+    from ionzoo.analysis import fi_curve
+
+    cur = np.linspace(5.0, 11.0, 25)
+    up = fi_curve(hh, cur, protocol="rest", t_stop=1500)
+    down = fi_curve(hh, cur, protocol="train", from_current=12, t_stop=2000, settle=800)
+    fig = iz.plot.fi([up, down])
+    ax = fig.axes[0]
+    x, y = line(ax, "down: from a spike train")
+    np.testing.assert_array_equal(y, down.rate.values)
+    span = [p for p in ax.patches if p.get_label().startswith("bistable")]
+    assert len(span) == 1
+    xs = np.array([span[0].get_x(), span[0].get_x() + span[0].get_width()])
+    # the fold of limit cycles (6.26) and the subcritical Hopf (9.78) bound the range, to the
+    # 0.25 µA/cm² grid
+    assert 6.25 <= xs.min() <= 6.5 and 9.5 <= xs.max() < 9.78
+    plt.close(fig)
+
+
+def test_features_figure_marks_what_efel_measures(hh):
+    from ionzoo.analysis import trace_features
+
+    res = iz.simulate(hh, iz.stimulus.step(10.0, 20, 120), t_stop=140, dt=0.01)
+    v = res.v.values.ravel()
+    feats, _ = trace_features(res.t, v, 20, 120)
+    fig = iz.plot.features_on_trace(res.t, v, 20, 120)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(line(ax, "peak (AP_height)")[1], feats["AP_height"])
+    np.testing.assert_allclose(line(ax, "peak (AP_height)")[0], feats["peak_time"])
+    np.testing.assert_allclose(line(ax, "AP onset (AP_begin)")[1], feats["AP_begin_voltage"])
+    np.testing.assert_allclose(line(ax, "AHP minimum")[1], feats["min_AHP_values"])
+    bar = line(ax, "spike_half_width")[0]
+    assert bar[1] - bar[0] == pytest.approx(feats["spike_half_width"][0])
+    plt.close(fig)
+
+
+def test_dose_response_and_temperature_figures_plot_the_data(hh):
+    from ionzoo.analysis import dose_response, temperature_sweep
+
+    d = dose_response(hh, "TTX", [0, 3, 12, 48], 10.0, stop=220.0)
+    fig = iz.plot.dose_response(d)
+    x, y = line(fig.axes[0], "firing rate")
+    np.testing.assert_array_equal(y, d.rate.values)
+    assert fig.axes[0].get_xscale() == "log"
+    gx, frac = line(fig.axes[1], "fraction of ḡ blocked")
+    assert np.interp(12.0, gx, frac) == pytest.approx(0.5, abs=1e-3)   # at the IC50
+    plt.close(fig)
+    ts = temperature_sweep(hh, [6.3, 16.3], 20.0)
+    fig = iz.plot.temperature(ts)
+    np.testing.assert_array_equal(line(fig.axes[0], "spike_half_width")[1],
+                                  ts.spike_half_width.values)
+    plt.close(fig)

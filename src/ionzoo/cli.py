@@ -29,11 +29,11 @@ __all__ = ["main", "cli"]
 
 
 # ---------------------------------------------------------------------------------- parsing
-def parse_currents(text: str) -> np.ndarray:
+def parse_currents(text: str, field: str = "--current") -> np.ndarray:
     """``"10"`` → [10]; ``"0,5,10"`` → [0, 5, 10]; ``"0:20:5"`` → [0, 5, 10, 15, 20] (the stop is
-    included when it lies on the grid). µA/cm²."""
+    included when it lies on the grid). µA/cm² (or the unit of ``field``)."""
     text = text.strip()
-    bad = ValidationError("--current", f"{text!r} is not a number, a list 'a,b,c' or a range "
+    bad = ValidationError(field, f"{text!r} is not a number, a list 'a,b,c' or a range "
                           "'start:stop:step'")
     if ":" in text:
         try:
@@ -41,7 +41,7 @@ def parse_currents(text: str) -> np.ndarray:
         except ValueError:
             raise bad from None
         if not step > 0 or not stop >= start:
-            raise ValidationError("--current", f"range {text!r} has no points "
+            raise ValidationError(field, f"range {text!r} has no points "
                                   "(need start <= stop and step > 0)")
         n = int(math.floor((stop - start) / step + 1e-9)) + 1
         values = start + step * np.arange(n)
@@ -51,7 +51,7 @@ def parse_currents(text: str) -> np.ndarray:
         except ValueError:
             raise bad from None
     if values.size == 0 or not np.all(np.isfinite(values)):
-        raise ValidationError("--current", f"{text!r} gives no finite currents")
+        raise ValidationError(field, f"{text!r} gives no finite values")
     return values
 
 
@@ -317,41 +317,50 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
 @click.argument("model")
 @click.option("--currents", default="0:30:1", show_default=True,
               help="Currents, µA/cm²: a list 'a,b,c' or a range 'start:stop:step'.")
-@click.option("--protocol", type=click.Choice(["step", "rest", "train"]), default="step",
-              show_default=True, help="step from rest / up from the equilibrium / down from a "
-                                      "spike train.")
+@click.option("--protocol", "protocols", type=click.Choice(["step", "rest", "train"]),
+              multiple=True, help="step from rest (default) / up from the equilibrium / down "
+                                  "from a spike train; repeat for several (--protocol rest "
+                                  "--protocol train shows hysteresis).")
+@click.option("--from-current", type=float, default=None,
+              help="µA/cm²: the spike train the 'train' protocol starts from (default: the "
+                   "largest current + 1).")
 @click.option("--t-stop", type=float, default=1000.0, show_default=True, help="ms.")
 @click.option("--temperature", type=float, default=None, help="°C.")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE")
 @click.option("--drug", "drugs", multiple=True, metavar="NAME=CONC")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
 @click.option("--json", "as_json", is_flag=True)
-def fi_cmd(model, currents, protocol, t_stop, temperature, sets, drugs, plot_path, as_json):
-    """The f–I curve of MODEL (one batch)."""
+def fi_cmd(model, currents, protocols, from_current, t_stop, temperature, sets, drugs,
+           plot_path, as_json):
+    """The f–I curve of MODEL (one batch per protocol)."""
     from .analysis import fi_curve
 
     cell = build_cell(model, temperature, sets, drugs)
     cur = parse_currents(currents)
-    ds = fi_curve(cell, cur, protocol=protocol, t_stop=t_stop)
-    rate = ds.rate.values.reshape(-1)
+    protocols = protocols or ("step",)
+    curves = []
+    for protocol in protocols:
+        extra = {}
+        if protocol == "train":
+            extra["from_current"] = (float(cur.max()) + 1.0 if from_current is None
+                                     else from_current)
+        curves.append(fi_curve(cell, cur, protocol=protocol, t_stop=t_stop, **extra))
     if as_json:
-        click.echo(json.dumps({"model": model, "protocol": protocol, "currents_uA_cm2":
-                               cur.tolist(), "rate_hz": rate.tolist()}))
+        click.echo(json.dumps({"model": model, "currents_uA_cm2": cur.tolist(),
+                               "rate_hz": {p: ds.rate.values.reshape(-1).tolist()
+                                           for p, ds in zip(protocols, curves)}}))
     else:
-        click.echo(f"{model}: f–I ({protocol}), rate over the last {ds.attrs['window']:g} ms")
-        for i, r in zip(cur, rate):
-            click.echo(f"{i:10g} µA/cm²  {r:8.2f} Hz")
+        head = "".join(f"{p:>12s}" for p in protocols)
+        click.echo(f"{model}: f–I, rate (Hz) over the last {curves[0].attrs['window']:g} ms")
+        click.echo(f"{'µA/cm²':>10s}{head}")
+        rates = [ds.rate.values.reshape(-1) for ds in curves]
+        for k, i in enumerate(cur):
+            click.echo(f"{i:10g}" + "".join(f"{r[k]:12.2f}" for r in rates))
     if plot_path:
         _agg()
-        import matplotlib.pyplot as plt
+        from . import plot
 
-        fig, ax = plt.subplots(figsize=(5, 3.5))
-        ax.plot(cur, rate, "o-", ms=3, label=protocol)
-        ax.set_xlabel("current (µA/cm²)")
-        ax.set_ylabel("firing rate (Hz)")
-        ax.legend()
-        fig.tight_layout()
-        _save(fig, plot_path)
+        _save(plot.fi(curves), plot_path)
 
 
 @cli.command("rheobase")
@@ -382,8 +391,10 @@ def rheobase_cmd(model, kind, lo, hi, tol, temperature, sets, drugs, as_json):
 @click.argument("model")
 @_sim_options
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Save the (first) trace with the features marked.")
 def features_cmd(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
-                 as_json):
+                 as_json, plot_path):
     """eFEL-named features of MODEL under a current step (stimulus window = the step)."""
     from .analysis import trace_features
 
@@ -409,6 +420,101 @@ def features_cmd(model, current, delay, duration, t_stop, dt, method, temperatur
             for k, x in row.items():
                 if k not in ("current_uA_cm2", "reasons"):
                     click.echo(f"  {k:24s} {x}")
+    if plot_path:
+        _agg()
+        from . import plot
+
+        _save(plot.features_on_trace(res.t, flat[0], delay, delay + duration), plot_path)
+
+
+@cli.command("temperature")
+@click.argument("model")
+@click.option("--temperatures", default="6.3,10,15,20,25", show_default=True,
+              help="°C: a list 'a,b,c' or a range 'start:stop:step'.")
+@click.option("--current", type=float, default=10.0, show_default=True, help="µA/cm² step.")
+@click.option("--delay", type=float, default=20.0, show_default=True, help="Step onset, ms.")
+@click.option("--duration", type=float, default=200.0, show_default=True, help="ms.")
+@click.option("--dt", type=float, default=0.01, show_default=True, help="ms.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE")
+@click.option("--drug", "drugs", multiple=True, metavar="NAME=CONC")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--json", "as_json", is_flag=True)
+def temperature_cmd(model, temperatures, current, delay, duration, dt, sets, drugs, plot_path,
+                    as_json):
+    """Spike width, onset voltage and rate of MODEL against temperature (one batch; each
+    channel applies its own temperature rule)."""
+    from .analysis import temperature_sweep
+
+    temps = parse_currents(temperatures, field="--temperatures")
+    cell = build_cell(model, None, sets, drugs)
+    ds = temperature_sweep(cell, temps, current, start=delay, stop=delay + duration,
+                           t_stop=delay + duration + 30.0, dt=dt)
+    names = ("spike_half_width", "AP_begin_voltage", "AP_height", "rate", "spike_count")
+    if as_json:
+        click.echo(json.dumps({"model": model, "current_uA_cm2": current,
+                               "temperature_degC": temps.tolist(),
+                               **{n: _json_safe(ds[n].values.astype(float).tolist())
+                                  for n in names}}, allow_nan=False))
+    else:
+        click.echo(f"{model}: {current:g} µA/cm² for {duration:g} ms")
+        click.echo(f"{'°C':>7s} {'half-width ms':>14s} {'onset mV':>9s} {'peak mV':>8s} "
+                   f"{'rate Hz':>8s} {'spikes':>6s}")
+        for k, temp in enumerate(temps):
+            hw, vb, ah, rt, n = (ds[x].values[k] for x in names)
+            click.echo(f"{temp:7g} {hw:14.4f} {vb:9.2f} {ah:8.2f} {rt:8.2f} {int(n):6d}")
+    if plot_path:
+        _agg()
+        from . import plot
+
+        _save(plot.temperature(ds), plot_path)
+
+
+@cli.command("dose-response")
+@click.argument("model")
+@click.option("--drug", "drug", required=True, help="Drug name (ionzoo.pharmacology.DRUGS).")
+@click.option("--concentrations", required=True,
+              help="In the drug's unit (or each with a unit): '0,1,3,10,30,100' or "
+                   "'0,1nM,1uM'.")
+@click.option("--subtype", default=None, help="Which IC50 to use (default: the drug's).")
+@click.option("--channel", "channels", multiple=True,
+              help="Block only these channels (repeatable).")
+@click.option("--current", type=float, default=10.0, show_default=True, help="µA/cm² step.")
+@click.option("--delay", type=float, default=20.0, show_default=True, help="Step onset, ms.")
+@click.option("--duration", type=float, default=500.0, show_default=True, help="ms.")
+@click.option("--temperature", type=float, default=None, help="°C.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--json", "as_json", is_flag=True)
+def dose_response_cmd(model, drug, concentrations, subtype, channels, current, delay, duration,
+                      temperature, sets, plot_path, as_json):
+    """Firing of MODEL against the concentration of a blocker (one batch)."""
+    from .analysis import dose_response
+
+    conc = [c.strip() for c in concentrations.split(",") if c.strip()]
+    if not conc:
+        raise ValidationError("--concentrations", "no concentrations given")
+    cell = build_cell(model, temperature, sets, ())
+    ds = dose_response(cell, drug, conc, current, start=delay, stop=delay + duration,
+                       subtype=subtype, channels=list(channels) or None)
+    unit = ds.attrs["unit"]
+    if as_json:
+        click.echo(json.dumps({"model": model, "drug": ds.attrs["drug"], "unit": unit,
+                               "ic50": ds.attrs["ic50"], "subtype": ds.attrs["subtype"],
+                               "concentration": ds.concentration.values.tolist(),
+                               "fraction_blocked": ds.fraction_blocked.values.tolist(),
+                               "rate_hz": ds.rate.values.tolist(),
+                               "spike_count": ds.spike_count.values.tolist()}))
+    else:
+        click.echo(f"{model}: {ds.attrs['drug']} (IC50 {ds.attrs['ic50']:g} {unit}, "
+                   f"{ds.attrs['subtype']}), {current:g} µA/cm² for {duration:g} ms")
+        for c, b, r, n in zip(ds.concentration.values, ds.fraction_blocked.values,
+                              ds.rate.values, ds.spike_count.values):
+            click.echo(f"{c:10g} {unit}  blocked {b:6.3f}  {r:8.2f} Hz  {int(n):5d} spikes")
+    if plot_path:
+        _agg()
+        from . import plot
+
+        _save(plot.dose_response(ds), plot_path)
 
 
 @cli.command("import")

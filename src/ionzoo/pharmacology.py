@@ -26,7 +26,17 @@ Potencies (shared/reference/channels.md §5):
 * Apamin on SK channels: KCa2.2 (SK2) 103 pM, KCa2.3 (SK3) ≈ 1 nM (Benton, Garbarg & Moss
   2013, PLoS ONE 8:e73328). Targets calcium-activated K⁺ channels only.
 
-Not yet included (potencies to be sourced): 4-AP, Cd²⁺, ZD7288, XE991.
+* ZD7288 on HCN (Iₕ, ion ``h``): native Iₕ of guinea-pig substantia nigra neurons, apparent
+  half-maximal block 2 µM (Harris & Constanti 1995, J Neurophysiol); rat facial motoneurone Iₕ
+  ≈ 0.2 µM (Larkman & Kelly 2001, Neuropharmacology). Slow, use-independent, voltage-independent.
+* 4-AP on Kv channels: Kv1.5 0.14 mM at +40 mV (Yamane, Furukawa & Hiraoka 1995, Am J Physiol
+  269:H556); the delayed K⁺ current of Aplysia neurons, K_D ≈ 0.8 mM at 0 mV (Hermann & Gorman
+  1981, J Gen Physiol 78:63). Both are voltage dependent; an IC50 for A-type (Kv4) channels was
+  not sourced — aim 4-AP at an A-type channel with ``channels=[...]`` knowing that its block is
+  strongly state dependent (Thompson 1982, J Gen Physiol 80:1).
+
+Not included, because no potency could be checked against a source here: Cd²⁺ (HVA Ca²⁺) and
+XE991 (KCNQ/M). Add them as :class:`Drug` data when you have the numbers.
 """
 
 from __future__ import annotations
@@ -42,10 +52,11 @@ import xarray as xr
 from .errors import ValidationError
 from .neuron import Neuron
 
-__all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "DRUGS", "apply", "block",
+__all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "ZD7288", "FOUR_AP", "DRUGS", "apply",
+           "block",
            "fraction_blocked", "parse_concentration"]
 
-_UNITS = {"pm": 1e-12, "nm": 1e-9, "um": 1e-6, "µm": 1e-6, "mm": 1e-3, "m": 1.0}
+_UNITS = {"pm": -12, "nm": -9, "um": -6, "µm": -6, "mm": -3, "m": 0}  # powers of ten (molar)
 
 
 @dataclass(frozen=True)
@@ -104,22 +115,43 @@ APAMIN = Drug(
     sources={"KCa2.2": "Benton et al. (2013) PLoS ONE 8:e73328 (IC50 103 pM)",
              "KCa2.3": "Benton et al. (2013) PLoS ONE 8:e73328 (≈ 1 nM)"})
 
+ZD7288 = Drug(
+    name="ZD7288", ion="h", unit="uM", default="Ih (substantia nigra)",
+    ic50={"Ih (substantia nigra)": 2.0, "Ih (facial motoneurone)": 0.2},
+    sources={"Ih (substantia nigra)": "Harris & Constanti (1995) J Neurophysiol, guinea-pig "
+                                      "substantia nigra pars compacta neurons",
+             "Ih (facial motoneurone)": "Larkman & Kelly (2001) Neuropharmacology, rat facial "
+                                        "motoneurones (IC50 around 0.2 µM)"})
+
+FOUR_AP = Drug(
+    name="4-AP", ion="k", unit="mM", default="Kv1.5",
+    ic50={"Kv1.5": 0.14, "Aplysia delayed K": 0.8},
+    sources={"Kv1.5": "Yamane, Furukawa & Hiraoka (1995) Am J Physiol 269:H556 (at +40 mV)",
+             "Aplysia delayed K": "Hermann & Gorman (1981) J Gen Physiol 78:63 (K_D at 0 mV)"})
+
 #: Drugs by name (case-insensitive in :func:`apply`).
-DRUGS = {"TTX": TTX, "TEA": TEA, "NI": NICKEL, "NI2+": NICKEL, "APAMIN": APAMIN}
+DRUGS = {"TTX": TTX, "TEA": TEA, "NI": NICKEL, "NI2+": NICKEL, "APAMIN": APAMIN,
+         "ZD7288": ZD7288, "4-AP": FOUR_AP, "4AP": FOUR_AP}
 
 
 def parse_concentration(text: str | float, unit: str, field: str = "concentration") -> float:
     """A concentration in ``unit`` from a number (already in ``unit``) or text such as
-    ``"10nM"``, ``"1 µM"``, ``"5mM"``."""
+    ``"10nM"``, ``"1 µM"``, ``"5mM"`` (text without a unit is in ``unit`` too)."""
     if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
         value = float(text)
     else:
-        m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([pnuµm]?M)\s*", str(text))
-        if not m:
-            raise ValidationError(field, f"{text!r} is not a concentration (e.g. 10nM, 2mM)")
-        value = float(m.group(1)) * _UNITS[m.group(2).lower()] / _UNITS[unit.lower()]
+        m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([pnuµm]?M)?\s*", str(text))
+        try:
+            number = float(m.group(1)) if m else math.nan
+        except ValueError:
+            number = math.nan
+        if not m or math.isnan(number):
+            raise ValidationError(field, f"{str(text)!r} is not a concentration (e.g. 10nM, "
+                                  "2mM, or a number in the drug's unit)")
+        scale = 10.0 ** (_UNITS[m.group(2).lower()] - _UNITS[unit.lower()]) if m.group(2) else 1.0
+        value = number * scale
     if not math.isfinite(value) or value < 0:
-        raise ValidationError(field, f"must be a finite concentration >= 0, got {text!r}")
+        raise ValidationError(field, f"must be a finite concentration >= 0, got {str(text)!r}")
     return value
 
 

@@ -1,7 +1,8 @@
 """Analysis of simulated neurons: spike and oscillation detection, eFEL-compatible features,
-f–I curves, rheobase, excitability class, temperature sweeps."""
+f–I curves, rheobase, excitability class, temperature sweeps, dose–response."""
 
-from .features import FEATURES, FeatureSettings, features, trace_features
+from .dose import dose_response
+from .features import FEATURES, FeatureSettings, features, trace_features, trace_marks
 from .fi import (
     Excitability,
     Rheobase,
@@ -17,4 +18,4 @@ from .temperature import temperature_sweep
 __all__ = ["detect_spikes", "features", "trace_features", "FeatureSettings", "FEATURES",
            "fi_curve", "rheobase",
            "excitability_class", "equilibrium_voltage", "steady_state_current", "Rheobase",
-           "Excitability", "temperature_sweep"]
+           "Excitability", "temperature_sweep", "dose_response", "trace_marks"]

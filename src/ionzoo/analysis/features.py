@@ -32,7 +32,7 @@ import xarray as xr
 from ..engine.result import Result
 from ..errors import ValidationError
 
-__all__ = ["FeatureSettings", "trace_features", "features", "FEATURES"]
+__all__ = ["FeatureSettings", "trace_features", "trace_marks", "features", "FEATURES"]
 
 FEATURES = ("spike_count", "peak_time", "peak_voltage", "AP_height", "time_to_first_spike",
             "mean_frequency", "ISI_values", "ISI_CV", "voltage_base", "min_AHP_values",
@@ -102,12 +102,22 @@ def _cross(t, v, i0, i1, level, rising):
 def trace_features(t, v, stim_start: float, stim_end: float,
                    settings: FeatureSettings = DEFAULT_SETTINGS) -> tuple[dict, dict]:
     """Features of one trace (t in ms, v in mV): (values, reasons for missing ones)."""
+    out, why, _ = trace_marks(t, v, stim_start, stim_end, settings)
+    return out, why
+
+
+def trace_marks(t, v, stim_start: float, stim_end: float,
+                settings: FeatureSettings = DEFAULT_SETTINGS) -> tuple[dict, dict, dict]:
+    """Like :func:`trace_features`, plus where each feature was measured (for plots):
+    ``marks`` holds the interpolated grid ``t``/``v`` and, per spike, the grid indices of the
+    ``peak``, the AP ``begin`` and the ``ahp`` minimum, and the half-width crossing times
+    ``half_rise``/``half_fall`` (ms) at ``half_level`` (mV)."""
     t = np.asarray(t, dtype=float)
     v = np.asarray(v, dtype=float)
     if t.ndim != 1 or t.shape != v.shape or t.size < 3:
         raise ValidationError("trace", "t and v must be 1-D arrays of the same length (>= 3)")
     if not np.all(np.isfinite(v)):
-        return ({k: np.nan for k in FEATURES}, {k: "trace contains NaN" for k in FEATURES})
+        return ({k: np.nan for k in FEATURES}, {k: "trace contains NaN" for k in FEATURES}, {})
     ti, vi = _interpolate(t, v, settings.interp_step)
     out: dict = {}
     why: dict = {}
@@ -155,7 +165,7 @@ def trace_features(t, v, stim_start: float, stim_end: float,
     out["AHP_depth"] = vi[ahp_idx] - out["voltage_base"]
     # half width: between the previous AHP minimum (stim_start for the first spike) and the
     # following one, at the midpoint between the peak and the following AHP minimum
-    widths = []
+    widths, rises, falls, levels = [], [], [], []
     for i, p in enumerate(peaks):
         if i >= len(ahp_idx):
             break
@@ -165,6 +175,9 @@ def trace_features(t, v, stim_start: float, stim_end: float,
         rise = _cross(ti, vi, k_prev, p, level, rising=True)
         fall = _cross(ti, vi, p, k_next, level, rising=False)
         widths.append(fall - rise)
+        rises.append(rise)
+        falls.append(fall)
+        levels.append(level)
     out["spike_half_width"] = np.array(widths)
     # AP onset: from the previous AHP minimum (stim_start for the first spike), the first sample
     # from which dV/dt (central differences) stays >= derivative_threshold for
@@ -221,7 +234,10 @@ def trace_features(t, v, stim_start: float, stim_end: float,
     for name in _PER_SPIKE:
         if len(np.atleast_1d(out[name])) == 0:
             why[name] = "no spike" if not len(peaks) else "not defined for these spikes"
-    return out, why
+    marks = {"t": ti, "v": vi, "peak": peaks, "begin": begins, "ahp": ahp_idx,
+             "half_rise": np.array(rises), "half_fall": np.array(falls),
+             "half_level": np.array(levels), "voltage_base": out["voltage_base"]}
+    return out, why, marks
 
 
 def features(result: Result, stim_start: float, stim_end: float, names=FEATURES,

@@ -1,17 +1,5 @@
-"""Matplotlib figures: the classic Hodgkin–Huxley lesson, for any neuron.
-
-Every function returns the :class:`matplotlib.figure.Figure`, labels every axis with its unit and
-labels every line, so a figure can be checked (and styled) after the fact. Functions that draw
-one panel accept ``ax``; multi-panel figures accept ``fig``.
-
-==================  ========================================================================
-:func:`gating`      x∞(V), τ(V), steady-state conductances and I–V curves of every channel
-:func:`traces`      V (or any recorded variable) against time, one panel per batch element
-:func:`mechanism`   the ionic mechanism of the spike: V, gates, conductances, currents
-:func:`phase_plane` a trajectory in any two state variables (or expressions of them)
-:func:`raster`      spike raster of a batch
-==================  ========================================================================
-"""
+"""Figures of neuron dynamics: gating curves, traces, the ionic mechanism, phase planes,
+rasters."""
 
 from __future__ import annotations
 
@@ -19,10 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .engine.result import Result
-from .errors import ValidationError
-from .expr import parse
-from .neuron import Neuron
+from ..engine.result import Result
+from ..errors import ValidationError
+from ..expr import parse
+from ..neuron import Neuron
 
 __all__ = ["gating", "traces", "mechanism", "phase_plane", "raster"]
 
