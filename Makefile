@@ -35,6 +35,7 @@ lint: $(VENV)/.stamp-test
 ## docs: run the tutorials, regenerate their figures and the channel/model reference pages
 docs: $(VENV)/.stamp-run
 	$(BIN)/python docs/build.py
+	$(BIN)/python docs/build.py --out docs/howto docs/howto/*.md
 	$(BIN)/python docs/gen_reference.py
 
 # The peers (NEURON, Brian2, Jaxley) live in their own environment: Brian2 needs numpy < 2.4.
