@@ -241,3 +241,89 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
     i = np.nonzero((v[:-1] < threshold) & (v[1:] >= threshold))[0]
     spikes = i * dt + dt * (threshold - v[i]) / (v[i + 1] - v[i])
     return spikes, v
+
+
+def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: float,
+                          t_stop: float, dt: float, workdir,
+                          tolerance: float | None = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+    """An independent path through NeuroML: export ``neuron`` with :mod:`ionzoo.io.neuroml` (or
+    take ``neuron`` as the path of a NeuroML file with one cell),
+    wrap it in a network (with the neuron's temperature) and a LEMS simulation with a
+    ``pulseGenerator`` (``amplitude_nA`` from ``delay`` for ``duration`` ms), let jNeuroML
+    (``jnml -neuron``, shipped with pyNeuroML; needs Java) translate *that* to NMODL and a
+    NEURON script, compile with ``nrnivmodl`` and run it in a fresh interpreter. Returns
+    (t in ms, V in mV) at the solver's steps.
+
+    ``tolerance`` (default 1e-8): run under NEURON's CVODE with this absolute and relative
+    tolerance — needed for a tight comparison, because jNeuroML writes gate equations as
+    ``x' = rate_x`` with the rate computed in a procedure, which ``cnexp`` then integrates with
+    an explicit Euler step (first order, unlike ionzoo's and NEURON's own exponential update);
+    ``None``: the fixed step ``dt`` as generated.
+
+    None of ionzoo's NMODL export is involved: this checks the NeuroML export (channels,
+    Nernst reversal, calcium concentration model) against jNeuroML's reading of NeuroML.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import neuroml
+    from neuroml.writers import NeuroMLWriter
+    from pyneuroml import pynml
+    from pyneuroml.lems import LEMSSimulation
+
+    from .io import neuroml as nml_io
+
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    if isinstance(neuron, (str, Path)):  # a NeuroML file of somebody else's: run it as it is
+        text = Path(neuron).read_text()
+        neuron = nml_io.read(neuron)
+        (work / "cell.nml").write_text(text)
+    else:
+        nml_io.write(neuron, work / "cell.nml")
+    name = neuron.name
+    doc = neuroml.NeuroMLDocument(id="network")
+    doc.includes.append(neuroml.IncludeType(href="cell.nml"))
+    doc.pulse_generators.append(neuroml.PulseGenerator(
+        id="stim", delay=f"{delay!r} ms", duration=f"{duration!r} ms",
+        amplitude=f"{amplitude_nA!r} nA"))
+    net = neuroml.Network(id="net", type="networkWithTemperature",
+                          temperature=f"{neuron.temperature!r} degC")
+    net.populations.append(neuroml.Population(
+        id="pop", component=name, size=1, type="populationList",
+        instances=[neuroml.Instance(id=0, location=neuroml.Location(x=0, y=0, z=0))]))
+    net.input_lists.append(neuroml.InputList(
+        id="inputs", component="stim", populations="pop",
+        input=[neuroml.Input(id=0, target=f"../pop/0/{name}", destination="synapses")]))
+    doc.networks.append(net)
+    NeuroMLWriter.write(doc, str(work / "network.nml"))
+    sim = LEMSSimulation("iz_check", t_stop, dt, target="net")
+    sim.include_neuroml2_file("network.nml", include_included=False, relative_to_dir=str(work))
+    sim.include_neuroml2_file("cell.nml", include_included=False, relative_to_dir=str(work))
+    sim.create_output_file("out", "v.dat")
+    sim.add_column_to_output_file("out", "v", f"pop/0/{name}/v")
+    sim.save_to_file(str(work / "LEMS_iz_check.xml"))
+    ok = pynml.run_lems_with_jneuroml_neuron(
+        "LEMS_iz_check.xml", nogui=True, only_generate_scripts=True, compile_mods=False,
+        exec_in_dir=str(work), exit_on_fail=False, verbose=False)
+    if not ok:
+        raise RuntimeError(f"jnml -neuron failed in {work}")
+    if tolerance is not None:
+        script = work / "LEMS_iz_check_nrn.py"
+        text = script.read_text()
+        if "abs_tol=None, rel_tol=None)" not in text:
+            raise RuntimeError("unexpected jNeuroML NEURON script: cannot set CVODE tolerances")
+        script.write_text(text.replace("abs_tol=None, rel_tol=None)",
+                                       f"abs_tol={tolerance!r}, rel_tol={tolerance!r})"))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+                                 f"{os.environ.get('PATH', '')}"}
+    for cmd in (["nrnivmodl", "."], [sys.executable, "LEMS_iz_check_nrn.py", "-nogui"]):
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed in {work}:\n{proc.stdout[-2000:]}\n"
+                               f"{proc.stderr[-2000:]}")
+    data = np.loadtxt(work / "v.dat")
+    keep = np.concatenate([[True], np.diff(data[:, 0]) > 0])  # CVODE repeats event times
+    return data[keep, 0] * 1000.0, data[keep, 1] * 1000.0  # s → ms, V → mV

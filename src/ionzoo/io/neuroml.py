@@ -15,8 +15,19 @@ Export
   ``q10Settings type="q10Fixed"``.
 * A neuron becomes a one-segment ``cell`` (a cylinder with the neuron's area, 1e5 µm² by default)
   with ``channelDensity``/``channelDensityNernst``, ``specificCapacitance``,
-  ``initMembPotential``; the temperature is kept as a cell ``property``. Calcium pools are not
-  exported yet (a clear error says so).
+  ``initMembPotential``; the temperature is kept as a cell ``property``.
+* Calcium: a fixed ``cai`` becomes a ``fixedFactorConcentrationModel`` with ``rho = 0``; both
+  pools become a ``fixedFactorConcentrationModel`` with ``rho = γ/(2·F·depth)``, ``decayConstant
+  = τ`` and ``restingConc = cai_rest`` — NeuroML's dc/dt = (i_Ca/area)·ρ − (c − c_rest)/τ with
+  i_Ca inward-positive is exactly Hay's ``CaDynamics_E2`` (planar shell). Destexhe's ``cadecay``
+  additionally clamps an *outward* calcium current's drive to zero, which NeuroML's model does
+  not; the two agree whenever V < E_Ca (every model here; the clamp never engages below the
+  calcium reversal, ≈ +120 mV). The pool kind, depth and γ travel as ``ionzoo.ca_*`` properties
+  of the cell so that ionzoo's own files round-trip exactly.
+
+Import also accepts a ``decayingPoolConcentrationModel`` (spherical shell): on a one-segment cell
+its shell volume V and the area A are fixed, so it is a planar pool of depth V/A — mapped exactly
+(γ absorbs NeuroML's rounded Faraday constant, 96485.3 C/mol).
 
 Import reads such files — ionzoo's or anyone's that stays within these constructs — back into
 channels and neurons. Anything else raises a ValidationError naming the element.
@@ -199,7 +210,7 @@ def channel_to_neuroml(ch: Channel):
     notes = ch.provenance.citation if ch.provenance else None
     channel = neuroml.IonChannelHH(
         id=ch.name, conductance="10pS", notes=notes,
-        species=ch.ion if ch.ion in ("na", "k", "ca") else None,
+        species=ch.ion,
         gate_hh_rates=rates, gate_hh_tau_infs=tauinfs, gate_hh_instantaneouses=insts,
         q10_conductance_scalings=scaling)
     return channel, ctypes
@@ -211,8 +222,6 @@ def neuron_to_neuroml(cell: Neuron):
 
     if cell.overrides:
         raise ValidationError("neuron", "batch (array) parameters cannot be exported")
-    if cell.calcium is not None and cell.calcium.pool:
-        raise ValidationError("calcium", "calcium pools are not exported to NeuroML yet")
     doc = neuroml.NeuroMLDocument(id=cell.name)
     densities, nernsts = [], []
     for ch in cell.channels:
@@ -227,7 +236,10 @@ def neuron_to_neuroml(cell: Neuron):
         else:
             densities.append(neuroml.ChannelDensity(
                 id=f"{ch.name}_all", ion_channel=ch.name, cond_density=gdens,
-                erev=f"{ch.e!r} mV", ion=ch.ion or "non_specific", segment_groups="all"))
+                erev=f"{ch.e!r} mV", segment_groups="all",
+                # simulators set erev only for na/k/ca or non_specific (jNeuroML's NEURON
+                # export leaves e = 0 for an ion such as "h"); the label stays on the channel
+                ion=ch.ion if ch.ion in ("na", "k", "ca") else "non_specific"))
     area = cell.area or 1e5
     d = math.sqrt(area / math.pi)
     seg = neuroml.Segment(id=0, name="soma",
@@ -244,23 +256,51 @@ def neuron_to_neuroml(cell: Neuron):
                                                         segment_groups="all")])
     species = []
     if cell.calcium is not None:
+        model = _pool_to_neuroml(cell.calcium)
         species.append(neuroml.Species(
-            id="ca", ion="ca", concentration_model="ca_fixed", segment_groups="all",
+            id="ca", ion="ca", concentration_model=model.id, segment_groups="all",
             initial_concentration=f"{cell.calcium.cai!r} mM",
             initial_ext_concentration=f"{cell.calcium.cao!r} mM"))
-        doc.fixed_factor_concentration_models.append(neuroml.FixedFactorConcentrationModel(
-            id="ca_fixed", ion="ca", resting_conc=f"{cell.calcium.cai!r} mM",
-            decay_constant="1e9 ms", rho="0 mol_per_m_per_A_per_s"))
+        doc.fixed_factor_concentration_models.append(model)
     intra = neuroml.IntracellularProperties(
         resistivities=[neuroml.Resistivity(value="100 ohm_cm", segment_groups="all")],
         species=species)
     nml_cell = neuroml.Cell(
         id=cell.name, morphology=morph,
-        properties=[neuroml.Property(tag="temperature", value=f"{cell.temperature!r} degC")],
+        properties=[neuroml.Property(tag="temperature", value=f"{cell.temperature!r} degC"),
+                    *_pool_properties(cell.calcium)],
         biophysical_properties=neuroml.BiophysicalProperties(
             id="biophys", membrane_properties=membrane, intracellular_properties=intra))
     doc.cells.append(nml_cell)
     return doc
+
+
+def _pool_to_neuroml(ca):
+    """A ``fixedFactorConcentrationModel`` for ionzoo's calcium (see the module docstring)."""
+    import neuroml
+
+    from ..ions import FARADAY
+
+    if not ca.pool:
+        return neuroml.FixedFactorConcentrationModel(
+            id="ca_fixed", ion="ca", resting_conc=f"{ca.cai!r} mM", decay_constant="1e9 ms",
+            rho="0 mol_per_m_per_A_per_s")
+    rho = ca.gamma / (2.0 * FARADAY * ca.depth * 1e-6)  # mol/(m·A·s): depth µm → m
+    # (no notes/properties here: jLEMS refuses children on concentration models; the pool's
+    # kind, depth and γ go into the cell's properties instead)
+    return neuroml.FixedFactorConcentrationModel(
+        id=f"ca_{ca.pool}", ion="ca", resting_conc=f"{ca.cai_rest!r} mM",
+        decay_constant=f"{ca.tau!r} ms", rho=f"{rho!r} mol_per_m_per_A_per_s")
+
+
+def _pool_properties(ca) -> list:
+    import neuroml
+
+    if ca is None or not ca.pool:
+        return []
+    return [neuroml.Property(tag="ionzoo.ca_pool", value=ca.pool),
+            neuroml.Property(tag="ionzoo.ca_depth_um", value=repr(ca.depth)),
+            neuroml.Property(tag="ionzoo.ca_gamma", value=repr(ca.gamma))]
 
 
 def write(obj: Neuron | Channel, path: str | Path) -> Path:
@@ -407,13 +447,49 @@ def read(path: str | Path) -> Neuron | dict[str, Channel]:
         return chans
     if len(doc.cells) != 1:
         raise ValidationError(path.name, "files with several cells are not supported")
-    return _neuron_from(doc.cells[0], chans, path.name)
+    pools = {m.id: m for m in doc.fixed_factor_concentration_models}
+    pools.update({m.id: m for m in doc.decaying_pool_concentration_models})
+    return _neuron_from(doc.cells[0], chans, path.name, pools)
 
 
-def _neuron_from(cell, chans: dict, where: str) -> Neuron:
+def _pool_from(model, species, area_um2: float, w: str, props: dict):
+    """ionzoo Calcium for a NeuroML concentration model (see the module docstring)."""
+    import neuroml
+
+    from ..ions import FARADAY, Calcium
+
+    w = f"{w}.{type(model).__name__}[{model.id}]"
+    cai = _q(species.initial_concentration, "mM", f"{w}.initialConcentration")
+    cao = _q(species.initial_ext_concentration, "mM", f"{w}.initialExtConcentration")
+    rest = _q(model.resting_conc, "mM", f"{w}.restingConc")
+    if isinstance(model, neuroml.DecayingPoolConcentrationModel):
+        tau = _q(model.decay_constant, "ms", f"{w}.decayConstant")
+        shell = _q(model.shell_thickness, "um", f"{w}.shellThickness")
+        r = math.sqrt(area_um2 / (4 * 3.14159))  # NeuroML's effective radius (its own pi)
+        if not 0 < shell <= r:
+            raise ValidationError(f"{w}.shellThickness", f"must lie in (0, {r:g}] µm")
+        volume = 4 * r ** 3 * 3.14159 / 3 - 4 * (r - shell) ** 3 * 3.14159 / 3  # µm³
+        return Calcium(cai=cai, cao=cao, pool="hay", depth=volume / area_um2, tau=tau,
+                       cai_rest=rest, gamma=FARADAY / 96485.3)
+    rho = _q(model.rho, "mol_per_m_per_A_per_s", f"{w}.rho")
+    tau = _q(model.decay_constant, "ms", f"{w}.decayConstant")
+    if rho == 0.0:
+        return Calcium(cai=cai, cao=cao)
+    kind = props.get("ionzoo.ca_pool", "hay")
+    if kind not in ("hay", "destexhe"):
+        raise ValidationError(f"{w}: property ionzoo.ca_pool", f"unknown pool {kind!r}")
+    depth = float(props.get("ionzoo.ca_depth_um", 0.1))
+    gamma = float(props.get("ionzoo.ca_gamma", rho * 2.0 * FARADAY * depth * 1e-6))
+    if not math.isclose(gamma / (2.0 * FARADAY * depth * 1e-6), rho, rel_tol=1e-12):
+        raise ValidationError(f"{w}.rho", "disagrees with the cell's ionzoo.ca_gamma and "
+                              "ionzoo.ca_depth_um properties")
+    return Calcium(cai=cai, cao=cao, pool=kind, depth=depth, tau=tau, cai_rest=rest,
+                   gamma=gamma)
+
+
+def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None) -> Neuron:
     from dataclasses import replace
 
-    from ..ions import Calcium
 
     w = f"{where}: cell[{cell.id}]"
     segs = cell.morphology.segments if cell.morphology else []
@@ -429,18 +505,27 @@ def _neuron_from(cell, chans: dict, where: str) -> Neuron:
                  "channel_density_non_uniform_nernsts", "channel_density_non_uniform_ghks"):
         if getattr(mp, attr, None):
             raise ValidationError(f"{w}.membraneProperties", f"<{attr}> is not supported")
-    channels = []
+    placed = []  # (position of the ionChannel in the document, channel)
+    order = {cid: k for k, cid in enumerate(chans)}
     for dens in mp.channel_densities:
         ch = chans.get(dens.ion_channel)
         if ch is None:
             raise ValidationError(f"{w}.channelDensity[{dens.id}]",
                                   f"unknown ionChannel {dens.ion_channel!r}")
-        channels.append(replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
-                                e=_q(dens.erev, "mV", dens.id)))
+        placed.append((order[dens.ion_channel],
+                       replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
+                               e=_q(dens.erev, "mV", dens.id))))
     for dens in mp.channel_density_nernsts:
-        ch = chans[dens.ion_channel]
-        channels.append(replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
-                                e="nernst", ion="ca"))
+        ch = chans.get(dens.ion_channel)
+        if ch is None:
+            raise ValidationError(f"{w}.channelDensityNernst[{dens.id}]",
+                                  f"unknown ionChannel {dens.ion_channel!r}")
+        placed.append((order[dens.ion_channel],
+                       replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
+                               e="nernst", ion="ca")))
+    # ionzoo writes channels in the neuron's order: keep it (it fixes the order in which
+    # currents are summed, so a round trip is bitwise)
+    channels = [ch for _, ch in sorted(placed, key=lambda pair: pair[0])]
     cap = _q(mp.specific_capacitances[0].value, "uF_per_cm2", f"{w}.specificCapacitance")
     v_init = _q(mp.init_memb_potentials[0].value, "mV", f"{w}.initMembPotential")
     temps = [pr.value for pr in (cell.properties or []) if pr.tag == "temperature"]
@@ -448,9 +533,15 @@ def _neuron_from(cell, chans: dict, where: str) -> Neuron:
     calcium = None
     species = cell.biophysical_properties.intracellular_properties
     species = species.species if species is not None else []
+    if len(species) > 1 or (species and species[0].ion != "ca"):
+        raise ValidationError(f"{w}.species", "only one species, calcium, is supported")
     if species:
         sp = species[0]
-        calcium = Calcium(cai=_q(sp.initial_concentration, "mM", f"{w}.species"),
-                          cao=_q(sp.initial_ext_concentration, "mM", f"{w}.species"))
+        model = (pools or {}).get(sp.concentration_model)
+        if model is None:
+            raise ValidationError(f"{w}.species[{sp.id}]", "unknown concentrationModel "
+                                  f"{sp.concentration_model!r}")
+        props = {pr.tag: pr.value for pr in (cell.properties or [])}
+        calcium = _pool_from(model, sp, area, f"{w}.species[{sp.id}]", props)
     return Neuron(channels=tuple(channels), capacitance=cap, temperature=temperature,
                   v_init=v_init, name=cell.id, area=area, calcium=calcium)
