@@ -8,8 +8,10 @@ Export
   ``HHExpVariable``, ``HHExpLinearVariable``, ``fixedTimeCourse``); any other rate expression
   becomes a LEMS ``ComponentType`` extending ``baseVoltageDepRate`` / ``baseVoltageDepVariable``
   / ``baseVoltageDepTime`` (or the ``...ConcDep...`` variants when it reads cai), with the
-  channel's extra parameters written in as constants. ``exprel`` is written as
-  ``(exp(x) - 1)/x`` and recognised again on import.
+  channel's parameters as named constants ``P_<name>`` (read back as parameters). ``exprel``
+  is written as ``(exp(x) - 1)/x`` and ``min``/``max`` with ``H``; both are recognised again
+  on import. NeuroML lists gates by kind, so a channel whose gates are in another order gets a
+  line ``ionzoo gate order: …`` in its notes. Round trips are bitwise.
 * Temperature: ``Q10`` → ``q10Settings type="q10ExpTemp"`` on each kinetic gate (and
   ``q10ConductanceScaling`` when the rule scales the conductance); ``FixedFactor`` →
   ``q10Settings type="q10Fixed"``.
@@ -57,6 +59,9 @@ _BASE = {"rate": ("baseVoltageDepRate", "baseVoltageConcDepRate", "r", "per_time
          "time": ("baseVoltageDepTime", "baseVoltageConcDepTime", "t", "time")}
 
 
+_GATE_ORDER = "ionzoo gate order:"
+
+
 # ---------------------------------------------------------------------------------- expressions
 def _lems(node: tuple, names: dict[str, str]) -> str:
     """An expression tree in LEMS syntax."""
@@ -85,10 +90,11 @@ def _lems(node: tuple, names: dict[str, str]) -> str:
     return f"{fname}({', '.join(args)})"
 
 
-def _from_lems(text: str, where: str) -> Expr:
-    """Parse a LEMS value expression in V (and CAI) back into an ionzoo expression."""
+def _from_lems(text: str, where: str, params=()) -> Expr:
+    """Parse a LEMS value expression in V (and CAI, and parameter constants ``P_<name>``) back
+    into an ionzoo expression."""
     t = text.replace("^", "**").replace("H(", "heaviside(").replace("ln(", "log(")
-    expr = parse(t, allowed_names=("V", "CAI"), field=where)
+    expr = parse(t, allowed_names=("V", "CAI", *(f"P_{k}" for k in params)), field=where)
     return Expr(_restore(expr.node))
 
 
@@ -96,7 +102,8 @@ def _restore(node: tuple) -> tuple:
     """Rename V/CAI back to v/cai and fold (exp(x) − 1)/x back into exprel(x)."""
     kind = node[0]
     if kind == "name":
-        return ("name", {"V": "v", "CAI": "cai"}[node[1]])
+        name = node[1]
+        return ("name", {"V": "v", "CAI": "cai"}.get(name, name[2:]))  # P_<name> → <name>
     if kind == "neg":
         return ("neg", _restore(node[1]))
     if kind == "call":
@@ -106,6 +113,15 @@ def _restore(node: tuple) -> tuple:
         if (node[1] == "/" and a[0] == "bin" and a[1] == "-" and a[2][0] == "call"
                 and a[2][1] == "exp" and a[3] == ("num", 1.0) and a[2][2] == b):
             return ("call", "exprel", b)
+        # a + (b − a)·H(a − b) is how min(a, b) is written (max: H(b − a)); fold it back
+        if (node[1] == "+" and b[0] == "bin" and b[1] == "*" and b[2][0] == "bin"
+                and b[2][1] == "-" and b[2][3] == a and b[3][0] == "call"
+                and b[3][1] == "heaviside" and b[3][2][0] == "bin" and b[3][2][1] == "-"):
+            other = b[2][2]
+            if b[3][2][2:] == (a, other):
+                return ("call", "min", a, other)
+            if b[3][2][2:] == (other, a):
+                return ("call", "max", a, other)
         return ("bin", node[1], a, b)
     return node
 
@@ -127,7 +143,9 @@ def channel_to_neuroml(ch: Channel):
         raise ValidationError(ch.name, "NeuroML export of expressions reading cao is not "
                               "supported")
     ctypes = []
-    names = {"v": "V", "cai": "CAI", **{k: repr(v) for k, v in ch.params.items()}}
+    # channel parameters stay named (LEMS constants P_<name>), so that an import gives back
+    # the very same expressions — and bitwise the same simulation
+    names = {"v": "V", "cai": "CAI", **{k: f"P_{k}" for k in ch.params}}
 
     def custom(rate: Rate | Expr, gate: Gate, which: str, kind: str):
         expr = rate if isinstance(rate, Expr) else rate.expression(ch.expression_names())
@@ -152,6 +170,8 @@ def channel_to_neuroml(ch: Channel):
                   neuroml.Constant(name="MS", dimension="time", value="1ms")]
         if conc:
             consts.append(neuroml.Constant(name="MM", dimension="concentration", value="1mM"))
+        consts.extend(neuroml.Constant(name=f"P_{k}", dimension="none", value=repr(val))
+                      for k, val in ch.params.items() if k in expr.names)
         ctypes.append(neuroml.ComponentType(
             name=name, extends=base_c if conc else base_v,
             description=f"ionzoo {which} of {ch.name}.{gate.name}: {expr}",
@@ -208,6 +228,12 @@ def channel_to_neuroml(ch: Channel):
             q10_factor=repr(ch.temperature.q10),
             experimental_temp=f"{ch.temperature.reference!r} degC"))
     notes = ch.provenance.citation if ch.provenance else None
+    grouped = [g.name for g in ch.gates if g.alpha is not None] + \
+        [g.name for g in ch.gates if g.alpha is None and not g.instantaneous] + \
+        [g.name for g in ch.gates if g.instantaneous]
+    if grouped != [g.name for g in ch.gates]:  # NeuroML groups gates by kind: keep the order
+        order = f"{_GATE_ORDER} {' '.join(g.name for g in ch.gates)}"
+        notes = f"{notes}\n{order}" if notes else order
     channel = neuroml.IonChannelHH(
         id=ch.name, conductance="10pS", notes=notes,
         species=ch.ion,
@@ -343,6 +369,7 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
             raise ValidationError(where, f"<{attr}> gates are not supported "
                                   "(gateHHrates, gateHHtauInf and gateHHInstantaneous are)")
     rules = set()
+    params: dict[str, float] = {}
 
     def custom(type_name, kind, w):
         ct = ctypes.get(type_name)
@@ -362,13 +389,19 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
             raise ValidationError(w, f"ComponentType {type_name!r} is not in ionzoo's form "
                                   "(V = v / MV and an exposed value)")
         value = dv[exposure].strip()
+        for c in ct.Constant or []:
+            if c.name.startswith("P_"):
+                key, val = c.name[2:], float(c.value)
+                if params.setdefault(key, val) != val:
+                    raise ValidationError(w, f"parameter {key!r} has two values in this "
+                                          f"channel ({params[key]!r}, {val!r})")
         suffix = {"rate": "/ MS", "time": "* MS", "variable": ""}[kind]
         if suffix:
             if not value.endswith(suffix):
                 raise ValidationError(w, f"ComponentType {type_name!r}: value must end "
                                       f"with {suffix!r}")
             value = value[: -len(suffix)].strip()
-        return ExprRate(str(_from_lems(value, w)))
+        return ExprRate(str(_from_lems(value, w, params)))
 
     def rate(el, w):
         if el.type in _FROM_RATE:
@@ -421,9 +454,18 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
         r = rules.pop()
         conductance = bool(ion_channel.q10_conductance_scalings)
         rule = Q10(r[1], r[2], conductance) if r[0] == "q10" else FixedFactor(r[1])
+    notes = ion_channel.notes or ""
+    if _GATE_ORDER in notes:
+        notes, _, order = notes.partition(_GATE_ORDER)
+        names = order.split()
+        if sorted(names) != sorted(g.name for g in gates):
+            raise ValidationError(where, f"'{_GATE_ORDER}' names other gates: {names}")
+        gates.sort(key=lambda g: names.index(g.name))
+        notes = notes.strip()
     return Channel(name=ion_channel.id, gates=tuple(gates), ion=ion_channel.species,
-                   temperature=rule, description=f"imported from NeuroML ({ion_channel.id})",
-                   provenance=Provenance(ion_channel.notes or "NeuroML import"))
+                   temperature=rule, params=params,
+                   description=f"imported from NeuroML ({ion_channel.id})",
+                   provenance=Provenance(notes or "NeuroML import"))
 
 
 def read(path: str | Path) -> Neuron | dict[str, Channel]:
