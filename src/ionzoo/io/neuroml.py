@@ -549,22 +549,20 @@ def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None) -> Ne
             raise ValidationError(f"{w}.membraneProperties", f"<{attr}> is not supported")
     placed = []  # (position of the ionChannel in the document, channel)
     order = {cid: k for k, cid in enumerate(chans)}
-    for dens in mp.channel_densities:
+    densities = [("channelDensity", d) for d in mp.channel_densities] + \
+        [("channelDensityNernst", d) for d in mp.channel_density_nernsts]
+    for element, dens in densities:
         ch = chans.get(dens.ion_channel)
         if ch is None:
-            raise ValidationError(f"{w}.channelDensity[{dens.id}]",
+            raise ValidationError(f"{w}.{element}[{dens.id}]",
                                   f"unknown ionChannel {dens.ion_channel!r}")
-        placed.append((order[dens.ion_channel],
-                       replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
-                               e=_q(dens.erev, "mV", dens.id))))
-    for dens in mp.channel_density_nernsts:
-        ch = chans.get(dens.ion_channel)
-        if ch is None:
-            raise ValidationError(f"{w}.channelDensityNernst[{dens.id}]",
-                                  f"unknown ionChannel {dens.ion_channel!r}")
-        placed.append((order[dens.ion_channel],
-                       replace(ch, gbar=_q(dens.cond_density, "mS_per_cm2", dens.id),
-                               e="nernst", ion="ca")))
+        gbar = _q(dens.cond_density, "mS_per_cm2", dens.id)
+        if element == "channelDensityNernst":
+            ch = replace(ch, gbar=gbar, e="nernst", ion="ca")
+        else:  # the channel's species names its ion; else the density's (na/k/ca)
+            ion = ch.ion or (dens.ion if dens.ion in ("na", "k", "ca") else None)
+            ch = replace(ch, gbar=gbar, e=_q(dens.erev, "mV", dens.id), ion=ion)
+        placed.append((order[dens.ion_channel], ch))
     # ionzoo writes channels in the neuron's order: keep it (it fixes the order in which
     # currents are summed, so a round trip is bitwise)
     channels = [ch for _, ch in sorted(placed, key=lambda pair: pair[0])]
