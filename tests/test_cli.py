@@ -169,7 +169,7 @@ def test_seed_exercise_commands(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["dose-response", "hh1952", "--drug", "XE991", "--concentrations", "1"], "unknown drug"),
+    (["dose-response", "hh1952", "--drug", "curare", "--concentrations", "1"], "unknown drug"),
     (["dose-response", "hh1952", "--drug", "TTX", "--concentrations", "0,-1"], ">= 0"),
     (["dose-response", "hh1952", "--drug", "TTX", "--concentrations", ","], "no concentr"),
     (["dose-response", "hh1952", "--drug", "ZD7288", "--concentrations", "1"], "'h'"),

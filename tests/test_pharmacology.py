@@ -123,3 +123,17 @@ def test_dose_response_is_one_batch_with_the_hill_curve(hh):
         dose_response(hh, "TTX", [], 10.0)
     with pytest.raises(ValidationError, match="unknown drug"):
         dose_response(hh, "curare", [1.0], 10.0)
+
+
+def test_xe991_blocks_only_the_m_current():
+    rs = iz.models.pospischil.rs()   # Na, Kd, M, leak
+    x = apply(rs, "XE991", "0.6uM")  # KCNQ2/3 IC50 (Wang et al. 1998)
+    assert x.channel("M").gbar == pytest.approx(rs.channel("M").gbar / 2)
+    assert x.channel("Kd").gbar == rs.channel("Kd").gbar
+    # blocking M removes spike-frequency adaptation's slow current: more spikes
+    stim = iz.stimulus.step(float(rs.density(0.75)), 50, 550)
+    n0 = iz.simulate(rs, stim, t_stop=600, record=None).spike_count.item()
+    n1 = iz.simulate(apply(rs, "XE991", "10uM"), stim, t_stop=600, record=None).spike_count.item()
+    assert n1 > n0
+    with pytest.raises(ValidationError, match="named M, Im, Km"):
+        apply(iz.models.hh1952(), "XE991", 1.0)

@@ -35,8 +35,14 @@ Potencies (shared/reference/channels.md §5):
   not sourced — aim 4-AP at an A-type channel with ``channels=[...]`` knowing that its block is
   strongly state dependent (Thompson 1982, J Gen Physiol 80:1).
 
-Not included, because no potency could be checked against a source here: Cd²⁺ (HVA Ca²⁺) and
-XE991 (KCNQ/M). Add them as :class:`Drug` data when you have the numbers.
+* XE991 on KCNQ (Kv7) / M-current: KCNQ2/3 0.6 µM and native M-current 0.98 µM (Wang et al.
+  1998, Science 282:1890), KCNQ2 0.71 µM, KCNQ1 0.75 µM — as tabulated, with their primary
+  references, on BenchChem's XE991 technical page (benchchem.com/product/B1202589/docs); the
+  primary papers were not read here. XE991 blocks state-dependently (activated subunits;
+  Greene, Kang & Hoshi 2017) — an occupancy IC50 is the steady-state approximation.
+
+Not included, because no potency could be checked against a source here: Cd²⁺ (HVA Ca²⁺). Add
+it as :class:`Drug` data when you have the numbers.
 """
 
 from __future__ import annotations
@@ -52,7 +58,8 @@ import xarray as xr
 from .errors import ValidationError
 from .neuron import Neuron
 
-__all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "ZD7288", "FOUR_AP", "DRUGS", "apply",
+__all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "ZD7288", "FOUR_AP", "XE991", "DRUGS",
+           "apply",
            "block",
            "fraction_blocked", "parse_concentration"]
 
@@ -72,6 +79,8 @@ class Drug:
     hill: float = 1.0
     sources: Mapping[str, str] = field(default_factory=dict)
     calcium_activated_only: bool = False
+    #: Channel names it blocks by default (empty: every gated channel of its ion).
+    channel_names: tuple[str, ...] = ()
 
     def ic50_of(self, subtype: str | None = None) -> float:
         """IC50 (in ``unit``) of ``subtype`` (default: the drug's default subtype)."""
@@ -129,9 +138,17 @@ FOUR_AP = Drug(
     sources={"Kv1.5": "Yamane, Furukawa & Hiraoka (1995) Am J Physiol 269:H556 (at +40 mV)",
              "Aplysia delayed K": "Hermann & Gorman (1981) J Gen Physiol 78:63 (K_D at 0 mV)"})
 
+XE991 = Drug(
+    name="XE991", ion="k", unit="uM", default="KCNQ2/3",
+    ic50={"KCNQ2/3": 0.6, "M-current": 0.98, "KCNQ2": 0.71, "KCNQ1": 0.75},
+    channel_names=("M", "Im", "Km"),  # the zoo's M-type (KCNQ) channels
+    sources={k: ("Wang et al. (1998) Science 282:1890" if k in ("KCNQ2/3", "M-current")
+                 else "primary reference") + ", as tabulated on benchchem.com/product/B1202589"
+             for k in ("KCNQ2/3", "M-current", "KCNQ2", "KCNQ1")})
+
 #: Drugs by name (case-insensitive in :func:`apply`).
 DRUGS = {"TTX": TTX, "TEA": TEA, "NI": NICKEL, "NI2+": NICKEL, "APAMIN": APAMIN,
-         "ZD7288": ZD7288, "4-AP": FOUR_AP, "4AP": FOUR_AP}
+         "ZD7288": ZD7288, "4-AP": FOUR_AP, "4AP": FOUR_AP, "XE991": XE991}
 
 
 def parse_concentration(text: str | float, unit: str, field: str = "concentration") -> float:
@@ -163,15 +180,20 @@ def fraction_blocked(drug: Drug, concentration, subtype: str | None = None) -> n
 
 
 def _targets(neuron: Neuron, ion: str | None, channels: Sequence[str] | None,
-             calcium_activated_only: bool = False) -> list[str]:
+             calcium_activated_only: bool = False,
+             channel_names: tuple[str, ...] = ()) -> list[str]:
     if channels is not None:
         for name in channels:
             neuron.channel(name)
         return list(channels)
     names = [c.name for c in neuron.channels if c.ion == ion and c.gates
-             and (not calcium_activated_only or c.reads_calcium())]
+             and (not calcium_activated_only or c.reads_calcium())
+             and (not channel_names or c.name in channel_names)]
     if not names:
-        raise ValidationError("drug", f"the neuron has no channel carrying {ion!r} to block")
+        which = (f"named {', '.join(channel_names)}" if channel_names
+                 else f"carrying {ion!r}")
+        raise ValidationError("drug", f"the neuron has no channel {which} to block (name the "
+                              "targets with channels=[...])")
     return names
 
 
@@ -202,8 +224,8 @@ def apply(neuron: Neuron, drug: Drug | str, concentration, subtype: str | None =
     else:
         keep = float(1.0 - fraction_blocked(drug, parse_concentration(concentration,
                                                                       drug.unit), subtype))
-    return _scaled(neuron, _targets(neuron, drug.ion, channels, drug.calcium_activated_only),
-                   keep)
+    return _scaled(neuron, _targets(neuron, drug.ion, channels, drug.calcium_activated_only,
+                                    drug.channel_names), keep)
 
 
 def block(neuron: Neuron, channel: str, fraction) -> Neuron:
