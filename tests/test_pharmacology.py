@@ -137,3 +137,18 @@ def test_xe991_blocks_only_the_m_current():
     assert n1 > n0
     with pytest.raises(ValidationError, match="named M, Im, Km"):
         apply(iz.models.hh1952(), "XE991", 1.0)
+
+
+def test_cadmium_blocks_hva_and_spares_t_type():
+    from ionzoo.channels import REGISTRY
+    from ionzoo.ions import Calcium
+
+    hva, lva = REGISTRY["hay2011.Ca_HVA"](), REGISTRY["hay2011.Ca_LVAst"]()
+    cell = iz.Neuron(channels=(REGISTRY["hh1952.Na"](), REGISTRY["hh1952.K"](), hva, lva,
+                               REGISTRY["hh1952.leak"]()), calcium=Calcium.hay())
+    cd = apply(cell, "Cd2+", "0.8uM")     # CaV2.3 IC50, IUPHAR compendium (2005)
+    assert cd.channel("Ca_HVA").gbar == pytest.approx(hva.gbar / 2)
+    assert cd.channel("Ca_LVAst").gbar == lva.gbar
+    lts = iz.models.pospischil.lts()       # T-type only: nothing for Cd2+ to block by default
+    with pytest.raises(ValidationError, match="named L, Ca_HVA, CaH"):
+        apply(lts, "Cd2+", 1.0)

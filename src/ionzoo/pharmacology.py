@@ -41,8 +41,11 @@ Potencies (shared/reference/channels.md §5):
   primary papers were not read here. XE991 blocks state-dependently (activated subunits;
   Greene, Kang & Hoshi 2017) — an occupancy IC50 is the steady-state approximation.
 
-Not included, because no potency could be checked against a source here: Cd²⁺ (HVA Ca²⁺). Add
-it as :class:`Drug` data when you have the numbers.
+* Cd²⁺ on HVA Ca²⁺ channels: CaV2.3 (R-type) IC50 0.8 µM (IUPHAR compendium of voltage-gated
+  calcium channels, Catterall, Perez-Reyes, Snutch & Striessnig 2005, Pharmacol Rev 57:411,
+  CaV2.3 table — which lists Ni²⁺ at 27 µM for the same channel). By default it blocks the
+  zoo's high-voltage-activated channels (L, Ca_HVA, CaH) and spares T-type ones; other
+  subtypes' potencies were not sourced.
 """
 
 from __future__ import annotations
@@ -58,10 +61,8 @@ import xarray as xr
 from .errors import ValidationError
 from .neuron import Neuron
 
-__all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "ZD7288", "FOUR_AP", "XE991", "DRUGS",
-           "apply",
-           "block",
-           "fraction_blocked", "parse_concentration"]
+__all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "ZD7288", "FOUR_AP", "XE991", "CADMIUM",
+           "DRUGS", "apply", "block", "fraction_blocked", "parse_concentration"]
 
 _UNITS = {"pm": -12, "nm": -9, "um": -6, "µm": -6, "mm": -3, "m": 0}  # powers of ten (molar)
 
@@ -146,9 +147,17 @@ XE991 = Drug(
                  else "primary reference") + ", as tabulated on benchchem.com/product/B1202589"
              for k in ("KCNQ2/3", "M-current", "KCNQ2", "KCNQ1")})
 
+CADMIUM = Drug(
+    name="Cd2+", ion="ca", unit="uM", default="Cav2.3",
+    ic50={"Cav2.3": 0.8},
+    channel_names=("L", "Ca_HVA", "CaH"),  # the zoo's HVA calcium channels
+    sources={"Cav2.3": "Catterall et al. (2005) Pharmacol Rev 57:411 (IUPHAR compendium), "
+                       "CaV2.3 entry: Cd2+ IC50 = 0.8 µM"})
+
 #: Drugs by name (case-insensitive in :func:`apply`).
 DRUGS = {"TTX": TTX, "TEA": TEA, "NI": NICKEL, "NI2+": NICKEL, "APAMIN": APAMIN,
-         "ZD7288": ZD7288, "4-AP": FOUR_AP, "4AP": FOUR_AP, "XE991": XE991}
+         "ZD7288": ZD7288, "4-AP": FOUR_AP, "4AP": FOUR_AP, "XE991": XE991,
+         "CD": CADMIUM, "CD2+": CADMIUM}
 
 
 def parse_concentration(text: str | float, unit: str, field: str = "concentration") -> float:
