@@ -99,9 +99,15 @@ def test_zd7288_and_4ap_at_their_ic50_halve_their_targets():
     assert z.channel("K").gbar == 36.0 and z.channel("Na").gbar == 120.0
     fast = apply(cell, "ZD7288", "200nM", subtype="Ih (facial motoneurone)")
     assert fast.channel("Ih").gbar == pytest.approx(ih.gbar / 2)
-    a = apply(cell, "4-AP", 0.14)                 # Kv1.5, Yamane et al. 1995: 0.14 mM
+    a = apply(cell, "4-AP", 0.14, subtype="Kv1.5", channels=["K"])  # Yamane et al. 1995
     assert a.channel("K").gbar == pytest.approx(18.0)
     assert a.channel("Ih").gbar == ih.gbar
+    cs = iz.models.connor_stevens()              # A-type by default: I_to K_d 0.2 mM
+    a = apply(cs, "4-AP", "200uM")
+    assert a.channel("A").gbar == pytest.approx(cs.channel("A").gbar / 2)
+    assert a.channel("K").gbar == cs.channel("K").gbar
+    with pytest.raises(ValidationError, match="named A, K_Tst"):
+        apply(iz.models.hh1952(), "4-AP", 1.0)
     with pytest.raises(ValidationError, match="no channel carrying 'h'"):
         apply(iz.models.hh1952(), "ZD7288", 1.0)
 

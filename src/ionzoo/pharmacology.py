@@ -29,12 +29,12 @@ Potencies (shared/reference/channels.md §5):
 * ZD7288 on HCN (Iₕ, ion ``h``): native Iₕ of guinea-pig substantia nigra neurons, apparent
   half-maximal block 2 µM (Harris & Constanti 1995, J Neurophysiol); rat facial motoneurone Iₕ
   ≈ 0.2 µM (Larkman & Kelly 2001, Neuropharmacology). Slow, use-independent, voltage-independent.
-* 4-AP on Kv channels: Kv1.5 0.14 mM at +40 mV (Yamane, Furukawa & Hiraoka 1995, Am J Physiol
-  269:H556); the delayed K⁺ current of Aplysia neurons, K_D ≈ 0.8 mM at 0 mV (Hermann & Gorman
-  1981, J Gen Physiol 78:63). Both are voltage dependent; an IC50 for A-type (Kv4) channels was
-  not sourced — aim 4-AP at an A-type channel with ``channels=[...]`` knowing that its block is
-  strongly state dependent (Thompson 1982, J Gen Physiol 80:1).
-
+* 4-AP on A-type K⁺ channels: the transient outward current I_to of ferret ventricular myocytes
+  (a Kv4-based A-current), closed-state block with apparent K_d ≈ 0.2 mM (Campbell et al. 1993,
+  J Gen Physiol 101:603); also Kv1.5 0.14 mM at +40 mV (Yamane, Furukawa & Hiraoka 1995, Am J
+  Physiol 269:H556) and the delayed K⁺ current of Aplysia neurons, K_D ≈ 0.8 mM at 0 mV
+  (Hermann & Gorman 1981, J Gen Physiol 78:63). All are voltage and state dependent. By default
+  it blocks the zoo's A-type channels (A, K_Tst); name others with ``channels=[...]``.
 * XE991 on KCNQ (Kv7) / M-current: KCNQ2/3 0.6 µM and native M-current 0.98 µM (Wang et al.
   1998, Science 282:1890), KCNQ2 0.71 µM, KCNQ1 0.75 µM — as tabulated, with their primary
   references, on BenchChem's XE991 technical page (benchchem.com/product/B1202589/docs); the
@@ -134,9 +134,12 @@ ZD7288 = Drug(
                                         "motoneurones (IC50 around 0.2 µM)"})
 
 FOUR_AP = Drug(
-    name="4-AP", ion="k", unit="mM", default="Kv1.5",
-    ic50={"Kv1.5": 0.14, "Aplysia delayed K": 0.8},
-    sources={"Kv1.5": "Yamane, Furukawa & Hiraoka (1995) Am J Physiol 269:H556 (at +40 mV)",
+    name="4-AP", ion="k", unit="mM", default="A-type (Ito)",
+    ic50={"A-type (Ito)": 0.2, "Kv1.5": 0.14, "Aplysia delayed K": 0.8},
+    channel_names=("A", "K_Tst"),  # the zoo's A-type (transient) K channels
+    sources={"A-type (Ito)": "Campbell et al. (1993) J Gen Physiol 101:603 (ferret ventricular "
+                             "I_to, closed-state apparent K_d)",
+             "Kv1.5": "Yamane, Furukawa & Hiraoka (1995) Am J Physiol 269:H556 (at +40 mV)",
              "Aplysia delayed K": "Hermann & Gorman (1981) J Gen Physiol 78:63 (K_D at 0 mV)"})
 
 XE991 = Drug(
