@@ -185,17 +185,17 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
     dvdt = np.gradient(vi, settings.interp_step)
     begins = []
     w = settings.derivative_window
+    # steep[j]: dV/dt >= threshold at samples j … j+w−1 (a window cut by the trace's end counts
+    # what is left), from a running count of the samples below threshold
+    below = np.concatenate([dvdt < settings.derivative_threshold, np.zeros(w - 1, dtype=bool)])
+    n_below = np.concatenate([[0], np.cumsum(below)])
+    steep = (n_below[w:w + len(dvdt)] - n_below[:len(dvdt)]) == 0
     for i, p in enumerate(peaks):
         j = ahp_idx[i - 1] if 0 < i <= len(ahp_idx) else int(np.searchsorted(ti, stim_start))
-        found = None
-        while j < p:
-            if np.all(dvdt[j:j + w] >= settings.derivative_threshold):
-                found = j
-                break
-            j += 1
-        if found is None:
+        hits = np.flatnonzero(steep[j:p]) if j < p else ()
+        if not len(hits):
             break
-        begins.append(found)
+        begins.append(j + int(hits[0]))
     begins = np.array(begins, dtype=int)
     out["AP_begin_voltage"] = vi[begins]
     if len(begins) == len(peaks):
