@@ -34,17 +34,17 @@ def channel_figure(ch, path: Path) -> None:
     if calcium_only:
         x = np.logspace(-6, -2, 300)
         for g in kinetic:
-            ax_inf.semilogx(x, ch.steady_state(g, -60.0, cai=x), label=f"{g.name}∞")
-            ax_tau.semilogx(x, ch.time_constant(g, -60.0, cai=x), label=f"τ {g.name}")
+            ax_inf.semilogx(x, iz.reference.steady_state(ch, g, -60.0, cai=x), label=f"{g.name}∞")
+            ax_tau.semilogx(x, iz.reference.time_constant(ch, g, -60.0, cai=x), label=f"τ {g.name}")
         ax_inf.set_xlabel("internal calcium cai (mM)")
         ax_tau.set_xlabel("internal calcium cai (mM)")
     else:
         v = np.linspace(-120, 60, 721)
         ref_t = getattr(ch.temperature, "reference", None)
         for g in kinetic:
-            ax_inf.plot(v, ch.steady_state(g, v), label=f"{g.name}∞")
+            ax_inf.plot(v, iz.reference.steady_state(ch, g, v), label=f"{g.name}∞")
             if not g.instantaneous:
-                ax_tau.plot(v, ch.time_constant(g, v, ref_t), label=f"τ {g.name}")
+                ax_tau.plot(v, iz.reference.time_constant(ch, g, v, ref_t), label=f"τ {g.name}")
         ax_inf.set_xlabel("membrane potential (mV)")
         ax_tau.set_xlabel("membrane potential (mV)")
     ax_inf.set_ylabel("steady state (1)")

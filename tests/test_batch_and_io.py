@@ -12,7 +12,8 @@ import pytest
 import xarray as xr
 
 import ionzoo as iz
-from ionzoo.engine.codegen import generate
+from ionzoo.backends.numba import generate, generations, kernels
+from ionzoo.lower import lower
 from ionzoo.stimulus import as_stimulus
 
 
@@ -40,18 +41,41 @@ def test_dataarray_parameters_share_a_dimension(hh):
 
 def test_values_and_batch_size_never_change_the_kernel(hh):
     st = as_stimulus(iz.stimulus.step(10.0))
-    key0 = generate(hh, st, ("v",))[2]
+    key0 = generate(lower(hh, st, ("v",)))[1]
     other = hh.with_params(**{"Na.gbar": [1.0, 2.0, 3.0], "temperature": 30.0, "v_init": -70.0})
-    assert generate(other, as_stimulus(iz.stimulus.step([1.0, 5.0], start=3.0)), ("v",))[2] == key0
+    ir = lower(other, as_stimulus(iz.stimulus.step([1.0, 5.0], start=3.0)), ("v",))
+    assert generate(ir)[1] == key0
     # a different structure (recorded set) is a different kernel
-    assert generate(hh, st, ("v", "Na.m"))[2] != key0
+    assert generate(lower(hh, st, ("v", "Na.m")))[1] != key0
+
+
+@pytest.mark.parametrize("model", ["hh1952", "pospischil_lts", "pospischil_ib"])
+def test_new_values_batch_sizes_and_stimulus_values_generate_nothing(model):
+    """A new scalar value of any kind (ḡ, E, an extra parameter, temperature, a Q10, v_init,
+    the capacitance, calcium), a new batch size and new stimulus values lower and generate
+    nothing: counted, not timed."""
+    from ionzoo.lower import generations as lowerings
+
+    cell = iz.models.REGISTRY[model]()
+    iz.simulate(cell, iz.stimulus.step(1.0, start=2.0), t_stop=1.0, record=None)
+    before = (lowerings(), generations())
+    changes = [{"temperature": 30.0}, {"v_init": -70.0}, {"capacitance": 1.5}]
+    for ch in cell.channels:
+        changes += [{f"{ch.name}.{k}": v * 0.9 + 0.01} for k, v in ch.parameters().items()]
+    if cell.calcium is not None:
+        changes += [{f"ca.{k}": v * 1.1} for k, v in cell.calcium.parameters().items()]
+    for change in changes:
+        iz.simulate(cell.with_params(**change), iz.stimulus.step(1.0, start=2.0), t_stop=1.0,
+                    record=None)
+    for n in (3, 70):
+        iz.simulate(cell.with_params(temperature=np.linspace(20, 30, n)),
+                    iz.stimulus.step(np.linspace(0, 2, 2), start=0.5, stop=0.7), t_stop=1.0,
+                    record=None)
+    assert (lowerings(), generations()) == before, len(changes)
 
 
 def test_no_recompilation_for_new_values(hh):
-    src, lay, key = generate(hh, as_stimulus(iz.stimulus.step(1.0)), ())
-    from ionzoo.engine.cache import load_module
-
-    mod = load_module(src, key)
+    mod = kernels(lower(hh, as_stimulus(iz.stimulus.step(1.0)), ()))
     iz.simulate(hh, iz.stimulus.step(1.0), t_stop=1.0, record=None)
     for n in (1, 7, 8, 300, 1000):
         cell = hh.with_params(**{"K.gbar": np.linspace(30, 40, n)})
@@ -62,12 +86,12 @@ def test_no_recompilation_for_new_values(hh):
 def test_disk_cache_is_reused_by_a_new_process(tmp_path):
     code = textwrap.dedent("""
         import json, ionzoo as iz
-        from ionzoo.engine.codegen import generate
-        from ionzoo.engine.cache import load_module
+        from ionzoo.backends.numba import kernels
+        from ionzoo.lower import lower
         from ionzoo.stimulus import as_stimulus
         cell = iz.models.hh1952()
         iz.simulate(cell, iz.stimulus.step(3.0), t_stop=1.0, record=["K.n"])
-        mod = load_module(*generate(cell, as_stimulus(iz.stimulus.step(3.0)), ("K.n",))[::2])
+        mod = kernels(lower(cell, as_stimulus(iz.stimulus.step(3.0)), ("K.n",)))
         kernels = (mod.run, mod.run_scalar, mod.init)
         print(json.dumps({"hits": sum(sum(k.stats.cache_hits.values()) for k in kernels),
                           "misses": sum(sum(k.stats.cache_misses.values()) for k in kernels)}))

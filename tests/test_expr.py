@@ -6,7 +6,18 @@ import numpy as np
 import pytest
 
 from ionzoo.errors import ExpressionError
-from ionzoo.expr import exprel, parse
+from ionzoo.expr import (
+    LEMSPrinter,
+    Name,
+    NMODLPrinter,
+    PythonPrinter,
+    common_subexpressions,
+    dexprel,
+    diff,
+    exprel,
+    parse,
+    to_text,
+)
 
 
 @pytest.mark.parametrize("text, env, expected", [
@@ -37,10 +48,82 @@ def test_names_are_reported_and_checked():
         parse("w + 1", allowed_names=("v",))
 
 
-def test_render_uses_only_mapped_names_and_prefixed_functions():
-    src = parse("exp(v) / exprel(v)").render({"v": "x0"}, func_prefix="_f_")
-    assert "x0" in src and "_f_exp(" in src and "_f_invexprel(" in src
+def test_kernel_printer_uses_only_mapped_names_and_prefixed_functions():
+    src = PythonPrinter({"v": "x0"}, prefix="_f_")(parse("exp(v) / exprel(v) + v ** 3"))
+    assert "x0" in src and "_f_exp(" in src and "_f_invexprel(" in src and "_f_powi(x0, 3)" in src
     assert "v" not in src.replace("_f_invexprel", "")
+
+
+@pytest.mark.parametrize("text, env, expected", [
+    ("v if v > 0 else -v", {"v": -3.0}, 3.0),
+    ("1 if v >= 0 and v < 2 else 0", {"v": 1.0}, 1.0),
+    ("1 if v < 0 or not v < 5 else 2", {"v": 3.0}, 2.0),
+    ("1 if 0 < v < 2 else 0", {"v": 3.0}, 0.0),
+])
+def test_piecewise_expressions(text, env, expected):
+    assert float(parse(text).evaluate(env)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "1/(1+(-(v+40))**2/100)", "-v ** 2", "(-2.0) ** v", "a - (b - c)", "a / (b * c)",
+    "a ** b ** c", "(a ** b) ** c", "2 ** -v", "-(a * b)", "a - -3.0", "--v",
+    "v if v > 0 and not v < -3 or v == 1 else -v", "(x if a < b else y) if c >= d else z",
+    "exprel(-(v + 40) / 10) * min(v, a) / max(1e-300, heaviside(v))",
+])
+def test_text_form_parses_back_to_the_same_tree(text):
+    tree = parse(text, None)
+    assert parse(to_text(tree), None) == tree
+
+
+def test_text_form_keeps_the_meaning_of_negated_powers():
+    """The example of the hostile-input campaign: x∞ = 1/(1 + (−(v + 40))²/100) is 0.2 at
+    −60 mV, and stays 0.2 after printing and parsing again (it came back as −0.333)."""
+    tree = parse("1/(1+(-(v+40))**2/100)")
+    again = parse(to_text(tree))
+    assert float(again.evaluate({"v": -60.0})) == pytest.approx(0.2, rel=1e-15)
+    lems = LEMSPrinter({"v": "V"})(tree).replace("^", "**")
+    assert float(parse(lems, ("V",)).evaluate({"V": -60.0})) == pytest.approx(0.2, rel=1e-15)
+
+
+def test_nmodl_printer_parenthesises_every_operand():
+    text = NMODLPrinter({"v": "v"})(parse("-(v + 40) ** 2 if v < 0 else exp(v)"))
+    assert text == "iz_where(iz_lt(v, 0.0), -((v + 40.0)^2.0), iz_exp(v))"
+
+
+@pytest.mark.parametrize("text", [
+    "0.1 / exprel(-(v + 40) / 10)", "4 * exp(-(v + 65) / 18)", "1 / (1 + exp(-(v + 35) / 10))",
+    "sqrt(v + 200) * tanh(v / 30) + cosh(v / 40) - abs(v) + log(v + 300)",
+    "min(v, -10) + max(v, 20) ** 2 + (v ** 3 if v > 0 else -v)", "(v + 200) ** (v / 100)",
+])
+def test_symbolic_derivative_matches_finite_differences(text):
+    v = np.linspace(-95.0, 45.0, 29) + 0.123  # away from the kinks of min/max/abs/where
+    f = parse(text)
+    h = 1e-5
+    fd = (f.evaluate({"v": v + h}) - f.evaluate({"v": v - h})) / (2 * h)
+    np.testing.assert_allclose(diff(f, "v").evaluate({"v": v}), fd, rtol=2e-6, atol=1e-9)
+
+
+def test_dexprel_is_the_derivative_of_exprel_near_and_far_from_zero():
+    x = np.array([0.0, 1e-9, -3e-5, 0.01, -0.0999, 0.1001, 0.7, -4.0, 20.0])
+    exact = np.array([0.5] + [(np.exp(t) * (t - 1) + 1) / t**2 for t in x[1:]])
+    near = np.abs(x) < 0.05  # the closed form cancels there: compare with the full series
+    series = sum(k * x ** (k - 1) / math.factorial(k + 1) for k in range(1, 25))
+    np.testing.assert_allclose(dexprel(x)[near], series[near], rtol=1e-12)
+    np.testing.assert_allclose(dexprel(x)[~near], exact[~near], rtol=1e-12)
+
+
+def test_common_subexpressions_bind_repeats_once():
+    a = parse("exp(v / 2) * exp(v / 2) + exp(v / 2)")
+    b = parse("exp(v / 2) + (v + 1) * (v + 1)")
+    bindings, (ra, rb) = common_subexpressions([a, b], prefix="t")
+    assert [str(e) for _, e in bindings] == ["exp(v / 2.0)", "v + 1.0"]
+    assert str(ra) == "t0 * t0 + t0" and str(rb) == "t0 + t1 * t1"
+    env = {"v": 0.7}
+    local = dict(env)
+    for name, e in bindings:
+        local[name] = e.evaluate(local)
+    assert float(ra.evaluate(local)) == pytest.approx(float(a.evaluate(env)), rel=1e-15)
+    assert Name("t0") in list(ra.walk())
 
 
 @pytest.mark.parametrize("text, token", [
@@ -51,8 +134,9 @@ def test_render_uses_only_mapped_names_and_prefixed_functions():
     ("v[0]", "subscript"),
     ("lambda: 1", "lambda"),
     ("'abc'", "'abc'"),
-    ("v if v > 0 else 1", "if"),
     ("v > 0", "comparison"),
+    ("1 if v else 2", "not a condition"),
+    ("(v > 0) * 2", "comparison"),
     ("exp(v, 2)", "exp() takes 1"),
     ("exp(x=v)", "keyword"),
     ("1 +", "syntax error"),

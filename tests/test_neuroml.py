@@ -5,9 +5,9 @@ import pytest
 
 import ionzoo as iz
 from ionzoo.errors import ValidationError
+from ionzoo.interop.neuron_runner import run_in_neuron
 from ionzoo.io import neuroml as nml
 from ionzoo.models import REGISTRY as MODELS
-from ionzoo.testing import run_in_neuron
 
 HANDMADE = __import__("pathlib").Path(__file__).parent / "data" / "handmade_hh.nml"
 EXPORTABLE = sorted(MODELS)
@@ -166,7 +166,7 @@ def test_neuroml_export_runs_the_same_in_jneuroml_and_neuron(case, tmp_path):
     writes parameters in single precision, e.g. ḡ = 0.69299996, and ρ to 8 digits), not from
     either integrator: hence 2e-3 ms. Before this check, Ih's reversal was lost in jNeuroML's
     NEURON export (ion "h" → e = 0 mV), and the pools could not be exported at all."""
-    from ionzoo.testing import run_neuroml_in_neuron
+    from ionzoo.interop.neuron_runner import run_neuroml_in_neuron
 
     made = NEUROML_IN_NEURON[case](tmp_path)
     cell = nml.read(made) if not isinstance(made, iz.Neuron) else made

@@ -14,10 +14,10 @@ import pytest
 
 import ionzoo as iz
 from ionzoo.channels import REGISTRY as CHANNELS
+from ionzoo.interop.neuron_runner import load_mechanisms_for, run_in_neuron
 from ionzoo.ions import Calcium
 from ionzoo.models import REGISTRY as MODELS
 from ionzoo.models import pospischil
-from ionzoo.testing import load_mechanisms_for, run_in_neuron
 
 CURRENT = {"hh1952": 10.0, "wang_buzsaki": 1.0, "traub_miles": 1.5, "traub_miles_m": 1.5,
            "connor_stevens": 10.0, "morris_lecar_hopf": 95.0, "morris_lecar_snlc": 45.0,

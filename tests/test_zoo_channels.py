@@ -8,6 +8,7 @@ from scipy.optimize import brentq
 
 import ionzoo as iz
 from ionzoo.channels import REGISTRY, classic, destexhe, hay2011, mainen1996, traub
+from ionzoo.reference import steady_state, time_constant
 from ionzoo.testing import check_channel
 
 
@@ -40,11 +41,11 @@ def test_registry_covers_the_families():
 
 def v_half(ch, gate, **kw):
     g = ch.gate(gate)
-    return brentq(lambda v: ch.steady_state(g, v, **kw) - 0.5, -200, 100, xtol=1e-10)
+    return brentq(lambda v: steady_state(ch, g, v, **kw) - 0.5, -200, 100, xtol=1e-10)
 
 
 def tau(ch, gate, v, temperature=None, **kw):
-    return float(ch.time_constant(ch.gate(gate), v, temperature, **kw))
+    return float(time_constant(ch, ch.gate(gate), v, temperature, **kw))
 
 
 # (channel, gate, expected V½ in mV) — channels.md §2 [computed]
@@ -94,15 +95,15 @@ def test_time_constants(make, gate, v, temp, expected):
 def test_sk_calcium_dependence():
     ch = hay2011.sk_e2()
     z = ch.gate("z")
-    assert float(ch.steady_state(z, -60.0, cai=0.00043)) == pytest.approx(0.5, abs=1e-12)
-    assert float(ch.steady_state(z, -60.0, cai=1e-9)) == pytest.approx(
+    assert float(steady_state(ch, z, -60.0, cai=0.00043)) == pytest.approx(0.5, abs=1e-12)
+    assert float(steady_state(ch, z, -60.0, cai=1e-9)) == pytest.approx(
         1 / (1 + (0.00043 / 1e-7) ** 4.8), rel=1e-12)  # floored at 1e-7 mM
-    assert float(ch.time_constant(z, -60.0, cai=1e-3)) == 1.0
+    assert float(time_constant(ch, z, -60.0, cai=1e-3)) == 1.0
 
 
 def test_ih_values():
     ch = hay2011.ih()
-    assert float(ch.steady_state(ch.gate("m"), -80.0)) == pytest.approx(0.049, abs=5e-4)
+    assert float(steady_state(ch, ch.gate("m"), -80.0)) == pytest.approx(0.049, abs=5e-4)
 
 
 def test_temperature_rules():
@@ -119,10 +120,10 @@ def test_temperature_rules():
 def test_morris_lecar_and_izhikevich_forms():
     ml = classic.ml_k()
     w = ml.gate("w")
-    assert float(ml.steady_state(w, 2.0)) == pytest.approx(0.5)
-    assert float(ml.time_constant(w, 2.0)) == pytest.approx(1 / 0.04)
+    assert float(steady_state(ml, w, 2.0)) == pytest.approx(0.5)
+    assert float(time_constant(ml, w, 2.0)) == pytest.approx(1 / 0.04)
     nap = classic.izh_nap()
-    assert float(nap.steady_state(nap.gate("m"), -20.0)) == pytest.approx(0.5)
+    assert float(steady_state(nap, nap.gate("m"), -20.0)) == pytest.approx(0.5)
     assert nap.gate("m").instantaneous
 
 

@@ -1,35 +1,47 @@
 """ionzoo: conductance-based (Hodgkin–Huxley style) neuron models, fast.
 
-Units throughout (NEURON's density units): mV, ms, mS/cm², µA/cm², µF/cm², °C.
+Units throughout (NEURON's density units): mV, ms, mS/cm², µA/cm², µF/cm², °C, mM.
 
 >>> import ionzoo as iz
 >>> cell = iz.models.hh1952()
 >>> res = iz.simulate(cell, iz.stimulus.step(10.0), t_stop=50, dt=0.025)
 >>> int(res.spike_count)
 3
+
+The heavier parts (``plot``, ``analysis``, ``io``, ``interop``, ``testing``, ``pharmacology``,
+``reference``) load on first use, so ``import ionzoo`` stays light.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from . import (  # noqa: E402
-    analysis,
-    channels,
-    expr,
-    io,
-    ions,
-    models,
-    pharmacology,
-    plot,
-    stimulus,
-    testing,
-)
-from .engine import Result, load_result, simulate  # noqa: E402
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from . import channels, expr, ions, models, stimulus  # noqa: E402
+from ._version import __version__
 from .errors import ExpressionError, IonzooError, ValidationError  # noqa: E402
-from .neuron import Neuron  # noqa: E402
+from .model.neuron import Neuron  # noqa: E402
+from .result import Result, load_result  # noqa: E402
+from .simulate import simulate  # noqa: E402
+from .solvers import Adaptive, BackwardEuler, CrankNicolson  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import analysis, interop, io, pharmacology, plot, reference, testing  # noqa: F401
+
+_LAZY = ("plot", "analysis", "io", "interop", "testing", "pharmacology", "reference", "lower",
+         "ir", "solvers", "backends")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ionzoo' has no attribute {name!r}")
+
 
 __all__ = [
     "simulate", "Result", "load_result", "Neuron",
-    "models", "channels", "stimulus", "expr", "plot", "ions", "io", "testing", "analysis",
-    "pharmacology",
+    "BackwardEuler", "CrankNicolson", "Adaptive",
+    "models", "channels", "stimulus", "expr", "ions",
+    "plot", "io", "interop", "testing", "analysis", "pharmacology", "reference",
     "IonzooError", "ValidationError", "ExpressionError", "__version__",
 ]

@@ -21,9 +21,10 @@ import click
 import numpy as np
 
 from . import __version__, channels, models, stimulus
-from .engine import METHODS, simulate
 from .errors import IonzooError, ValidationError
-from .neuron import Neuron
+from .model.neuron import Neuron
+from .simulate import simulate
+from .solvers import METHODS
 
 __all__ = ["main", "cli"]
 
@@ -284,7 +285,7 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
     """Export a model or a channel: NMODL (.mod files and a NEURON run script) or NeuroML2."""
     from pathlib import Path
 
-    from .io import neuroml, nmodl
+    from .interop import neuroml, nmodl
 
     if fmt == "neuroml":
         obj = channels.REGISTRY[name]() if name in channels.REGISTRY else build_cell(
@@ -523,7 +524,8 @@ def dose_response_cmd(model, drug, concentrations, subtype, channels, current, d
               help="Also save as an ionzoo model file (.yaml or .json).")
 def import_cmd(path, out):
     """Import a NeuroML2 file (a one-segment cell, or ion channels) and print it."""
-    from .io import neuroml, save
+    from .interop import neuroml
+    from .io import save
 
     obj = neuroml.read(path)
     items = [obj] if isinstance(obj, Neuron) else list(obj.values())

@@ -1,116 +1,16 @@
-"""Ions: the Nernst potential and intracellular calcium.
+"""Ions: the Nernst potential, the GHK current and intracellular calcium (see
+:mod:`ionzoo.model.ions`)."""
 
-A neuron whose channels carry calcium, read the calcium concentration (e.g. SK channels) or use
-a Nernst reversal has a :class:`Calcium` description:
+from .model.ions import (
+    CALCIUM_PARAMETERS,
+    FARADAY,
+    GAS_CONSTANT,
+    POOLS,
+    VALENCE,
+    Calcium,
+    ghk_current,
+    nernst,
+)
 
-* ``Calcium(cai=..., cao=...)`` — fixed concentrations (mM);
-* ``Calcium(..., pool="destexhe" | "hay")`` — ``cai`` is a state driven by the calcium current
-  of the channels with ``ion="ca"``:
-
-      dcai/dt = γ · drive + (cai_rest − cai)/τ,     drive = −10 · i_Ca / (2 F · depth)
-
-  with i_Ca in µA/cm², depth in µm, F in C/mol, giving mM/ms (NEURON's ``-(1e4) ica/(2 F
-  depth)`` with ica in mA/cm²). ``"destexhe"`` (Destexhe et al. 1994, ``cadecay.mod``) keeps only
-  inward drive (drive ≥ 0) and has γ = 1; ``"hay"`` (Hay et al. 2011, ``CaDynamics_E2.mod``)
-  scales the drive by the free fraction γ and lets it take either sign.
-
-Parameter paths: ``ca.cai`` (mM; initial value with a pool), ``ca.cao`` (mM), and with a pool
-``ca.depth`` (µm), ``ca.tau`` (ms), ``ca.cai_rest`` (mM), ``ca.gamma`` (1).
-"""
-
-from __future__ import annotations
-
-import math
-from dataclasses import dataclass
-
-import numpy as np
-
-from .errors import ValidationError
-
-__all__ = ["Calcium", "nernst", "FARADAY", "GAS_CONSTANT", "CALCIUM_PARAMETERS", "POOLS"]
-
-#: Faraday constant, C/mol (CODATA 2018, as in NEURON ≥ 8).
-FARADAY = 96485.33212
-#: Molar gas constant, J/(K·mol) (CODATA 2018, as in NEURON ≥ 8).
-GAS_CONSTANT = 8.314462618
-
-#: Pool kinds.
-POOLS = ("destexhe", "hay")
-
-#: Units of the calcium parameters.
-CALCIUM_PARAMETERS = {"cai": "mM", "cao": "mM", "depth": "um", "tau": "ms", "cai_rest": "mM",
-                      "gamma": "1"}
-
-
-def nernst(c_in, c_out, valence: int, temperature) -> np.ndarray:
-    """Nernst potential in mV for concentrations in mM (any unit, same for both), °C."""
-    t_kelvin = np.asarray(temperature, dtype=float) + 273.15
-    return 1000.0 * GAS_CONSTANT * t_kelvin / (valence * FARADAY) * np.log(
-        np.asarray(c_out, dtype=float) / np.asarray(c_in, dtype=float))
-
-
-@dataclass(frozen=True)
-class Calcium:
-    """Intracellular/extracellular calcium of a neuron (see the module docstring).
-
-    Parameters
-    ----------
-    cai, cao:
-        Internal (initial, with a pool) and external concentration, mM (> 0).
-    pool:
-        ``None`` (fixed ``cai``), ``"destexhe"`` or ``"hay"``.
-    depth:
-        Thickness of the submembrane shell, µm (> 0).
-    tau:
-        Decay (extrusion) time constant, ms (> 0).
-    cai_rest:
-        Concentration the pool relaxes to, mM (Destexhe's ``cainf``, Hay's ``minCai``).
-    gamma:
-        Fraction of the calcium influx that stays free (Hay's γ; 1 for Destexhe).
-    """
-
-    cai: float = 2.4e-4
-    cao: float = 2.0
-    pool: str | None = None
-    depth: float = 0.1
-    tau: float = 5.0
-    cai_rest: float = 2.4e-4
-    gamma: float = 1.0
-
-    def __post_init__(self) -> None:
-        if self.pool is not None and self.pool not in POOLS:
-            raise ValidationError("ca.pool", f"unknown pool {self.pool!r} (choose from {POOLS} "
-                                  "or None)")
-        for name in CALCIUM_PARAMETERS:
-            val = getattr(self, name)
-            if isinstance(val, bool) or not isinstance(val, (int, float, np.floating)):
-                raise ValidationError(f"ca.{name}", f"expected a number, got {val!r}")
-            val = float(val)
-            if not math.isfinite(val):
-                raise ValidationError(f"ca.{name}", "must be finite")
-            if name in ("cai", "cao", "depth", "tau") and val <= 0:
-                raise ValidationError(f"ca.{name}", f"must be > 0, got {val!r}")
-            if name in ("cai_rest", "gamma") and val < 0:
-                raise ValidationError(f"ca.{name}", f"must be >= 0, got {val!r}")
-            object.__setattr__(self, name, val)
-
-    def parameters(self) -> dict[str, float]:
-        """Parameter values by name (the pool's only when there is a pool)."""
-        names = CALCIUM_PARAMETERS if self.pool else ("cai", "cao")
-        return {n: getattr(self, n) for n in names}
-
-    @classmethod
-    def destexhe(cls, depth: float = 0.1, tau: float = 5.0, cainf: float = 2.4e-4,
-                 cai: float | None = None, cao: float = 2.0) -> Calcium:
-        """Destexhe et al. (1994) ``cadecay``: inward-only drive, decay to ``cainf`` (mM) with
-        ``tau`` (ms) in a shell of ``depth`` (µm)."""
-        return cls(cai=cainf if cai is None else cai, cao=cao, pool="destexhe", depth=depth,
-                   tau=tau, cai_rest=cainf, gamma=1.0)
-
-    @classmethod
-    def hay(cls, gamma: float = 0.05, decay: float = 80.0, depth: float = 0.1,
-            min_cai: float = 1e-4, cai: float | None = None, cao: float = 2.0) -> Calcium:
-        """Hay et al. (2011) ``CaDynamics_E2``: free fraction ``gamma``, ``decay`` (ms) to
-        ``min_cai`` (mM), shell ``depth`` (µm)."""
-        return cls(cai=min_cai if cai is None else cai, cao=cao, pool="hay", depth=depth,
-                   tau=decay, cai_rest=min_cai, gamma=gamma)
+__all__ = ["Calcium", "nernst", "ghk_current", "FARADAY", "GAS_CONSTANT", "CALCIUM_PARAMETERS",
+           "POOLS", "VALENCE"]

@@ -59,7 +59,7 @@ import numpy as np
 import xarray as xr
 
 from .errors import ValidationError
-from .neuron import Neuron
+from .model.neuron import Neuron
 
 __all__ = ["Drug", "TTX", "TEA", "NICKEL", "APAMIN", "ZD7288", "FOUR_AP", "XE991", "CADMIUM",
            "DRUGS", "apply", "block", "fraction_blocked", "parse_concentration"]

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from ..engine.simulate import simulate
 from ..errors import ValidationError
-from ..neuron import Neuron
+from ..model.neuron import Neuron
+from ..model.stimulus import step
 from ..pharmacology import DRUGS, Drug, apply, fraction_blocked, parse_concentration
-from ..stimulus import step
+from ..simulate import simulate
 from .features import DEFAULT_SETTINGS, FeatureSettings, features
 
 __all__ = ["dose_response"]

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from ..engine.result import Result
 from ..errors import ValidationError
+from ..result import Result
 
 __all__ = ["FeatureSettings", "trace_features", "trace_marks", "features", "FEATURES"]
 

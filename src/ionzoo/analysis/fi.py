@@ -33,10 +33,11 @@ import numpy as np
 import xarray as xr
 from scipy.optimize import brentq
 
-from ..engine.simulate import simulate
 from ..errors import ValidationError
-from ..neuron import Neuron
-from ..stimulus import ramp, step
+from ..model.neuron import Neuron
+from ..model.stimulus import ramp, step
+from ..reference import steady_state_current as _reference_iv
+from ..simulate import simulate
 
 __all__ = ["fi_curve", "rheobase", "excitability_class", "equilibrium_voltage",
            "steady_state_current", "Rheobase", "Excitability"]
@@ -44,23 +45,8 @@ __all__ = ["fi_curve", "rheobase", "excitability_class", "equilibrium_voltage",
 
 def steady_state_current(neuron: Neuron, v) -> np.ndarray:
     """Total steady-state ionic current (µA/cm²) at voltages v (mV): every gate at x∞(v);
-    calcium at its fixed/initial value."""
-    v = np.asarray(v, dtype=float)
-    cai = neuron.calcium.cai if neuron.calcium else 5e-5
-    cao = neuron.calcium.cao if neuron.calcium else 2.0
-    total = np.zeros_like(v)
-    for ch in neuron.channels:
-        g = np.full_like(v, ch.gbar)
-        for gate in ch.gates:
-            g = g * ch.steady_state(gate, v, cai=cai, cao=cao) ** gate.power
-        if ch.nernst:
-            from ..ions import nernst
-
-            e = nernst(cai, cao, 2, neuron.temperature)
-        else:
-            e = ch.e
-        total = total + g * (v - e)
-    return total
+    calcium at its fixed/initial value (:func:`ionzoo.reference.steady_state_current`)."""
+    return _reference_iv(neuron, v)
 
 
 def equilibrium_voltage(neuron: Neuron, current: float, lo: float = -120.0,

@@ -35,8 +35,8 @@ import numpy as np
 import xarray as xr
 from scipy.signal import find_peaks
 
-from ..engine.result import Result
 from ..errors import ValidationError
+from ..result import Result
 
 __all__ = ["detect_spikes", "METHODS"]
 

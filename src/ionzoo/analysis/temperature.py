@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from ..engine.simulate import simulate
 from ..errors import ValidationError
-from ..neuron import Neuron
-from ..stimulus import step
+from ..model.neuron import Neuron
+from ..model.stimulus import step
+from ..simulate import simulate
 from .features import DEFAULT_SETTINGS, FeatureSettings, features
 
 __all__ = ["temperature_sweep"]

@@ -34,11 +34,11 @@ from typing import Any
 
 import yaml
 
-from ..channels.channel import Q10, Channel, FixedFactor, Gate, Provenance
-from ..channels.rates import as_rate
 from ..errors import ValidationError
-from ..ions import Calcium
-from ..neuron import Neuron
+from ..model.channel import Q10, Channel, FixedFactor, Gate, Provenance
+from ..model.ions import Calcium
+from ..model.neuron import Neuron
+from ..model.rates import as_rate
 
 __all__ = ["channel_to_dict", "channel_from_dict", "neuron_to_dict", "neuron_from_dict",
            "save", "load", "FORMAT_VERSION"]

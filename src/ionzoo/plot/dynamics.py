@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..engine.result import Result
 from ..errors import ValidationError
 from ..expr import parse
-from ..neuron import Neuron
+from ..model.neuron import Neuron
+from ..reference import gate_curves
+from ..result import Result
 
 __all__ = ["gating", "traces", "mechanism", "phase_plane", "raster"]
 
@@ -33,29 +34,26 @@ def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | Non
     ``v``: voltages in mV (default −100…+50 mV); ``temperature`` in °C (default: the neuron's).
     """
     plt = _plt()
-    v = np.linspace(-100.0, 50.0, 601) if v is None else np.asarray(v, dtype=float)
-    temp = neuron.temperature if temperature is None else float(temperature)
+    cell = neuron if temperature is None else neuron.with_params(temperature=float(temperature))
+    curves = gate_curves(cell, v)
+    v = curves["v"].values
+    temp = cell.temperature
     if fig is None:
         fig = plt.figure(figsize=(9.0, 6.5))
     (ax_inf, ax_tau), (ax_g, ax_i) = fig.subplots(2, 2, sharex=True)
     k = 0
-    total = np.zeros_like(v)
     for ch in neuron.channels:
-        g = np.full_like(v, ch.gbar)
         for gate in ch.gates:
             color = _GATE_COLORS[k % len(_GATE_COLORS)]
             k += 1
             label = f"{ch.name}.{gate.name}"
-            xinf = ch.steady_state(gate, v)
-            tau = ch.time_constant(gate, v, temp)
-            ax_inf.plot(v, xinf, color=color, label=f"{label}∞")
-            ax_tau.plot(v, tau, color=color, label=f"τ {label}")
-            g = g * xinf ** gate.power
+            ax_inf.plot(v, curves[f"{label}_inf"].values, color=color, label=f"{label}∞")
+            if not gate.instantaneous:
+                ax_tau.plot(v, curves[f"{label}_tau"].values, color=color, label=f"τ {label}")
         if ch.gates:
-            ax_g.plot(v, g, label=f"g {ch.name}")
-        i = g * (v - ch.e)
-        total = total + i
-        ax_i.plot(v, i, label=f"I {ch.name}")
+            ax_g.plot(v, curves[f"{ch.name}.g"].values, label=f"g {ch.name}")
+        ax_i.plot(v, curves[f"{ch.name}.i"].values, label=f"I {ch.name}")
+    total = curves["i_ion"].values
     ax_i.plot(v, total, color="k", lw=2, label="I total")
     ax_i.axhline(0.0, color="0.6", lw=0.8)
     # Outward K+ current at +50 mV dwarfs everything; scale to the inward currents so the zero

@@ -1,0 +1,1 @@
+"""Back-ends that turn a :class:`~ionzoo.ir.ModelIR` into running code (today: Numba)."""

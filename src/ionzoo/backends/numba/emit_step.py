@@ -1,0 +1,133 @@
+"""One fixed step of one neuron, NEURON's staggered scheme, from the IR.
+
+Order of operations within a step (as NEURON's fixed-step ``fadvance``: ``nrn_rhs``/``nrn_lhs``,
+``nrn_solve``, ``update``/``second_order_cur``, then ``nrn_state`` with the concentration
+mechanisms before the channels):
+
+1. the stimulus at t + dt/2; every current at (vₙ, gatesₙ, concentrationsₙ) and its slope
+   dI/dv — the conductance for currents linear in v, else NEURON's finite difference
+   (I(v + 0.001) − I(v))/0.001;
+2. the linearised implicit voltage update (kfac = 1, cj = 1/dt: backward Euler; kfac = 2,
+   cj = 2/dt: Crank–Nicolson);
+3. each pool advanced exactly over dt with its ion's current at vₙ (with Crank–Nicolson the
+   current is advanced to the half step, i + (di/dv)·(vₙ₊₁ − vₙ)/2, as ``second_order_cur``);
+4. every gate advanced exactly over dt, x ← x∞ + (x − x∞)·exp(−dt·rate), its rates at vₙ₊₁ and
+   at the concentrations just updated — so a gate reading ``cai`` sees this step's calcium, as
+   in NEURON when the pool mechanism precedes the channel (every published file here).
+
+Names of the emitted source: states ``x<i>`` (start of step) and ``y<i>`` (end), parameters as
+the caller maps them, ``ist`` the stimulus, ``gc<k>``/``ic<k>``/``sc<k>`` conductance, current
+and slope of current k (names that cannot collide with the kernels' loop variables).
+"""
+
+from __future__ import annotations
+
+from ...expr import Call, Expr, Name, substitute
+from ...ir import ModelIR
+from .source import Flavor, assign, render, share_exponentials
+
+__all__ = ["step_lines", "state_rows"]
+
+#: NEURON's voltage increment for the finite-difference slope dI/dv, mV.
+DV = 0.001
+
+
+def state_rows(ir: ModelIR) -> dict[str, int]:
+    """Row of every state in the kernels' state table."""
+    return {s.name: i for i, s in enumerate(ir.states)}
+
+
+def step_lines(ir: ModelIR, params: dict[str, str], flavor: Flavor, stabilize: bool,
+               ind: str) -> list[str]:
+    """Source of one step: reads ``x<i>`` and the parameters (``params`` maps ids to source),
+    ``tm`` (t + dt/2), ``dtk``, ``cj``, ``kfac``; leaves the new states in ``y<i>``."""
+    rows = state_rows(ir)
+    names = {**params, **{n: f"x{i}" for n, i in rows.items()}, "tm": "tm"}
+    out = [f"{ind}ist = {render(substitute(ir.stimulus, {'t': Name('tm')}), names, flavor)}"]
+    out += _current_lines(ir, names, flavor, ind)
+    out += _voltage_lines(ir, names, flavor, stabilize, ind)
+    new = dict(names)
+    new["v"] = "y0"
+    out += _pool_lines(ir, names, new, flavor, ind)
+    out += _gate_lines(ir, names, new, flavor, ind)
+    return out
+
+
+def _current_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, ind: str) -> list[str]:
+    """gc<k>, ic<k> at vₙ and the slopes sc<k>."""
+    pairs: list[tuple[str, Expr]] = []
+    nonlinear = [k for k, c in enumerate(ir.currents) if not c.linear]
+    for k, c in enumerate(ir.currents):
+        pairs += [(f"gc{k}", c.conductance), (f"ic{k}", c.current)]
+    for k in nonlinear:
+        pairs.append((f"icp{k}", substitute(ir.currents[k].current, {"v": Name("vp")})))
+    lines = [f"{ind}vp = x0 + {flavor.lit(DV)}"] if nonlinear else []
+    lines += assign(pairs, {**names, "vp": "vp"}, flavor, ind, "cu")
+    for k, c in enumerate(ir.currents):
+        slope = f"(icp{k} - ic{k}) / {flavor.lit(DV)}" if not c.linear else f"gc{k}"
+        lines.append(f"{ind}sc{k} = {slope}")
+    return lines
+
+
+def _voltage_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, stabilize: bool,
+                   ind: str) -> list[str]:
+    n = len(ir.currents)
+    zero = flavor.lit(0.0)
+    lines = [f"{ind}gt = {' + '.join(f'sc{k}' for k in range(n)) or zero}",
+             f"{ind}it = {' + '.join(f'ic{k}' for k in range(n)) or zero}"]
+    cap = names["capacitance"]
+    if stabilize and any(not c.linear for c in ir.currents):
+        # Safeguard: where a negative slope (steep instantaneous Na at large dt) cancels more
+        # than half of C·cj, NEURON's linearised update diverges; there the chord conductance
+        # (≥ 0) is used instead: a stable semi-implicit step. Identical to NEURON elsewhere;
+        # ``stabilize=False`` gives NEURON's scheme exactly.
+        chord = " + ".join(f"gc{k}" if c.reversal != "ghk" else f"max(sc{k}, {zero})"
+                           for k, c in enumerate(ir.currents))
+        lines += [f"{ind}cc = cj * {cap}", f"{ind}den = cc + gt",
+                  f"{ind}den = den if den > {flavor.lit(0.5)} * cc else cc + {chord}",
+                  f"{ind}y0 = x0 + kfac * (ist - it) / den"]
+    else:
+        lines.append(f"{ind}y0 = x0 + kfac * (ist - it) / (cj * {cap} + gt)")
+    return lines
+
+
+def _pool_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor: Flavor,
+                ind: str) -> list[str]:
+    """Pools advanced exactly over dt; ``new`` learns their end-of-step names."""
+    rows = state_rows(ir)
+    lines = []
+    lit = flavor.lit
+    for q, p in enumerate(ir.pools):
+        ks = [k for k, c in enumerate(ir.currents) if c.ion == p.ion]
+        isum = " + ".join(f"ic{k}" for k in ks) or lit(0.0)
+        ssum = " + ".join(f"sc{k}" for k in ks) or lit(0.0)
+        r = rows[p.state]
+        lines.append(f"{ind}ica{q} = {isum} + (kfac - {lit(1.0)}) * {lit(0.5)} * (y0 - x0) * "
+                     f"({ssum})")
+        drive = substitute(p.drive, {"ica": Name(f"ica{q}")})
+        local = {**names, f"ica{q}": f"ica{q}"}
+        lines += assign([(f"cinf{q}", p.rest + drive * p.tau), (f"ctau{q}", p.tau)], local,
+                        flavor, ind, f"po{q}_")
+        lines.append(f"{ind}y{r} = cinf{q} + (x{r} - cinf{q}) * {flavor.prefix}exp(-dtk / "
+                     f"ctau{q})")
+        new[p.state] = f"y{r}"
+    return lines
+
+
+def _gate_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor: Flavor,
+                ind: str) -> list[str]:
+    """Every kinetic gate advanced exactly over dt at vₙ₊₁ and the new concentrations."""
+    rows = state_rows(ir)
+    gates = ir.kinetic_gates()
+    updates = []
+    for g in gates:
+        inf = g.inf
+        decay = Call("exp", (-Name("dtk") * g.rate,))
+        updates.append(inf + (Name(g.name) - inf) * decay)  # a gate's name: its value xₙ
+    ex_bindings, updates = share_exponentials(updates, "v")
+    local = {**new, "dtk": "dtk"}
+    lines = assign(ex_bindings, local, flavor, ind, "ge")
+    local.update({name: name for name, _ in ex_bindings})
+    pairs = [(f"y{rows[g.name]}", u) for g, u in zip(gates, updates)]
+    return lines + assign(pairs, local, flavor, ind, "ga")
+

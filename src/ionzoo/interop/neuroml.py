@@ -1,0 +1,559 @@
+"""NeuroML2 export and import (with libNeuroML).
+
+Export
+------
+* A channel becomes an ``ionChannelHH`` (conductance 10 pS) with ``gateHHrates`` (α/β),
+  ``gateHHtauInf`` (x∞/τ) or ``gateHHInstantaneous`` gates. Standard rates use NeuroML's own
+  forms (``HHExpRate``, ``HHSigmoidRate``, ``HHExpLinearRate``, ``HHSigmoidVariable``,
+  ``HHExpVariable``, ``HHExpLinearVariable``, ``fixedTimeCourse``); any other rate expression
+  becomes a LEMS ``ComponentType`` extending ``baseVoltageDepRate`` / ``baseVoltageDepVariable``
+  / ``baseVoltageDepTime`` (or the ``...ConcDep...`` variants when it reads cai), with the
+  channel's parameters as named constants ``P_<name>`` (read back as parameters). ``exprel``
+  is written as ``(exp(x) - 1)/x`` and ``min``/``max`` with ``H``; both are recognised again
+  on import. NeuroML lists gates by kind, so a channel whose gates are in another order gets a
+  line ``ionzoo gate order: …`` in its notes. Round trips are bitwise.
+* Temperature: ``Q10`` → ``q10Settings type="q10ExpTemp"`` on each kinetic gate (and
+  ``q10ConductanceScaling`` when the rule scales the conductance); ``FixedFactor`` →
+  ``q10Settings type="q10Fixed"``.
+* A neuron becomes a one-segment ``cell`` (a cylinder with the neuron's area, 1e5 µm² by default)
+  with ``channelDensity``/``channelDensityNernst``, ``specificCapacitance``,
+  ``initMembPotential``; the temperature is kept as a cell ``property``.
+* Calcium: a fixed ``cai`` becomes a ``fixedFactorConcentrationModel`` with ``rho = 0``; both
+  pools become a ``fixedFactorConcentrationModel`` with ``rho = γ/(2·F·depth)``, ``decayConstant
+  = τ`` and ``restingConc = cai_rest`` — NeuroML's dc/dt = (i_Ca/area)·ρ − (c − c_rest)/τ with
+  i_Ca inward-positive is exactly Hay's ``CaDynamics_E2`` (planar shell). Destexhe's ``cadecay``
+  additionally clamps an *outward* calcium current's drive to zero, which NeuroML's model does
+  not; the two agree whenever V < E_Ca (every model here; the clamp never engages below the
+  calcium reversal, ≈ +120 mV). The pool kind, depth and γ travel as ``ionzoo.ca_*`` properties
+  of the cell so that ionzoo's own files round-trip exactly.
+
+Import also accepts a ``decayingPoolConcentrationModel`` (spherical shell): on a one-segment cell
+its shell volume V and the area A are fixed, so it is a planar pool of depth V/A — mapped exactly
+(γ absorbs NeuroML's rounded Faraday constant, 96485.3 C/mol).
+
+Import reads such files — ionzoo's or anyone's that stays within these constructs — back into
+channels and neurons. Anything else raises a ValidationError naming the element.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from ..errors import ValidationError
+from ..expr import Bin, Call, Expr, LEMSPrinter, Num, parse, rename, transform
+from ..model.channel import Q10, Channel, FixedFactor, Gate, Provenance
+from ..model.neuron import Neuron
+from ..model.rates import ExpLinearRate, ExpRate, ExprRate, Rate, SigmoidRate
+
+__all__ = ["channel_to_neuroml", "neuron_to_neuroml", "write", "read", "validate"]
+
+_STD_RATE = {ExpRate: "HHExpRate", SigmoidRate: "HHSigmoidRate", ExpLinearRate: "HHExpLinearRate"}
+_STD_VAR = {ExpRate: "HHExpVariable", SigmoidRate: "HHSigmoidVariable",
+            ExpLinearRate: "HHExpLinearVariable"}
+_FROM_RATE = {v: k for k, v in _STD_RATE.items()}
+_FROM_VAR = {v: k for k, v in _STD_VAR.items()}
+_BASE = {"rate": ("baseVoltageDepRate", "baseVoltageConcDepRate", "r", "per_time"),
+         "variable": ("baseVoltageDepVariable", "baseVoltageConcDepVariable", "x", "none"),
+         "time": ("baseVoltageDepTime", "baseVoltageConcDepTime", "t", "time")}
+
+
+_GATE_ORDER = "ionzoo gate order:"
+
+
+# ---------------------------------------------------------------------------------- expressions
+def _lems(expr: Expr, names: dict[str, str]) -> str:
+    """An expression tree in LEMS syntax (:class:`ionzoo.expr.LEMSPrinter`)."""
+    return LEMSPrinter(names)(expr)
+
+
+def _from_lems(text: str, where: str, params=()) -> Expr:
+    """Parse a LEMS value expression in V (and CAI, and parameter constants ``P_<name>``) back
+    into an ionzoo expression."""
+    t = text.replace("^", "**").replace("H(", "heaviside(").replace("ln(", "log(")
+    expr = parse(t, allowed_names=("V", "CAI", *(f"P_{k}" for k in params)), field=where)
+    renamed = rename(expr, {"V": "v", "CAI": "cai", **{f"P_{k}": k for k in params}})
+    return transform(renamed, _fold)
+
+
+def _fold(node: Expr) -> Expr | None:
+    """Fold the written-out forms of exprel, min and max back (bottom-up)."""
+    if not isinstance(node, Bin):
+        return None
+    a, b = transform(node.left, _fold), transform(node.right, _fold)
+    # (exp(x) − 1)/x is how exprel(x) is written
+    if (node.op == "/" and isinstance(a, Bin) and a.op == "-" and isinstance(a.left, Call)
+            and a.left.func == "exp" and a.right == Num(1.0) and a.left.args[0] == b):
+        return Call("exprel", (b,))
+    # a + (b − a)·H(a − b) is how min(a, b) is written (max: H(b − a))
+    if (node.op == "+" and isinstance(b, Bin) and b.op == "*" and isinstance(b.left, Bin)
+            and b.left.op == "-" and b.left.right == a and isinstance(b.right, Call)
+            and b.right.func == "heaviside" and isinstance(b.right.args[0], Bin)
+            and b.right.args[0].op == "-"):
+        other, diff_ = b.left.left, b.right.args[0]
+        if (diff_.left, diff_.right) == (a, other):
+            return Call("min", (a, other))
+        if (diff_.left, diff_.right) == (other, a):
+            return Call("max", (a, other))
+    return Bin(node.op, a, b)
+
+
+def _q(value: str, unit: str, where: str) -> float:
+    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*" + re.escape(unit) + r"\s*", str(value))
+    if not m:
+        raise ValidationError(where, f"expected a value in {unit}, got {value!r}")
+    return float(m.group(1))
+
+
+# ---------------------------------------------------------------------------------- export
+def channel_to_neuroml(ch: Channel):
+    """(``IonChannelHH``, [``ComponentType``...]) for ``ch``."""
+    import neuroml
+
+    if ch.reads_calcium() and any("cao" in e.names for g in ch.gates
+                                  for e in ch.gate_expressions(g)):
+        raise ValidationError(ch.name, "NeuroML export of expressions reading cao is not "
+                              "supported")
+    ctypes = []
+    # channel parameters stay named (LEMS constants P_<name>), so that an import gives back
+    # the very same expressions — and bitwise the same simulation
+    names = {"v": "V", "cai": "CAI", **{k: f"P_{k}" for k in ch.params}}
+
+    def custom(rate: Rate | Expr, gate: Gate, which: str, kind: str):
+        expr = rate if isinstance(rate, Expr) else rate.expression(ch.expression_names())
+        conc = "cai" in expr.names
+        base_v, base_c, exposure, dim = _BASE[kind]
+        name = f"iz_{ch.name}_{gate.name}_{which}"
+        value = _lems(expr, names)
+        if kind == "rate":
+            value = f"({value}) / MS"
+        elif kind == "time":
+            value = f"({value}) * MS"
+        reqs = [neuroml.Requirement(name="v", dimension="voltage")]
+        if conc:
+            reqs.append(neuroml.Requirement(name="caConc", dimension="concentration"))
+        derived = [neuroml.DerivedVariable(name="V", dimension="none", value="v / MV")]
+        if conc:
+            derived.append(neuroml.DerivedVariable(name="CAI", dimension="none",
+                                                   value="caConc / MM"))
+        derived.append(neuroml.DerivedVariable(name=exposure, dimension=dim, exposure=exposure,
+                                               value=value))
+        consts = [neuroml.Constant(name="MV", dimension="voltage", value="1mV"),
+                  neuroml.Constant(name="MS", dimension="time", value="1ms")]
+        if conc:
+            consts.append(neuroml.Constant(name="MM", dimension="concentration", value="1mM"))
+        consts.extend(neuroml.Constant(name=f"P_{k}", dimension="none", value=repr(val))
+                      for k, val in ch.params.items() if k in expr.names)
+        ctypes.append(neuroml.ComponentType(
+            name=name, extends=base_c if conc else base_v,
+            description=f"ionzoo {which} of {ch.name}.{gate.name}: {expr}",
+            Constant=consts, Requirement=reqs,
+            Dynamics=[neuroml.Dynamics(DerivedVariable=derived)]))
+        return name
+
+    def rate_el(rate, gate, which):
+        if type(rate) in _STD_RATE:
+            return neuroml.HHRate(type=_STD_RATE[type(rate)], rate=f"{rate.rate!r}per_ms",
+                                  midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
+        return neuroml.HHRate(type=custom(rate, gate, which, "rate"))
+
+    def var_el(rate, gate):
+        if type(rate) in _STD_VAR:
+            return neuroml.HHVariable(type=_STD_VAR[type(rate)], rate=repr(rate.rate),
+                                      midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
+        return neuroml.HHVariable(type=custom(rate, gate, "inf", "variable"))
+
+    def time_el(rate, gate):
+        expr = rate.expression(ch.expression_names())
+        if isinstance(expr, Num):
+            return neuroml.HHTime(type="fixedTimeCourse", tau=f"{expr.value!r}ms")
+        return neuroml.HHTime(type=custom(rate, gate, "tau", "time"))
+
+    q10 = None
+    if isinstance(ch.temperature, Q10):
+        q10 = neuroml.Q10Settings(type="q10ExpTemp", q10_factor=repr(ch.temperature.q10),
+                                  experimental_temp=f"{ch.temperature.reference!r} degC")
+    elif isinstance(ch.temperature, FixedFactor):
+        q10 = neuroml.Q10Settings(type="q10Fixed", fixed_q10=repr(ch.temperature.factor))
+    rates, tauinfs, insts = [], [], []
+    for g in ch.gates:
+        if g.instantaneous:
+            if g.form == "alphabeta":  # x = α/(α+β) as a steady-state ComponentType
+                a, b = ch.gate_expressions(g)
+                steady = neuroml.HHVariable(type=custom(a / (a + b), g, "inf", "variable"))
+            else:
+                steady = var_el(g.inf, g)
+            insts.append(neuroml.GateHHInstantaneous(id=g.name, instances=g.power,
+                                                     steady_state=steady))
+        elif g.form == "alphabeta":
+            rates.append(neuroml.GateHHRates(id=g.name, instances=g.power, q10_settings=q10,
+                                             forward_rate=rate_el(g.alpha, g, "alpha"),
+                                             reverse_rate=rate_el(g.beta, g, "beta")))
+        else:
+            tauinfs.append(neuroml.GateHHTauInf(id=g.name, instances=g.power, q10_settings=q10,
+                                                time_course=time_el(g.tau, g),
+                                                steady_state=var_el(g.inf, g)))
+    scaling = []
+    if isinstance(ch.temperature, Q10) and ch.temperature.conductance:
+        scaling.append(neuroml.Q10ConductanceScaling(
+            q10_factor=repr(ch.temperature.q10),
+            experimental_temp=f"{ch.temperature.reference!r} degC"))
+    notes = ch.provenance.citation if ch.provenance else None
+    grouped = [g.name for g in ch.gates if g.alpha is not None] + \
+        [g.name for g in ch.gates if g.alpha is None and not g.instantaneous] + \
+        [g.name for g in ch.gates if g.instantaneous]
+    if grouped != [g.name for g in ch.gates]:  # NeuroML groups gates by kind: keep the order
+        order = f"{_GATE_ORDER} {' '.join(g.name for g in ch.gates)}"
+        notes = f"{notes}\n{order}" if notes else order
+    channel = neuroml.IonChannelHH(
+        id=ch.name, conductance="10pS", notes=notes,
+        species=ch.ion,
+        gate_hh_rates=rates, gate_hh_tau_infs=tauinfs, gate_hh_instantaneouses=insts,
+        q10_conductance_scalings=scaling)
+    return channel, ctypes
+
+
+def neuron_to_neuroml(cell: Neuron):
+    """A ``NeuroMLDocument`` holding the neuron's channels and a one-segment cell."""
+    import neuroml
+
+    if cell.overrides:
+        raise ValidationError("neuron", "batch (array) parameters cannot be exported")
+    doc = neuroml.NeuroMLDocument(id=cell.name)
+    densities, nernsts = [], []
+    for ch in cell.channels:
+        channel, ctypes = channel_to_neuroml(ch)
+        doc.ion_channel_hhs.append(channel)
+        doc.ComponentType.extend(ctypes)
+        gdens = f"{ch.gbar!r} mS_per_cm2"
+        if ch.nernst:
+            nernsts.append(neuroml.ChannelDensityNernst(
+                id=f"{ch.name}_all", ion_channel=ch.name, cond_density=gdens, ion="ca",
+                segment_groups="all"))
+        else:
+            densities.append(neuroml.ChannelDensity(
+                id=f"{ch.name}_all", ion_channel=ch.name, cond_density=gdens,
+                erev=f"{ch.e!r} mV", segment_groups="all",
+                # simulators set erev only for na/k/ca or non_specific (jNeuroML's NEURON
+                # export leaves e = 0 for an ion such as "h"); the label stays on the channel
+                ion=ch.ion if ch.ion in ("na", "k", "ca") else "non_specific"))
+    area = cell.area or 1e5
+    d = math.sqrt(area / math.pi)
+    seg = neuroml.Segment(id=0, name="soma",
+                          proximal=neuroml.Point3DWithDiam(x=0, y=0, z=0, diameter=d),
+                          distal=neuroml.Point3DWithDiam(x=d, y=0, z=0, diameter=d))
+    morph = neuroml.Morphology(id="morphology", segments=[seg], segment_groups=[
+        neuroml.SegmentGroup(id="all", members=[neuroml.Member(segments=0)])])
+    membrane = neuroml.MembraneProperties(
+        channel_densities=densities, channel_density_nernsts=nernsts,
+        spike_threshes=[neuroml.SpikeThresh(value="0.0 mV", segment_groups="all")],
+        specific_capacitances=[neuroml.SpecificCapacitance(
+            value=f"{cell.capacitance!r} uF_per_cm2", segment_groups="all")],
+        init_memb_potentials=[neuroml.InitMembPotential(value=f"{cell.v_init!r} mV",
+                                                        segment_groups="all")])
+    species = []
+    if cell.calcium is not None:
+        model = _pool_to_neuroml(cell.calcium)
+        species.append(neuroml.Species(
+            id="ca", ion="ca", concentration_model=model.id, segment_groups="all",
+            initial_concentration=f"{cell.calcium.cai!r} mM",
+            initial_ext_concentration=f"{cell.calcium.cao!r} mM"))
+        doc.fixed_factor_concentration_models.append(model)
+    intra = neuroml.IntracellularProperties(
+        resistivities=[neuroml.Resistivity(value="100 ohm_cm", segment_groups="all")],
+        species=species)
+    nml_cell = neuroml.Cell(
+        id=cell.name, morphology=morph,
+        properties=[neuroml.Property(tag="temperature", value=f"{cell.temperature!r} degC"),
+                    *_pool_properties(cell.calcium)],
+        biophysical_properties=neuroml.BiophysicalProperties(
+            id="biophys", membrane_properties=membrane, intracellular_properties=intra))
+    doc.cells.append(nml_cell)
+    return doc
+
+
+def _pool_to_neuroml(ca):
+    """A ``fixedFactorConcentrationModel`` for ionzoo's calcium (see the module docstring)."""
+    import neuroml
+
+    from ..model.ions import FARADAY
+
+    if not ca.pool:
+        return neuroml.FixedFactorConcentrationModel(
+            id="ca_fixed", ion="ca", resting_conc=f"{ca.cai!r} mM", decay_constant="1e9 ms",
+            rho="0 mol_per_m_per_A_per_s")
+    rho = ca.gamma / (2.0 * FARADAY * ca.depth * 1e-6)  # mol/(m·A·s): depth µm → m
+    # (no notes/properties here: jLEMS refuses children on concentration models; the pool's
+    # kind, depth and γ go into the cell's properties instead)
+    return neuroml.FixedFactorConcentrationModel(
+        id=f"ca_{ca.pool}", ion="ca", resting_conc=f"{ca.cai_rest!r} mM",
+        decay_constant=f"{ca.tau!r} ms", rho=f"{rho!r} mol_per_m_per_A_per_s")
+
+
+def _pool_properties(ca) -> list:
+    import neuroml
+
+    if ca is None or not ca.pool:
+        return []
+    return [neuroml.Property(tag="ionzoo.ca_pool", value=ca.pool),
+            neuroml.Property(tag="ionzoo.ca_depth_um", value=repr(ca.depth)),
+            neuroml.Property(tag="ionzoo.ca_gamma", value=repr(ca.gamma))]
+
+
+def write(obj: Neuron | Channel, path: str | Path) -> Path:
+    """Write a neuron or a channel as a NeuroML2 file (validated against the schema)."""
+    import neuroml
+    from neuroml.writers import NeuroMLWriter
+
+    path = Path(path)
+    if isinstance(obj, Neuron):
+        doc = neuron_to_neuroml(obj)
+    else:
+        doc = neuroml.NeuroMLDocument(id=obj.name)
+        channel, ctypes = channel_to_neuroml(obj)
+        doc.ion_channel_hhs.append(channel)
+        doc.ComponentType.extend(ctypes)
+    NeuroMLWriter.write(doc, str(path))
+    validate(path)
+    return path
+
+
+def validate(path: str | Path) -> None:
+    """Validate a file against the NeuroML2 schema (libNeuroML's validator); raises on error."""
+    from neuroml.utils import validate_neuroml2
+
+    try:
+        validate_neuroml2(str(path))
+    except Exception as exc:  # libNeuroML raises lxml errors or returns messages
+        raise ValidationError(str(path), f"not valid NeuroML2: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------- import
+_SUPPORTED_CHANNEL_LISTS = ("gate_hh_rates", "gate_hh_tau_infs", "gate_hh_instantaneouses")
+_UNSUPPORTED_CHANNEL_LISTS = ("gates", "gate_h_hrates_taus", "gate_h_hrates_infs",
+                              "gate_h_hrates_tau_infs", "gate_fractionals")
+
+
+def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
+    for attr in _UNSUPPORTED_CHANNEL_LISTS:
+        if getattr(ion_channel, attr, None):
+            raise ValidationError(where, f"<{attr}> gates are not supported "
+                                  "(gateHHrates, gateHHtauInf and gateHHInstantaneous are)")
+    rules = set()
+    params: dict[str, float] = {}
+
+    def custom(type_name, kind, w):
+        ct = ctypes.get(type_name)
+        if ct is None:
+            raise ValidationError(w, f"unknown rate type {type_name!r} (neither a standard "
+                                  "NeuroML form nor a ComponentType in the file)")
+        base_v, base_c, exposure, _ = _BASE[kind]
+        if ct.extends not in (base_v, base_c):
+            raise ValidationError(w, f"ComponentType {type_name!r} extends {ct.extends!r}, "
+                                  f"expected {base_v!r}")
+        dyn = ct.Dynamics[0] if ct.Dynamics else None
+        if dyn is None or dyn.StateVariable or dyn.ConditionalDerivedVariable or dyn.Regime:
+            raise ValidationError(w, f"ComponentType {type_name!r}: only DerivedVariables are "
+                                  "supported")
+        dv = {d.name: d.value for d in dyn.DerivedVariable}
+        if dv.get("V", "").replace(" ", "") != "v/MV" or exposure not in dv:
+            raise ValidationError(w, f"ComponentType {type_name!r} is not in ionzoo's form "
+                                  "(V = v / MV and an exposed value)")
+        value = dv[exposure].strip()
+        for c in ct.Constant or []:
+            if c.name.startswith("P_"):
+                key, val = c.name[2:], float(c.value)
+                if params.setdefault(key, val) != val:
+                    raise ValidationError(w, f"parameter {key!r} has two values in this "
+                                          f"channel ({params[key]!r}, {val!r})")
+        suffix = {"rate": "/ MS", "time": "* MS", "variable": ""}[kind]
+        if suffix:
+            if not value.endswith(suffix):
+                raise ValidationError(w, f"ComponentType {type_name!r}: value must end "
+                                      f"with {suffix!r}")
+            value = value[: -len(suffix)].strip()
+        return ExprRate(str(_from_lems(value, w, params)))
+
+    def rate(el, w):
+        if el.type in _FROM_RATE:
+            return _FROM_RATE[el.type](_q(el.rate, "per_ms", f"{w}.rate"),
+                                       _q(el.midpoint, "mV", f"{w}.midpoint"),
+                                       _q(el.scale, "mV", f"{w}.scale"))
+        return custom(el.type, "rate", w)
+
+    def var(el, w):
+        if el.type in _FROM_VAR:
+            return _FROM_VAR[el.type](float(el.rate), _q(el.midpoint, "mV", f"{w}.midpoint"),
+                                      _q(el.scale, "mV", f"{w}.scale"))
+        return custom(el.type, "variable", w)
+
+    def time(el, w):
+        if el.type == "fixedTimeCourse":
+            return ExprRate(repr(_q(el.tau, "ms", f"{w}.tau")))
+        return custom(el.type, "time", w)
+
+    def q10(settings, w):
+        if settings is None:
+            return
+        if settings.type == "q10ExpTemp":
+            rules.add(("q10", float(settings.q10_factor),
+                       _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp")))
+        elif settings.type == "q10Fixed":
+            rules.add(("fixed", float(settings.fixed_q10)))
+        else:
+            raise ValidationError(w, f"q10Settings type {settings.type!r} is not supported")
+
+    gates = []
+    for g in ion_channel.gate_hh_rates:
+        w = f"{where}.gateHHrates[{g.id}]"
+        q10(g.q10_settings, w)
+        gates.append(Gate(g.id, int(g.instances), alpha=rate(g.forward_rate, f"{w}.forwardRate"),
+                          beta=rate(g.reverse_rate, f"{w}.reverseRate")))
+    for g in ion_channel.gate_hh_tau_infs:
+        w = f"{where}.gateHHtauInf[{g.id}]"
+        q10(g.q10_settings, w)
+        gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
+                          tau=time(g.time_course, f"{w}.timeCourse")))
+    for g in ion_channel.gate_hh_instantaneouses:
+        w = f"{where}.gateHHInstantaneous[{g.id}]"
+        gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
+                          instantaneous=True))
+    if len(rules) > 1:
+        raise ValidationError(where, "gates with different temperature rules are not supported")
+    rule = None
+    if rules:
+        r = rules.pop()
+        conductance = bool(ion_channel.q10_conductance_scalings)
+        rule = Q10(r[1], r[2], conductance) if r[0] == "q10" else FixedFactor(r[1])
+    notes = ion_channel.notes or ""
+    if _GATE_ORDER in notes:
+        notes, _, order = notes.partition(_GATE_ORDER)
+        names = order.split()
+        if sorted(names) != sorted(g.name for g in gates):
+            raise ValidationError(where, f"'{_GATE_ORDER}' names other gates: {names}")
+        gates.sort(key=lambda g: names.index(g.name))
+        notes = notes.strip()
+    return Channel(name=ion_channel.id, gates=tuple(gates), ion=ion_channel.species,
+                   temperature=rule, params=params,
+                   description=f"imported from NeuroML ({ion_channel.id})",
+                   provenance=Provenance(notes or "NeuroML import"))
+
+
+def read(path: str | Path) -> Neuron | dict[str, Channel]:
+    """Read a NeuroML2 file: its cell as a :class:`Neuron` (when it has exactly one cell), else
+    its ion channels as ``{id: Channel}``."""
+    from neuroml.loaders import read_neuroml2_file
+
+    path = Path(path)
+    try:
+        doc = read_neuroml2_file(str(path))
+    except Exception as exc:
+        raise ValidationError(str(path), f"cannot read NeuroML2: {exc}") from None
+    if doc.ion_channel or doc.ion_channel_kses:
+        el = "ionChannel" if doc.ion_channel else "ionChannelKS"
+        raise ValidationError(f"{path.name}: <{el}>", "only <ionChannelHH> channels are "
+                              "supported")
+    ctypes = {ct.name: ct for ct in doc.ComponentType}
+    chans = {c.id: _channel_from(c, ctypes, f"{path.name}: ionChannelHH[{c.id}]")
+             for c in doc.ion_channel_hhs}
+    if not doc.cells:
+        return chans
+    if len(doc.cells) != 1:
+        raise ValidationError(path.name, "files with several cells are not supported")
+    pools = {m.id: m for m in doc.fixed_factor_concentration_models}
+    pools.update({m.id: m for m in doc.decaying_pool_concentration_models})
+    return _neuron_from(doc.cells[0], chans, path.name, pools)
+
+
+def _pool_from(model, species, area_um2: float, w: str, props: dict):
+    """ionzoo Calcium for a NeuroML concentration model (see the module docstring)."""
+    import neuroml
+
+    from ..model.ions import FARADAY, Calcium
+
+    w = f"{w}.{type(model).__name__}[{model.id}]"
+    cai = _q(species.initial_concentration, "mM", f"{w}.initialConcentration")
+    cao = _q(species.initial_ext_concentration, "mM", f"{w}.initialExtConcentration")
+    rest = _q(model.resting_conc, "mM", f"{w}.restingConc")
+    if isinstance(model, neuroml.DecayingPoolConcentrationModel):
+        tau = _q(model.decay_constant, "ms", f"{w}.decayConstant")
+        shell = _q(model.shell_thickness, "um", f"{w}.shellThickness")
+        r = math.sqrt(area_um2 / (4 * 3.14159))  # NeuroML's effective radius (its own pi)
+        if not 0 < shell <= r:
+            raise ValidationError(f"{w}.shellThickness", f"must lie in (0, {r:g}] µm")
+        volume = 4 * r ** 3 * 3.14159 / 3 - 4 * (r - shell) ** 3 * 3.14159 / 3  # µm³
+        return Calcium(cai=cai, cao=cao, pool="hay", depth=volume / area_um2, tau=tau,
+                       cai_rest=rest, gamma=FARADAY / 96485.3)
+    rho = _q(model.rho, "mol_per_m_per_A_per_s", f"{w}.rho")
+    tau = _q(model.decay_constant, "ms", f"{w}.decayConstant")
+    if rho == 0.0:
+        return Calcium(cai=cai, cao=cao)
+    kind = props.get("ionzoo.ca_pool", "hay")
+    if kind not in ("hay", "destexhe"):
+        raise ValidationError(f"{w}: property ionzoo.ca_pool", f"unknown pool {kind!r}")
+    depth = float(props.get("ionzoo.ca_depth_um", 0.1))
+    gamma = float(props.get("ionzoo.ca_gamma", rho * 2.0 * FARADAY * depth * 1e-6))
+    if not math.isclose(gamma / (2.0 * FARADAY * depth * 1e-6), rho, rel_tol=1e-12):
+        raise ValidationError(f"{w}.rho", "disagrees with the cell's ionzoo.ca_gamma and "
+                              "ionzoo.ca_depth_um properties")
+    return Calcium(cai=cai, cao=cao, pool=kind, depth=depth, tau=tau, cai_rest=rest,
+                   gamma=gamma)
+
+
+def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None) -> Neuron:
+    from dataclasses import replace
+
+
+    w = f"{where}: cell[{cell.id}]"
+    segs = cell.morphology.segments if cell.morphology else []
+    if len(segs) != 1:
+        raise ValidationError(w, f"only single-segment cells are supported (found {len(segs)})")
+    seg = segs[0]
+    p, d = seg.proximal, seg.distal
+    length = math.dist((p.x, p.y, p.z), (d.x, d.y, d.z))
+    area = math.pi * float(d.diameter) * length
+    mp = cell.biophysical_properties.membrane_properties
+    for attr in ("channel_populations", "channel_density_v_shifts", "channel_density_ghks",
+                 "channel_density_ghk2s", "channel_density_non_uniforms",
+                 "channel_density_non_uniform_nernsts", "channel_density_non_uniform_ghks"):
+        if getattr(mp, attr, None):
+            raise ValidationError(f"{w}.membraneProperties", f"<{attr}> is not supported")
+    placed = []  # (position of the ionChannel in the document, channel)
+    order = {cid: k for k, cid in enumerate(chans)}
+    densities = [("channelDensity", d) for d in mp.channel_densities] + \
+        [("channelDensityNernst", d) for d in mp.channel_density_nernsts]
+    for element, dens in densities:
+        ch = chans.get(dens.ion_channel)
+        if ch is None:
+            raise ValidationError(f"{w}.{element}[{dens.id}]",
+                                  f"unknown ionChannel {dens.ion_channel!r}")
+        gbar = _q(dens.cond_density, "mS_per_cm2", dens.id)
+        if element == "channelDensityNernst":
+            ch = replace(ch, gbar=gbar, e="nernst", ion="ca")
+        else:  # the channel's species names its ion; else the density's (na/k/ca)
+            ion = ch.ion or (dens.ion if dens.ion in ("na", "k", "ca") else None)
+            ch = replace(ch, gbar=gbar, e=_q(dens.erev, "mV", dens.id), ion=ion)
+        placed.append((order[dens.ion_channel], ch))
+    # ionzoo writes channels in the neuron's order: keep it (it fixes the order in which
+    # currents are summed, so a round trip is bitwise)
+    channels = [ch for _, ch in sorted(placed, key=lambda pair: pair[0])]
+    cap = _q(mp.specific_capacitances[0].value, "uF_per_cm2", f"{w}.specificCapacitance")
+    v_init = _q(mp.init_memb_potentials[0].value, "mV", f"{w}.initMembPotential")
+    temps = [pr.value for pr in (cell.properties or []) if pr.tag == "temperature"]
+    temperature = _q(temps[0], "degC", f"{w}.property[temperature]") if temps else 6.3
+    calcium = None
+    species = cell.biophysical_properties.intracellular_properties
+    species = species.species if species is not None else []
+    if len(species) > 1 or (species and species[0].ion != "ca"):
+        raise ValidationError(f"{w}.species", "only one species, calcium, is supported")
+    if species:
+        sp = species[0]
+        model = (pools or {}).get(sp.concentration_model)
+        if model is None:
+            raise ValidationError(f"{w}.species[{sp.id}]", "unknown concentrationModel "
+                                  f"{sp.concentration_model!r}")
+        props = {pr.tag: pr.value for pr in (cell.properties or [])}
+        calcium = _pool_from(model, sp, area, f"{w}.species[{sp.id}]", props)
+    return Neuron(channels=tuple(channels), capacitance=cap, temperature=temperature,
+                  v_init=v_init, name=cell.id, area=area, calcium=calcium)

@@ -1,0 +1,241 @@
+"""Running ionzoo models in NEURON (the optional ``neuron`` extra: ``pip install ionzoo[neuron]``).
+
+* :func:`run_in_neuron` — a neuron's exported NMODL mechanisms (:mod:`ionzoo.interop.nmodl`)
+  compiled with ``nrnivmodl`` and run in one NEURON section with the matching fixed-step scheme;
+* :func:`run_mechanisms` — the same for mechanisms given as .mod sources (the original
+  published files), with their parameters set by name;
+* :func:`run_neuroml_in_neuron` — an independent path: jNeuroML translates ionzoo's NeuroML
+  export to NEURON itself.
+
+NEURON, pyNeuroML and a C compiler are needed only here; nothing else in ionzoo imports them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ValidationError
+
+__all__ = ["mechanism_sources", "compile_mechanisms", "load_mechanisms_for", "run_in_neuron",
+           "run_neuroml_in_neuron"]
+
+
+def mechanism_sources(neurons) -> dict[str, str]:
+    """NMODL sources (file name → text) of the channels and pools of one or more neurons."""
+    from ..model.neuron import Neuron
+    from .nmodl import channel_to_nmodl, mechanism_name, pool_name, pool_to_nmodl
+
+    sources: dict[str, str] = {}
+    for cell in [neurons] if isinstance(neurons, Neuron) else neurons:
+        for ch in cell.channels:
+            if ch.gates or ch.ion == "ca":
+                sources[f"{mechanism_name(ch)}.mod"] = channel_to_nmodl(ch)
+        if cell.calcium is not None and cell.calcium.pool:
+            sources[f"{pool_name(cell.calcium)}.mod"] = pool_to_nmodl(cell.calcium)
+    return sources
+
+
+def compile_mechanisms(sources: dict[str, str]) -> str:
+    """Compile NMODL ``sources`` with ``nrnivmodl`` into a directory of the kernel cache (reused
+    while the sources are the same); returns the directory. Needs NEURON and a C compiler."""
+    import hashlib
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ..backends.numba.cache import cache_dir
+
+    digest = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()[:16]
+    target = cache_dir().parent / "nrnmech" / digest
+    if not (target / "done").exists():
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for name, text in sources.items():
+            (target / name).write_text(text)
+        exe = Path(sys.executable).with_name("nrnivmodl")
+        proc = subprocess.run([str(exe) if exe.exists() else "nrnivmodl", "."], cwd=target,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"nrnivmodl failed in {target}:\n{proc.stdout[-3000:]}"
+                               f"\n{proc.stderr[-3000:]}")
+        (target / "done").write_text("ok")
+    return str(target)
+
+
+#: Mechanism files already loaded into this process's NEURON (names must be unique there).
+_LOADED_MECHANISMS: set[str] = set()
+
+
+def load_mechanisms_for(neurons) -> None:
+    """Compile and load the exported mechanisms of ``neurons`` that this process lacks."""
+    from neuron import load_mechanisms
+
+    missing = {k: v for k, v in mechanism_sources(neurons).items()
+               if k not in _LOADED_MECHANISMS}
+    if missing:
+        load_mechanisms(compile_mechanisms(missing), warn_if_already_loaded=False)
+        _LOADED_MECHANISMS.update(missing)
+
+
+def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "crank_nicolson",
+                  threshold: float = 0.0):
+    """Run ``neuron`` under ``stimulus`` (steps and pulses) in NEURON with the exported
+    mechanisms and the matching fixed-step scheme (``backward_euler`` → ``secondorder = 0``,
+    ``crank_nicolson`` → 2). Returns (spike times in ms, v trace in mV at every step).
+
+    The compartment has the neuron's area (1e5 µm² when it has none, so that 1 nA ≡ 1 µA/cm²),
+    no end caps (L = diam), and one IClamp per stimulus component.
+    """
+    import math
+
+    from neuron import h
+
+    from ..model.stimulus import Pulse, Step, as_stimulus
+    from .nmodl import mechanism_name, nmodl_gbar, pool_name
+
+    load_mechanisms_for(neuron)
+    h.load_file("stdrun.hoc")
+    area = neuron.area or 1e5
+    sec = h.Section(name="iz_soma")
+    sec.L = sec.diam = math.sqrt(area / math.pi)
+    sec.nseg = 1
+    sec.cm = neuron.capacitance
+    h.celsius = neuron.temperature
+    for ch in neuron.channels:
+        if not ch.gates and ch.ion != "ca":
+            sec.insert("pas")
+            for seg in sec:
+                seg.pas.g = ch.gbar / 1000.0
+                seg.pas.e = ch.e
+            continue
+        name = mechanism_name(ch)
+        sec.insert(name)
+        for seg in sec:
+            mech = getattr(seg, name)
+            mech.gbar = nmodl_gbar(ch)
+            for k, val in ch.parameters().items():
+                if k != "gbar":
+                    setattr(mech, k, val)
+    if neuron.calcium is not None:
+        h.cai0_ca_ion = neuron.calcium.cai
+        h.cao0_ca_ion = neuron.calcium.cao
+        if neuron.calcium.pool:
+            pool = pool_name(neuron.calcium)
+            sec.insert(pool)
+            for seg in sec:
+                getattr(seg, pool).cai0 = neuron.calcium.cai
+    clamps = []
+    for comp in as_stimulus(stimulus):
+        if isinstance(comp, Step):
+            start, stop = comp.start, comp.stop
+        elif isinstance(comp, Pulse):
+            start, stop = comp.start, comp.start + comp.duration
+        else:
+            raise ValidationError("stimulus", "run_in_neuron supports steps and pulses only")
+        ic = h.IClamp(sec(0.5))
+        ic.delay = float(start)
+        ic.dur = 1e9 if math.isinf(stop) else float(stop - start)
+        ic.amp = float(comp.amplitude) * area / 1e5  # µA/cm² -> nA
+        clamps.append(ic)
+    vec = h.Vector()
+    vec.record(sec(0.5)._ref_v)
+    h.secondorder = 2 if method == "crank_nicolson" else 0
+    h.dt = dt
+    h.steps_per_ms = 1.0 / dt
+    h.finitialize(neuron.v_init)
+    pc = h.ParallelContext()
+    pc.set_maxstep(10)
+    pc.psolve(t_stop)
+    v = np.array(vec)
+    del clamps, sec
+    i = np.nonzero((v[:-1] < threshold) & (v[1:] >= threshold))[0]
+    spikes = i * dt + dt * (threshold - v[i]) / (v[i + 1] - v[i])
+    return spikes, v
+
+
+def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: float,
+                          t_stop: float, dt: float, workdir,
+                          tolerance: float | None = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+    """An independent path through NeuroML: export ``neuron`` with :mod:`ionzoo.interop.neuroml` (or
+    take ``neuron`` as the path of a NeuroML file with one cell),
+    wrap it in a network (with the neuron's temperature) and a LEMS simulation with a
+    ``pulseGenerator`` (``amplitude_nA`` from ``delay`` for ``duration`` ms), let jNeuroML
+    (``jnml -neuron``, shipped with pyNeuroML; needs Java) translate *that* to NMODL and a
+    NEURON script, compile with ``nrnivmodl`` and run it in a fresh interpreter. Returns
+    (t in ms, V in mV) at the solver's steps.
+
+    ``tolerance`` (default 1e-8): run under NEURON's CVODE with this absolute and relative
+    tolerance — needed for a tight comparison, because jNeuroML writes gate equations as
+    ``x' = rate_x`` with the rate computed in a procedure, which ``cnexp`` then integrates with
+    an explicit Euler step (first order, unlike ionzoo's and NEURON's own exponential update);
+    ``None``: the fixed step ``dt`` as generated.
+
+    None of ionzoo's NMODL export is involved: this checks the NeuroML export (channels,
+    Nernst reversal, calcium concentration model) against jNeuroML's reading of NeuroML.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import neuroml
+    from neuroml.writers import NeuroMLWriter
+    from pyneuroml import pynml
+    from pyneuroml.lems import LEMSSimulation
+
+    from . import neuroml as nml_io
+
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    if isinstance(neuron, (str, Path)):  # a NeuroML file of somebody else's: run it as it is
+        text = Path(neuron).read_text()
+        neuron = nml_io.read(neuron)
+        (work / "cell.nml").write_text(text)
+    else:
+        nml_io.write(neuron, work / "cell.nml")
+    name = neuron.name
+    doc = neuroml.NeuroMLDocument(id="network")
+    doc.includes.append(neuroml.IncludeType(href="cell.nml"))
+    doc.pulse_generators.append(neuroml.PulseGenerator(
+        id="stim", delay=f"{delay!r} ms", duration=f"{duration!r} ms",
+        amplitude=f"{amplitude_nA!r} nA"))
+    net = neuroml.Network(id="net", type="networkWithTemperature",
+                          temperature=f"{neuron.temperature!r} degC")
+    net.populations.append(neuroml.Population(
+        id="pop", component=name, size=1, type="populationList",
+        instances=[neuroml.Instance(id=0, location=neuroml.Location(x=0, y=0, z=0))]))
+    net.input_lists.append(neuroml.InputList(
+        id="inputs", component="stim", populations="pop",
+        input=[neuroml.Input(id=0, target=f"../pop/0/{name}", destination="synapses")]))
+    doc.networks.append(net)
+    NeuroMLWriter.write(doc, str(work / "network.nml"))
+    sim = LEMSSimulation("iz_check", t_stop, dt, target="net")
+    sim.include_neuroml2_file("network.nml", include_included=False, relative_to_dir=str(work))
+    sim.include_neuroml2_file("cell.nml", include_included=False, relative_to_dir=str(work))
+    sim.create_output_file("out", "v.dat")
+    sim.add_column_to_output_file("out", "v", f"pop/0/{name}/v")
+    sim.save_to_file(str(work / "LEMS_iz_check.xml"))
+    ok = pynml.run_lems_with_jneuroml_neuron(
+        "LEMS_iz_check.xml", nogui=True, only_generate_scripts=True, compile_mods=False,
+        exec_in_dir=str(work), exit_on_fail=False, verbose=False)
+    if not ok:
+        raise RuntimeError(f"jnml -neuron failed in {work}")
+    if tolerance is not None:
+        script = work / "LEMS_iz_check_nrn.py"
+        text = script.read_text()
+        if "abs_tol=None, rel_tol=None)" not in text:
+            raise RuntimeError("unexpected jNeuroML NEURON script: cannot set CVODE tolerances")
+        script.write_text(text.replace("abs_tol=None, rel_tol=None)",
+                                       f"abs_tol={tolerance!r}, rel_tol={tolerance!r})"))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+                                 f"{os.environ.get('PATH', '')}"}
+    for cmd in (["nrnivmodl", "."], [sys.executable, "LEMS_iz_check_nrn.py", "-nogui"]):
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed in {work}:\n{proc.stdout[-2000:]}\n"
+                               f"{proc.stderr[-2000:]}")
+    data = np.loadtxt(work / "v.dat")
+    keep = np.concatenate([[True], np.diff(data[:, 0]) > 0])  # CVODE repeats event times
+    return data[keep, 0] * 1000.0, data[keep, 1] * 1000.0  # s → ms, V → mV

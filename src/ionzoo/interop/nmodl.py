@@ -1,0 +1,344 @@
+"""Export channels and calcium pools as NMODL (.mod) files that ``nrnivmodl`` compiles — printed
+from the lowered model (:mod:`ionzoo.ir`), the same expressions the kernels run.
+
+Each channel becomes a density mechanism ``SUFFIX iz_<name>_<hash>`` with:
+
+* ``NONSPECIFIC_CURRENT i`` and its own reversal ``e`` (fixed reversal), or, for calcium channels,
+  ``USEION ca READ cai, cao WRITE ica`` with the Nernst potential or the GHK current computed
+  inside the mechanism from cai/cao exactly as ionzoo does (CODATA 2018 constants);
+* ``RANGE`` parameters for ḡ (S/cm², NEURON's unit; ionzoo's mS/cm² ÷ 1000; cm/s for GHK), e,
+  q10 or the fixed rate factor, and every extra channel parameter;
+* the derived values (temperature factors φ from NEURON's ``celsius``, RT/zF) in a procedure;
+* gates as ``STATE``s integrated with ``cnexp`` (x ← x∞ + (x − x∞)·exp(−dt/τ), the same update
+  as ionzoo's fixed-step methods); instantaneous gates inside the conductance;
+* helper ``FUNCTION``s for exprel (the same series switch), min, max, comparisons and
+  piecewise expressions.
+
+A calcium pool becomes ``SUFFIX iz_0capool_<hash>`` (``USEION ca READ ica WRITE cai``), integrated
+with ``cnexp`` — exact for the linear pool equation, as in ionzoo. Its name sorts before every
+channel's, so ``nrnivmodl`` registers it first and NEURON updates the pool before the gates that
+read ``cai`` within a step — the order ionzoo's kernels use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..expr import EXPREL_SERIES_BELOW, Expr, Name, NMODLPrinter
+from ..lower import lower
+from ..model.channel import Channel
+from ..model.ions import Calcium
+from ..model.neuron import Neuron
+
+__all__ = ["channel_to_nmodl", "pool_to_nmodl", "mechanism_name", "pool_name", "POOL_SUFFIX",
+           "neuron_to_script", "export_neuron", "nmodl_gbar"]
+
+POOL_SUFFIX = "iz_0capool"
+
+_HELPERS = f"""
+FUNCTION iz_exp(x) {{ iz_exp = exp(x) }}
+FUNCTION iz_log(x) {{ iz_log = log(x) }}
+FUNCTION iz_sqrt(x) {{ iz_sqrt = sqrt(x) }}
+FUNCTION iz_tanh(x) {{ iz_tanh = tanh(x) }}
+FUNCTION iz_cosh(x) {{ iz_cosh = cosh(x) }}
+FUNCTION iz_sinh(x) {{ iz_sinh = sinh(x) }}
+FUNCTION iz_abs(x) {{ iz_abs = fabs(x) }}
+FUNCTION iz_floor(x) {{ iz_floor = floor(x) }}
+FUNCTION iz_min(a, b) {{
+    if (a < b) {{ iz_min = a }} else {{ iz_min = b }}
+}}
+FUNCTION iz_max(a, b) {{
+    if (a > b) {{ iz_max = a }} else {{ iz_max = b }}
+}}
+FUNCTION iz_heaviside(x) {{
+    if (x >= 0) {{ iz_heaviside = 1 }} else {{ iz_heaviside = 0 }}
+}}
+FUNCTION iz_lt(a, b) {{ if (a < b) {{ iz_lt = 1 }} else {{ iz_lt = 0 }} }}
+FUNCTION iz_le(a, b) {{ if (a <= b) {{ iz_le = 1 }} else {{ iz_le = 0 }} }}
+FUNCTION iz_gt(a, b) {{ if (a > b) {{ iz_gt = 1 }} else {{ iz_gt = 0 }} }}
+FUNCTION iz_ge(a, b) {{ if (a >= b) {{ iz_ge = 1 }} else {{ iz_ge = 0 }} }}
+FUNCTION iz_eq(a, b) {{ if (a == b) {{ iz_eq = 1 }} else {{ iz_eq = 0 }} }}
+FUNCTION iz_ne(a, b) {{ if (a != b) {{ iz_ne = 1 }} else {{ iz_ne = 0 }} }}
+FUNCTION iz_and(a, b) {{ if (a != 0 && b != 0) {{ iz_and = 1 }} else {{ iz_and = 0 }} }}
+FUNCTION iz_or(a, b) {{ if (a != 0 || b != 0) {{ iz_or = 1 }} else {{ iz_or = 0 }} }}
+FUNCTION iz_where(c, a, b) {{
+    if (c != 0) {{ iz_where = a }} else {{ iz_where = b }}
+}}
+FUNCTION iz_exprel(x) {{
+    if (fabs(x) < {EXPREL_SERIES_BELOW!r}) {{
+        iz_exprel = 1 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0)))
+    }} else {{
+        iz_exprel = (exp(x) - 1) / x
+    }}
+}}
+"""
+
+
+def mechanism_name(channel: Channel) -> str:
+    """The NEURON SUFFIX of an exported channel: ``iz_<name>_<hash>``. The hash of the channel's
+    description keeps different channels of the same name apart (NEURON cannot load two
+    mechanisms with one name into a process)."""
+    digest = hashlib.sha256(json.dumps(channel.to_dict(), sort_keys=True).encode()).hexdigest()
+    return f"iz_{channel.name}_{digest[:8]}"
+
+
+def pool_name(calcium: Calcium) -> str:
+    """The NEURON SUFFIX of an exported calcium pool."""
+    digest = hashlib.sha256(repr((calcium.pool, calcium.parameters())).encode()).hexdigest()
+    return f"{POOL_SUFFIX}_{digest[:8]}"
+
+
+def nmodl_gbar(channel: Channel) -> float:
+    """The channel's ḡ in NEURON's unit: S/cm² (mS/cm² ÷ 1000), or cm/s for a GHK current."""
+    return channel.gbar if channel.ghk else channel.gbar / 1000.0
+
+
+def _printer(ch: Channel, ir) -> NMODLPrinter:
+    names = {"v": "v", "ca.cai": "cai", "ca.cao": "cao", "temperature": "celsius",
+             "ca.rtf2": "iz_rtf2"}
+    names.update({f"{ch.name}.{p}": p for p in ch.parameters()})
+    names.update({d.id: _derived_name(ch, d.id) for d in ir.derived})
+    names.update({g.name: g.name.split(".", 1)[1] for g in ir.gates})
+    return NMODLPrinter(names)
+
+
+def _derived_name(ch: Channel, did: str) -> str:
+    if did == "ca.rtf2":
+        return "iz_rtf2"
+    owner = did[len(ch.name) + 1:-len(".phi")]  # "<ch>.phi" or "<ch>.<gate>.phi"
+    return "iz_phi" + (f"_{owner}" if owner else "")
+
+
+def _channel_ir(ch: Channel):
+    cell = Neuron(channels=(ch,), calcium=Calcium() if ch.needs_calcium() else None,
+                  name=ch.name)
+    return lower(cell)
+
+
+def channel_to_nmodl(ch: Channel) -> str:
+    """NMODL source of ``ch`` (see the module docstring)."""
+    ir = _channel_ir(ch)
+    pr = _printer(ch, ir)
+    kinetic = [g for g in ir.gates if not g.instantaneous]
+    lines = _channel_header(ch, ir)
+    lines += ["BREAKPOINT {"]
+    if kinetic:
+        lines.append("    SOLVE states METHOD cnexp")
+    lines += _current_lines(ch, ir, pr)
+    lines += ["}", "", "PROCEDURE derived() {", "    UNITSOFF"]
+    lines += [f"    {pr.names[d.id]} = {pr(d.expr)}" for d in ir.derived]
+    lines += ["    UNITSON", "}", ""]
+    if kinetic:
+        short = [g.name.split(".", 1)[1] for g in kinetic]
+        lines += ["INITIAL {", "    rates(v)", *(f"    {x} = {x}_inf" for x in short), "}", "",
+                  "DERIVATIVE states {", "    rates(v)",
+                  *(f"    {x}' = ({x}_inf - {x}) / {x}_tau" for x in short), "}", "",
+                  "PROCEDURE rates(v (mV)) {", "    UNITSOFF", "    derived()"]
+        for g, x in zip(kinetic, short):
+            lines += [f"    {x}_inf = {pr(g.inf)}", f"    {x}_tau = 1 / ({pr(g.rate)})"]
+        lines += ["    UNITSON", "}", ""]
+    lines += ["UNITSOFF", _HELPERS.strip(), "UNITSON", ""]
+    return "\n".join(lines)
+
+
+def _current_lines(ch: Channel, ir, pr: NMODLPrinter) -> list[str]:
+    cur = ir.currents[0]
+    lines = ["    derived()", f"    g = {pr(cur.conductance)}"]
+    if cur.reversal == "nernst":
+        lines.append(f"    erev = {pr(cur.e)}")
+        drive: Expr = Name("v") - Name("iz_erev")
+        pr.names["iz_erev"] = "erev"
+    else:
+        drive = cur.drive
+    scale = "(0.001) * " if cur.reversal == "ghk" else ""  # µA/cm² -> mA/cm² for cm/s·mM
+    lines.append(f"    i = {scale}g * ({pr(drive)})")
+    if ch.ion == "ca":
+        lines.append("    ica = i")
+    return lines
+
+
+def _channel_header(ch: Channel, ir) -> list[str]:
+    uses_ca = ch.ion == "ca" or ch.reads_calcium()
+    params = {k: (nmodl_gbar(ch) if k == "gbar" else v) for k, v in ch.parameters().items()}
+    units = {"gbar": "(cm/s)" if ch.ghk else "(S/cm2)", "e": "(mV)"}
+    kinetic = [g.name.split(".", 1)[1] for g in ir.gates if not g.instantaneous]
+    lines = [f"TITLE {ch.description or ch.name} (exported by ionzoo)", "",
+             "COMMENT",
+             f"Source: {ch.provenance.citation if ch.provenance else 'unknown'}",
+             f"Reference file: {ch.provenance.model_file if ch.provenance else ''}",
+             f"Temperature rule: {ch.rule_text()}",
+             "Generated from the ionzoo channel description; do not edit.",
+             "ENDCOMMENT", "",
+             "NEURON {", f"    SUFFIX {mechanism_name(ch)}"]
+    if ch.ion == "ca":
+        lines.append("    USEION ca READ cai, cao WRITE ica")
+    elif uses_ca:
+        lines.append("    USEION ca READ cai, cao")
+    if ch.ion != "ca":
+        lines.append("    NONSPECIFIC_CURRENT i")
+    rng = ["gbar", "g", "i", *(["erev"] if ch.nernst else []), *params]
+    lines.append(f"    RANGE {', '.join(dict.fromkeys(rng))}")
+    lines += ["}", "", "UNITS {", "    (mA) = (milliamp)", "    (mV) = (millivolt)",
+              "    (S) = (siemens)", "    (mM) = (milli/liter)", "}", "", "PARAMETER {"]
+    lines += [f"    {k} = {val!r} {units.get(k, '')}".rstrip() for k, val in params.items()]
+    lines += ["}", "", "ASSIGNED {", "    v (mV)", "    celsius (degC)", "    g", "    i (mA/cm2)"]
+    if ch.ion == "ca":
+        lines.append("    ica (mA/cm2)")
+    if uses_ca:
+        lines += ["    cai (mM)", "    cao (mM)"]
+    if ch.nernst:
+        lines.append("    erev (mV)")
+    for x in kinetic:
+        lines += [f"    {x}_inf", f"    {x}_tau (ms)"]
+    lines += [f"    {_derived_name(ch, d.id)}" for d in ir.derived]
+    lines += ["}", ""]
+    if kinetic:
+        lines += ["STATE {", *(f"    {x}" for x in kinetic), "}", ""]
+    return lines
+
+
+def pool_to_nmodl(calcium: Calcium) -> str:
+    """NMODL source of the calcium pool of a neuron (``SUFFIX iz_0capool_<hash>``)."""
+    if not calcium.pool:
+        raise ValueError("fixed calcium has no pool mechanism")
+    ir = lower(Neuron(channels=(), calcium=calcium, name="pool"))
+    pool = ir.pools[0]
+    names = {"ica": "(1000 * ica)", "ca.gamma": "gamma", "ca.depth": "depth",
+             "ca.tau": "tau", "ca.cai_rest": "cai_rest", "ca.cai": "cai"}
+    pr = NMODLPrinter(names)
+    kind = ("inward-only drive: Destexhe et al. 1994 cadecay" if calcium.pool == "destexhe"
+            else "signed drive scaled by gamma: Hay et al. 2011 CaDynamics_E2")
+    return f"""TITLE calcium pool ({calcium.pool}) exported by ionzoo
+
+COMMENT
+dcai/dt = drive + (cai_rest - cai)/tau with the drive from the calcium current ({kind});
+ica in mA/cm2 here, in uA/cm2 in ionzoo (hence 1000 * ica).
+ENDCOMMENT
+
+NEURON {{
+    SUFFIX {pool_name(calcium)}
+    USEION ca READ ica WRITE cai
+    RANGE depth, tau, cai_rest, gamma, drive, cai0
+}}
+
+UNITS {{
+    (mA) = (milliamp)
+    (mM) = (milli/liter)
+    (um) = (micron)
+}}
+
+PARAMETER {{
+    depth = {calcium.depth!r} (um)
+    tau = {calcium.tau!r} (ms)
+    cai_rest = {calcium.cai_rest!r} (mM)
+    gamma = {calcium.gamma!r}
+    cai0 = {calcium.cai!r} (mM)
+}}
+
+ASSIGNED {{
+    ica (mA/cm2)
+    drive (mM/ms)
+}}
+
+STATE {{ cai (mM) }}
+
+INITIAL {{ cai = cai0 }}
+
+BREAKPOINT {{ SOLVE state METHOD cnexp }}
+
+DERIVATIVE state {{
+    UNITSOFF
+    drive = {pr(pool.drive)}
+    cai' = drive + ({pr(pool.rest)} - cai) / {pr(pool.tau)}
+    UNITSON
+}}
+
+UNITSOFF
+{_HELPERS.strip()}
+UNITSON
+"""
+
+
+def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
+                     duration: float | None = None, t_stop: float = 100.0, dt: float = 0.025,
+                     method: str = "crank_nicolson") -> str:
+    """A standalone Python script that builds ``neuron`` in NEURON with the exported mechanisms
+    (compile them first with ``nrnivmodl`` in the script's directory), applies a current step
+    of ``current`` µA/cm² and prints the spike times (upward 0-mV crossings, interpolated)."""
+    area = neuron.area or 1e5
+    lines = [
+        f'"""{neuron.name}: exported by ionzoo. Run `nrnivmodl` here first, then this script."""',
+        "import math",
+        "import os",
+        "",
+        "import numpy as np",
+        "from neuron import h, load_mechanisms",
+        "",
+        "HERE = os.path.dirname(os.path.abspath(__file__))",
+        "if os.path.abspath(os.getcwd()) != HERE:  # NEURON loads ./x86_64 of the cwd by itself",
+        "    load_mechanisms(HERE)",
+        "h.load_file('stdrun.hoc')",
+        f"AREA = {area!r}  # µm²; 1 nA = 1e5/AREA µA/cm²",
+        "sec = h.Section(name='soma')",
+        "sec.L = sec.diam = math.sqrt(AREA / math.pi)",
+        "sec.nseg = 1",
+        f"sec.cm = {neuron.capacitance!r}  # µF/cm²",
+        f"h.celsius = {neuron.temperature!r}",
+    ]
+    for ch in neuron.channels:
+        if not ch.gates and ch.ion != "ca":
+            lines += ["sec.insert('pas')", f"sec.g_pas = {ch.gbar / 1000.0!r}  # S/cm²",
+                      f"sec.e_pas = {ch.e!r}"]
+            continue
+        name = mechanism_name(ch)
+        lines.append(f"sec.insert('{name}')  # {ch.name}: {ch.description}")
+        lines.append(f"sec.gbar_{name} = {nmodl_gbar(ch)!r}  # S/cm² (cm/s for GHK)")
+        for k, val in ch.parameters().items():
+            if k != "gbar":
+                lines.append(f"sec.{k}_{name} = {val!r}")
+    if neuron.calcium is not None:
+        lines += [f"h.cai0_ca_ion = {neuron.calcium.cai!r}",
+                  f"h.cao0_ca_ion = {neuron.calcium.cao!r}"]
+        if neuron.calcium.pool:
+            pool = pool_name(neuron.calcium)
+            lines += [f"sec.insert('{pool}')", f"sec.cai0_{pool} = {neuron.calcium.cai!r}"]
+    dur = 1e9 if duration is None else duration
+    lines += [
+        "stim = h.IClamp(sec(0.5))",
+        f"stim.delay, stim.dur = {delay!r}, {dur!r}",
+        f"stim.amp = {current!r} * AREA / 1e5  # nA",
+        "v = h.Vector()",
+        "v.record(sec(0.5)._ref_v)",
+        f"h.secondorder = {2 if method == 'crank_nicolson' else 0}",
+        f"h.dt = {dt!r}",
+        f"h.steps_per_ms = {1.0 / dt!r}",
+        f"h.finitialize({neuron.v_init!r})",
+        f"h.continuerun({t_stop!r})",
+        "vv = np.array(v)",
+        "i = np.nonzero((vv[:-1] < 0) & (vv[1:] >= 0))[0]",
+        f"spikes = i * {dt!r} + {dt!r} * (0 - vv[i]) / (vv[i + 1] - vv[i])",
+        "print('spike times (ms):', np.round(spikes, 6).tolist())",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def export_neuron(neuron, directory, **protocol) -> list[str]:
+    """Write every mechanism of ``neuron`` and ``run_<name>.py`` into ``directory``; returns the
+    file names."""
+    from pathlib import Path
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    names = []
+    for ch in neuron.channels:
+        if ch.gates or ch.ion == "ca":
+            names.append(f"{mechanism_name(ch)}.mod")
+            (out / names[-1]).write_text(channel_to_nmodl(ch))
+    if neuron.calcium is not None and neuron.calcium.pool:
+        names.append(f"{pool_name(neuron.calcium)}.mod")
+        (out / names[-1]).write_text(pool_to_nmodl(neuron.calcium))
+    names.append(f"run_{neuron.name}.py")
+    (out / names[-1]).write_text(neuron_to_script(neuron, **protocol))
+    return names

@@ -1,0 +1,239 @@
+"""Lowering: ``Neuron × stimulus × record → ModelIR`` (see :mod:`ionzoo.ir`).
+
+Here, and only here, the model's mathematics is written out: gates normalised to (x∞, rate)
+with their temperature rule applied, conductances, reversals (fixed, Nernst, GHK), calcium
+pools, the stimulus as an expression of t, and every observable. The result depends on the
+model's structure alone and is memoised on it, so a new parameter value never lowers again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .errors import ValidationError
+from .expr import Call, Expr, Name, Num, substitute
+from .ir import Current, Derived, GateIR, ModelIR, Observable, Parameter, Pool, State
+from .model.channel import Channel, Gate
+from .model.ions import FARADAY, GAS_CONSTANT, VALENCE
+from .model.neuron import Neuron
+from .model.params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec
+from .model.stimulus import Stimulus, Waveform, as_stimulus
+from .model.temperature import Q10, factor_expression, rule_parameter
+
+__all__ = ["lower", "recordable", "generations", "is_extra", "LOWERINGS"]
+
+V, T = Name("v"), Name("t")
+#: Counts of the work done so far in this process (lowerings performed; the Numba back-end adds
+#: its own): a cache statistic for tests, never a setting.
+LOWERINGS = {"count": 0}
+_MEMO: dict[tuple, ModelIR] = {}
+_MEMO_SIZE = 256
+
+
+def generations() -> int:
+    """How many models this process has lowered (cache misses)."""
+    return LOWERINGS["count"]
+
+
+def lower(neuron: Neuron, stimulus: Sequence[Stimulus] | Stimulus | None = (),
+          record: Sequence[str] = ()) -> ModelIR:
+    """The :class:`~ionzoo.ir.ModelIR` of ``neuron`` under ``stimulus`` (its components)
+    recording ``record`` (names from :func:`recordable`)."""
+    components = tuple(stimulus) if isinstance(stimulus, (tuple, list)) else as_stimulus(
+        stimulus)
+    key = (neuron.structure_key(), tuple(c.structure_key() for c in components), tuple(record))
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _Lowering(neuron, components).build(tuple(dict.fromkeys(record)))
+        LOWERINGS["count"] += 1
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = hit
+    return hit
+
+
+def recordable(neuron: Neuron) -> dict[str, str]:
+    """Every quantity of ``neuron`` that can be recorded, with its unit."""
+    return {o.name: o.unit for o in lower(neuron).observables}
+
+
+def _stim_unit(fieldname: str) -> str:
+    if fieldname.startswith("amplitude"):
+        return "uA/cm2"
+    return "1" if fieldname in ("scale", "count") else "ms"
+
+
+class _Lowering:
+    """One lowering; methods build the parts of the IR in order."""
+
+    def __init__(self, neuron: Neuron, components: tuple[Stimulus, ...]) -> None:
+        self.neuron, self.components = neuron, components
+        self.ca = neuron.calcium
+        self.pool = self.ca is not None and self.ca.pool is not None
+        self.params: list[Parameter] = []
+        self.derived: list[Derived] = []
+        self.gates: list[GateIR] = []
+        self.currents: list[Current] = []
+
+    # ----------------------------------------------------------------- parameters
+    def _parameters(self) -> None:
+        for name, spec in NEURON_PARAMETERS.items():
+            self.params.append(Parameter(name, name, spec))
+        for ch in self.neuron.channels:
+            for p in ch.parameters():
+                path = f"{ch.name}.{p}"
+                self.params.append(Parameter(path, path, ch.parameter_spec(p)))
+        if self.ca is not None:
+            for p in self.ca.parameters():
+                pid = "ca.cai0" if (p == "cai" and self.pool) else f"ca.{p}"
+                self.params.append(Parameter(pid, f"ca.{p}", CALCIUM_PARAMETERS[p]))
+            rtf2 = (Num(1000.0 * GAS_CONSTANT / (2.0 * FARADAY))
+                    * (Name("temperature") + Num(273.15)))
+            self.derived.append(Derived("ca.rtf2", "mV", rtf2))
+        for k, comp in enumerate(self.components):
+            for f in comp.numeric:
+                self.params.append(Parameter(f"stim{k}.{f}", f"stim{k}.{f}",
+                                             ParamSpec(_stim_unit(f))))
+
+    def _phi(self, owner: str, rule, value_id: str) -> Expr:
+        """The temperature factor of ``rule`` as a derived value (Num(1) without a rule)."""
+        if rule is None:
+            return Num(1.0)
+        did = f"{owner}.phi"
+        if did not in {d.id for d in self.derived}:
+            self.derived.append(Derived(did, "1", factor_expression(rule, Name(value_id))))
+        return Name(did)
+
+    # ----------------------------------------------------------------- channels
+    def _names(self, ch: Channel) -> dict[str, Expr]:
+        out: dict[str, Expr] = {"v": V, "cai": Name("ca.cai"), "cao": Name("ca.cao"),
+                                "celsius": Name("temperature")}
+        out.update({k: Name(f"{ch.name}.{k}") for k in ch.params})
+        return out
+
+    def _gate(self, ch: Channel, g: Gate) -> GateIR:
+        names = self._names(ch)
+        a, b = (substitute(e, names) for e in ch.gate_expressions(g))
+        rule = ch.gate_rule(g)
+        if g.own_rule:
+            phi = self._phi(f"{ch.name}.{g.name}", rule, f"{ch.name}.{g.name}_"
+                            f"{rule_parameter(rule)}") if rule is not None else Num(1.0)
+        else:
+            phi = self._phi(ch.name, rule, f"{ch.name}.{rule_parameter(rule)}")
+        if g.form == "alphabeta":
+            total = a + b
+            inf, rate = a / total, (total if phi == Num(1.0) else total * phi)
+        else:
+            inf, rate = a, (phi / b if phi != Num(1.0) else Num(1.0) / b)
+        if g.instantaneous:
+            rate = Num(0.0)
+        return GateIR(f"{ch.name}.{g.name}", ch.name, inf, rate, g.instantaneous)
+
+    def _reversal(self, ch: Channel) -> tuple[Expr, Expr | None]:
+        """(drive, e) of a channel's current."""
+        if ch.reversal == "fixed":
+            e: Expr = Name(f"{ch.name}.e")
+            return V - e, e
+        rtf2 = Name("ca.rtf2")  # RT/(zF) in mV for z = 2
+        cai, cao = Name("ca.cai"), Name("ca.cao")
+        if ch.reversal == "nernst":
+            e = rtf2 * Call("log", (cao / cai,))
+            return V - e, e
+        z = VALENCE[ch.ion or ""]
+        u = V / rtf2
+        drive = Num(z * FARADAY) * (cai / Call("exprel", (-u,)) - cao / Call("exprel", (u,)))
+        return drive, None
+
+    def _channel(self, ch: Channel) -> None:
+        gates = [self._gate(ch, g) for g in ch.gates]
+        self.gates.extend(gates)
+        g_expr: Expr = Name(f"{ch.name}.gbar")
+        if isinstance(ch.temperature, Q10) and ch.temperature.conductance:
+            g_expr = g_expr * self._phi(ch.name, ch.temperature, f"{ch.name}.q10")
+        for gate, gi in zip(ch.gates, gates):
+            x = gi.inf if gi.instantaneous else Name(gi.name)
+            g_expr = g_expr * (x if gate.power == 1 else x ** Num(float(gate.power)))
+        drive, e = self._reversal(ch)
+        linear = ch.reversal != "ghk" and not any(g.instantaneous for g in ch.gates)
+        self.currents.append(Current(ch.name, ch.ion, ch.reversal, g_expr, drive, e, linear))
+
+    # ----------------------------------------------------------------- pools, states
+    def _pools(self) -> tuple[Pool, ...]:
+        if not self.pool:
+            return ()
+        assert self.ca is not None
+        k = Num(10.0 / (2.0 * FARADAY))  # µA/cm², µm -> mM/ms
+        drive: Expr = -(k * Name("ca.gamma") * Name("ica")) / Name("ca.depth")
+        if self.ca.pool == "destexhe":
+            drive = Call("max", (drive, Num(0.0)))
+        return (Pool("ca.cai", "ca", self.ca.pool or "", drive, Name("ca.tau"),
+                     Name("ca.cai_rest")),)
+
+    def _states(self, pools: tuple[Pool, ...]) -> tuple[State, ...]:
+        at_init = {"v": Name("v_init")}
+        if self.pool:
+            at_init["ca.cai"] = Name("ca.cai0")
+        states = [State("v", "mV", Name("v_init"))]
+        states += [State(g.name, "1", substitute(g.inf, at_init)) for g in self.gates
+                   if not g.instantaneous]
+        states += [State(p.state, "mM", Name("ca.cai0")) for p in pools]
+        return tuple(states)
+
+    def _stimulus(self) -> tuple[Expr, tuple[str, ...]]:
+        total: Expr = Num(0.0)
+        tables = []
+        for k, comp in enumerate(self.components):
+            fields = {f: Name(f"stim{k}.{f}") for f in comp.numeric}
+            term = comp.expression(fields, T, table=f"wave{k}")
+            if isinstance(comp, Waveform):
+                tables.append(f"wave{k}")
+            total = term if k == 0 else total + term
+        return total, tuple(tables)
+
+    # ----------------------------------------------------------------- observables
+    def _observables(self, stimulus: Expr) -> tuple[Observable, ...]:
+        out = [Observable("v", "mV", V)]
+        by_channel = {c.channel: c for c in self.currents}
+        for ch in self.neuron.channels:
+            cur = by_channel[ch.name]
+            for g in (x for x in self.gates if x.channel == ch.name):
+                out.append(Observable(g.name, "1", g.inf if g.instantaneous else Name(g.name)))
+            out.append(Observable(f"{ch.name}.g", "cm/s" if ch.ghk else "mS/cm2",
+                                  cur.conductance))
+            out.append(Observable(f"{ch.name}.i", "uA/cm2", cur.current))
+            if ch.reversal == "nernst" and cur.e is not None:
+                out.append(Observable(f"{ch.name}.e", "mV", cur.e))
+        total: Expr = Num(0.0)
+        for k, c in enumerate(self.currents):
+            total = c.current if k == 0 else total + c.current
+        out.append(Observable("i_ion", "uA/cm2", total))
+        if self.ca is not None:
+            out.append(Observable("ca.cai", "mM", Name("ca.cai")))
+        for g in self.gates:  # explicit only (not part of record="all")
+            out.append(Observable(f"{g.name}_inf", "1", g.inf))
+            if not g.instantaneous:
+                out.append(Observable(f"{g.name}_tau", "ms", Num(1.0) / g.rate))
+        out.append(Observable("i_stim", "uA/cm2", stimulus))
+        return tuple(out)
+
+    def build(self, record: tuple[str, ...]) -> ModelIR:
+        self._parameters()
+        for ch in self.neuron.channels:
+            self._channel(ch)
+        pools = self._pools()
+        stimulus, tables = self._stimulus()
+        observables = self._observables(stimulus)
+        known = [o.name for o in observables]
+        for name in record:
+            if name not in known:
+                raise ValidationError("record", f"unknown variable {name!r} (recordable: "
+                                      f"{', '.join(known)})")
+        return ModelIR(states=self._states(pools), params=tuple(self.params),
+                       derived=tuple(self.derived), gates=tuple(self.gates),
+                       currents=tuple(self.currents), pools=pools, stimulus=stimulus,
+                       tables=tables, observables=observables, record=record)
+
+
+def is_extra(name: str) -> bool:
+    """Whether ``record="all"`` leaves ``name`` out (x∞, τ of gates; the stimulus)."""
+    return name.endswith(("_inf", "_tau")) or name == "i_stim"

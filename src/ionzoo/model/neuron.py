@@ -1,0 +1,282 @@
+"""A single-compartment neuron: membrane + channels, described as data.
+
+Membrane equation (densities; NEURON's units)::
+
+    C dv/dt = I_stim − Σ_channels gbar_c · Π x^p · (v − e_c)
+
+with C in µF/cm², v in mV, t in ms, gbar in mS/cm², currents in µA/cm².
+
+Every numeric value has a *parameter path*:
+
+================  ======  ==================================================
+path              unit    meaning
+================  ======  ==================================================
+``capacitance``   µF/cm²  membrane capacitance (> 0)
+``temperature``   °C      temperature applied through each channel's rule
+``v_init``        mV      initial membrane potential; gates start at x∞(v_init)
+``<ch>.gbar``     mS/cm²  maximal conductance of channel ``<ch>`` (≥ 0)
+``<ch>.e``        mV      reversal potential of channel ``<ch>``
+``<ch>.q10``      1       Q10 of channel ``<ch>`` (> 0; channels with a Q10 rule)
+``<ch>.rate_factor`` 1    fixed rate factor (channels with a FixedFactor rule)
+``<ch>.<name>``   –       extra parameter of ``<ch>`` read by its rate expressions
+``ca.<name>``     –       calcium (neurons with ``calcium=``; see :mod:`ionzoo.ions`)
+================  ======  ==================================================
+
+Any of them may be an array: :meth:`Neuron.with_params` accepts scalars, 1-D sequences (which
+become a batch dimension named after the path) and :class:`xarray.DataArray` objects (whose
+named dimensions are used, so two parameters can share one dimension).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ..errors import ValidationError
+from .channel import Channel
+from .ions import Calcium
+from .params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec, check, check_array
+
+__all__ = ["Neuron", "NEURON_PARAMETERS"]
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """A single-compartment neuron (pure data; holds no simulation state).
+
+    Parameters
+    ----------
+    channels:
+        The ionic currents, including the leak (channel names must be unique).
+    capacitance:
+        Membrane capacitance, µF/cm².
+    temperature:
+        Temperature, °C (each channel applies it through its own rule).
+    v_init:
+        Initial membrane potential, mV; every gate starts at its steady state x∞(v_init).
+    name:
+        Label used in summaries and results.
+    area:
+        Membrane area in µm², only needed to convert absolute currents (nA) to densities
+        (:meth:`density`).
+    calcium:
+        Intracellular calcium (:class:`~ionzoo.ions.Calcium`): required when a channel carries
+        calcium with a Nernst reversal, reads ``cai``/``cao``, or a pool is wanted.
+    """
+
+    channels: tuple[Channel, ...]
+    capacitance: float = 1.0
+    temperature: float = 6.3
+    v_init: float = -65.0
+    name: str = "neuron"
+    area: float | None = None
+    calcium: Calcium | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        chans = tuple(self.channels)
+        for ch in chans:
+            if not isinstance(ch, Channel):
+                raise ValidationError("channels", f"expected Channel objects, got "
+                                      f"{type(ch).__name__}")
+        names = [c.name for c in chans]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValidationError("channels", f"duplicate channel name(s) {sorted(dup)}")
+        if set(names) & {*NEURON_PARAMETERS, "ca"}:
+            raise ValidationError("channels", f"channel names {sorted({*NEURON_PARAMETERS, 'ca'})}"
+                                  " are reserved")
+        if self.calcium is not None and not isinstance(self.calcium, Calcium):
+            raise ValidationError("calcium", "expected an ionzoo.ions.Calcium or None")
+        if self.calcium is None:
+            for ch in chans:
+                if ch.needs_calcium():
+                    why = {"nernst": "has a Nernst reversal", "ghk": "has a GHK current"}.get(
+                        ch.reversal, "reads cai/cao")
+                    raise ValidationError(f"{ch.name}", f"channel {ch.name!r} {why}: give the "
+                                          "neuron calcium=ionzoo.ions.Calcium(...)")
+        object.__setattr__(self, "channels", chans)
+        for key, spec in NEURON_PARAMETERS.items():
+            object.__setattr__(self, key, check(key, getattr(self, key), spec))
+        if self.area is not None:
+            object.__setattr__(self, "area", check("area", self.area, _AREA))
+        if not isinstance(self.name, str):
+            raise ValidationError("name", f"expected text, got {type(self.name).__name__}")
+        object.__setattr__(self, "overrides", dict(self.overrides))
+
+    # ------------------------------------------------------------------ parameters
+    def channel(self, name: str) -> Channel:
+        """The channel called ``name``."""
+        for ch in self.channels:
+            if ch.name == name:
+                return ch
+        raise ValidationError(name, f"unknown channel {name!r} "
+                              f"(channels: {[c.name for c in self.channels]})")
+
+    def parameter_paths(self) -> list[str]:
+        """Every parameter path of this neuron, in a stable order."""
+        paths = list(NEURON_PARAMETERS)
+        for ch in self.channels:
+            paths += [f"{ch.name}.{p}" for p in ch.parameters()]
+        if self.calcium is not None:
+            paths += [f"ca.{p}" for p in self.calcium.parameters()]
+        return paths
+
+    def default(self, path: str) -> float:
+        """The scalar default value of ``path`` (ignoring batch overrides)."""
+        if path in NEURON_PARAMETERS:
+            return getattr(self, path)
+        ch_name, _, pname = path.partition(".")
+        if not pname:
+            raise ValidationError(path, "unknown parameter (expected 'capacitance', "
+                                  "'temperature', 'v_init' or 'CHANNEL.NAME')")
+        if ch_name == "ca":
+            if self.calcium is None:
+                raise ValidationError(path, "this neuron has no calcium description")
+            cparams = self.calcium.parameters()
+            if pname not in cparams:
+                raise ValidationError(path, f"unknown calcium parameter {pname!r} "
+                                      f"(parameters: {sorted(cparams)})")
+            return cparams[pname]
+        params = self.channel(ch_name).parameters()
+        if pname not in params:
+            raise ValidationError(path, f"channel {ch_name!r} has no parameter {pname!r} "
+                                  f"(parameters: {sorted(params)})")
+        return params[pname]
+
+    def spec(self, path: str) -> ParamSpec:
+        """Unit and bounds of a parameter path (the table of :mod:`ionzoo.model.params`)."""
+        self.default(path)  # validates the path
+        if path in NEURON_PARAMETERS:
+            return NEURON_PARAMETERS[path]
+        owner, _, name = path.partition(".")
+        if owner == "ca":
+            return CALCIUM_PARAMETERS[name]
+        return self.channel(owner).parameter_spec(name)
+
+    def unit(self, path: str) -> str:
+        """Unit of a parameter path."""
+        return self.spec(path).unit
+
+    def value(self, path: str) -> Any:
+        """The value of ``path``: its batch override if any, else its default (float)."""
+        self.default(path)  # validates the path
+        return self.overrides.get(path, self.default(path))
+
+    def with_params(self, params: Mapping[str, Any] | None = None, **kwargs: Any) -> Neuron:
+        """A copy with new parameter values; arrays make a batch.
+
+        ``neuron.with_params(**{"Na.gbar": [60, 120], "temperature": 16.3})`` or
+        ``neuron.with_params({"Na.gbar": xr.DataArray(...)})``. Scalars replace the default;
+        1-D sequences get a dimension named after the path; a :class:`xarray.DataArray` keeps its
+        dimension names (parameters with the same dimension name vary together).
+        """
+        updates = {**(params or {}), **kwargs}
+        overrides = dict(self.overrides)
+        new = self
+        for path, val in updates.items():
+            if not isinstance(path, str):
+                raise ValidationError("with_params", f"parameter paths are text, got {path!r}")
+            arr = _as_batch_value(path, val, self.spec(path))
+            if arr.ndim == 0:
+                overrides.pop(path, None)
+                new = new._with_default(path, float(arr))
+            else:
+                overrides[path] = arr
+        return replace(new, overrides=overrides)
+
+    def _with_default(self, path: str, value: float) -> Neuron:
+        if path in NEURON_PARAMETERS:
+            return replace(self, **{path: value}, overrides=self.overrides)
+        ch_name, _, pname = path.partition(".")
+        if ch_name == "ca":
+            return replace(self, calcium=replace(self.calcium, **{pname: value}),
+                           overrides=self.overrides)
+        chans = tuple(c.with_defaults(**{pname: value}) if c.name == ch_name else c
+                      for c in self.channels)
+        return replace(self, channels=chans, overrides=self.overrides)
+
+    # ------------------------------------------------------------------ structure edits
+    def with_channel(self, channel: Channel) -> Neuron:
+        """A copy with ``channel`` added, or replacing the channel of the same name."""
+        names = [c.name for c in self.channels]
+        if channel.name in names:
+            chans = tuple(channel if c.name == channel.name else c for c in self.channels)
+        else:
+            chans = (*self.channels, channel)
+        return replace(self, channels=chans, overrides=self._overrides_for(chans))
+
+    def without_channel(self, name: str) -> Neuron:
+        """A copy without the channel called ``name``."""
+        self.channel(name)
+        chans = tuple(c for c in self.channels if c.name != name)
+        return replace(self, channels=chans, overrides=self._overrides_for(chans))
+
+    def _overrides_for(self, chans: Iterable[Channel]) -> dict:
+        keep = set(NEURON_PARAMETERS) | {f"{c.name}.{p}" for c in chans for p in c.parameters()}
+        keep |= {k for k in self.overrides if k.startswith("ca.")}
+        return {k: v for k, v in self.overrides.items() if k in keep}
+
+    @property
+    def batch_shape(self) -> dict[str, int]:
+        """Sizes of the batch dimensions created by array-valued parameters."""
+        if not self.overrides:
+            return {}
+        return dict(xr.broadcast(*self.overrides.values())[0].sizes)
+
+    def structure_key(self) -> tuple:
+        """What determines compiled code (channels' structure), independent of values."""
+        pool = None if self.calcium is None else ("ca", self.calcium.pool or "fixed")
+        return (tuple(c.structure_key() for c in self.channels), pool)
+
+    def density(self, current_na):
+        """Convert an absolute current in nA to a density in µA/cm² using ``area`` (µm²)."""
+        if self.area is None:
+            raise ValidationError("area", f"neuron {self.name!r} has no area: currents must be "
+                                  "given as densities (µA/cm²)")
+        return np.asarray(current_na, dtype=float) * 1e5 / self.area
+
+    def __str__(self) -> str:
+        lines = [f"Neuron {self.name!r}: C = {self.capacitance:g} µF/cm², "
+                 f"T = {self.temperature:g} °C, v_init = {self.v_init:g} mV"]
+        for ch in self.channels:
+            lines.append("  " + str(ch).replace("\n", "\n  "))
+        for path, val in self.overrides.items():
+            lines.append(f"  batch: {path} over dims {tuple(val.dims)} ({val.size} values)")
+        return "\n".join(lines)
+
+
+_AREA = ParamSpec("um2", 0.0, True, doc="membrane area")
+
+
+def _as_batch_value(path: str, val: Any, spec: ParamSpec) -> xr.DataArray:
+    """Turn a user value into a DataArray (0-d for scalars), checked against ``spec``."""
+    if isinstance(val, xr.DataArray):
+        if val.dtype.kind not in "iuf":
+            raise ValidationError(path, f"expected numbers, got an array of {val.dtype}")
+        arr = val.astype(float)
+    elif np.ndim(val) == 0 and not isinstance(val, (str, bytes)):
+        scalar = val[()] if isinstance(val, np.ndarray) else val
+        arr = xr.DataArray(check(path, scalar, spec))
+    else:
+        try:
+            raw = np.asarray(val)
+        except (TypeError, ValueError):
+            raise ValidationError(path, f"expected a number or an array of numbers, got "
+                                  f"{type(val).__name__}") from None
+        if raw.dtype.kind not in "iuf":
+            raise ValidationError(path, f"expected numbers, got {type(val).__name__} of "
+                                  f"{raw.dtype}")
+        raw = raw.astype(float)
+        if raw.ndim != 1:
+            raise ValidationError(path, f"{raw.ndim}-D array: pass an xarray.DataArray to "
+                                  "name its dimensions")
+        arr = xr.DataArray(raw, dims=(path,), coords={path: raw})
+    if arr.size == 0:
+        raise ValidationError(path, "empty array")
+    check_array(path, arr.values, spec)
+    return arr

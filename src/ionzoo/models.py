@@ -1,0 +1,27 @@
+"""Canonical neuron models, each a function returning a :class:`~ionzoo.Neuron`
+(the data live in :mod:`ionzoo.zoo.models`).
+
+Every model can be customised like any neuron (``with_params``, ``with_channel``,
+``without_channel``).
+"""
+
+from .zoo.models import (
+    REGISTRY,
+    connor_stevens,
+    hh1952,
+    inap_ik,
+    inap_ik_high,
+    inap_ik_low,
+    morris_lecar,
+    morris_lecar_homoclinic,
+    morris_lecar_hopf,
+    morris_lecar_snlc,
+    pospischil,
+    traub_miles,
+    traub_miles_m,
+    wang_buzsaki,
+)
+
+__all__ = ["REGISTRY", "hh1952", "pospischil", "wang_buzsaki", "traub_miles", "traub_miles_m",
+           "connor_stevens", "morris_lecar", "morris_lecar_hopf", "morris_lecar_snlc",
+           "morris_lecar_homoclinic", "inap_ik", "inap_ik_high", "inap_ik_low"]

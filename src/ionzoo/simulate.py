@@ -1,0 +1,219 @@
+"""``simulate()``: validate → lower → solve → :class:`~ionzoo.Result`.
+
+The solver is an object (:mod:`ionzoo.solvers`): :class:`~ionzoo.CrankNicolson` (default, 2nd
+order, NEURON's ``secondorder = 2``), :class:`~ionzoo.BackwardEuler` (1st order, NEURON's
+default) or :class:`~ionzoo.Adaptive` (SciPy reference). ``method=`` and ``dt=`` are shorthands
+that build one.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ._version import __version__
+from .backends.numba import kernels as numba_kernels
+from .batch import Batch, build_batch
+from .errors import ValidationError
+from .ir import ModelIR
+from .lower import is_extra, lower, recordable
+from .model.neuron import Neuron
+from .model.params import number
+from .model.stimulus import Stimulus, Waveform, as_stimulus
+from .progress import make_reporter
+from .result import Result
+from .solvers import Adaptive, FixedStep, Solver, solver_from
+
+__all__ = ["simulate"]
+
+_DTYPES = {"float64": np.float64, "float32": np.float32}
+#: Default cap on stored spike times: at most this many float entries in total.
+_SPIKE_BUDGET = 2**25
+
+
+def _positive(field: str, value: Any) -> float:
+    out = number(field, value)
+    if out <= 0:
+        raise ValidationError(field, f"must be a finite number > 0, got {out!r}")
+    return out
+
+
+def _steps(t_stop: float, dt: float) -> int:
+    if dt > t_stop:
+        raise ValidationError("dt", f"must not exceed t_stop ({dt!r} > {t_stop!r} ms)")
+    n_steps = int(round(t_stop / dt))
+    if abs(n_steps * dt - t_stop) > 1e-9 * max(1.0, t_stop):
+        raise ValidationError("t_stop", f"must be a multiple of dt ({t_stop!r} / {dt!r} is "
+                              "not an integer)")
+    return n_steps
+
+
+def _record(neuron: Neuron, record: Sequence[str] | str | None) -> tuple[str, ...]:
+    if isinstance(record, str):
+        if record == "all":
+            return tuple(k for k in recordable(neuron) if not is_extra(k))
+        return (record,)
+    return tuple(record or ())
+
+
+def _integer(field: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValidationError(field, f"must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def simulate(
+    neuron: Neuron,
+    stimulus: Stimulus | float | None = None,
+    *,
+    t_stop: float,
+    solver: Solver | None = None,
+    dt: float | None = None,
+    method: str | None = None,
+    record: Sequence[str] | str | None = ("v",),
+    record_every: int = 1,
+    threshold: float = 0.0,
+    max_spikes: int | None = None,
+    dtype: str = "float64",
+    progress: bool | Callable[[float], None] | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    stabilize: bool | None = None,
+) -> Result:
+    """Simulate ``neuron`` under ``stimulus`` from t = 0 to ``t_stop``.
+
+    Parameters
+    ----------
+    neuron:
+        A :class:`~ionzoo.Neuron`; array-valued parameters make a batch.
+    stimulus:
+        A :mod:`~ionzoo.stimulus` object (µA/cm²), a number (a constant current from t = 0), or
+        ``None`` (no current). Array-valued stimulus fields add batch dimensions.
+    t_stop:
+        Duration, ms (a multiple of the solver's ``dt``).
+    solver:
+        :class:`~ionzoo.CrankNicolson` (default), :class:`~ionzoo.BackwardEuler` or
+        :class:`~ionzoo.Adaptive`; see :mod:`ionzoo.solvers`.
+    dt, method, rtol, atol, stabilize:
+        Shorthands instead of ``solver``: ``method`` ``"crank_nicolson"``,
+        ``"backward_euler"`` or ``"adaptive"``; ``dt`` in ms (default 0.025; the adaptive
+        solver records every ``dt``); tolerances of the adaptive solver; ``stabilize`` of the
+        fixed-step ones.
+    record:
+        Quantities to record: ``"v"``, gates (``"Na.m"``), their ``"Na.m_inf"`` and
+        ``"Na.m_tau"``, conductances (``"Na.g"``, mS/cm²), currents (``"Na.i"``, ``"i_ion"``,
+        ``"i_stim"``, µA/cm²), ``"ca.cai"``; ``"all"`` for v, gates, conductances, currents and
+        concentrations; ``None`` records nothing (spikes only, memory proportional to the batch).
+    record_every:
+        Keep one sample every this many steps.
+    threshold:
+        Spike threshold, mV (upward crossing).
+    max_spikes:
+        Spike times stored per neuron (``spike_count`` is always exact). Default: enough for
+        500 Hz, capped so that the whole batch stores at most 2**25 times.
+    dtype:
+        ``"float64"`` (default) or ``"float32"`` (opt-in, fixed-step solvers only): about twice
+        the batch throughput, spike times within ~1e-3 ms of float64 over a second of HH firing
+        (see docs/methods.md). Spike times are always stored in float64.
+    progress:
+        ``None`` (default): a progress bar on an interactive terminal (stderr) when the run is
+        expected to take more than ~2 s; ``False``: never; ``True``: always (on stderr); or a
+        callable receiving the completed fraction (0–1) after each chunk of work.
+    """
+    if not isinstance(neuron, Neuron):
+        raise ValidationError("neuron", f"expected an ionzoo.Neuron, got {type(neuron).__name__}")
+    components = as_stimulus(stimulus)
+    solver = solver_from(solver, method, dt, rtol, atol, stabilize)
+    t_stop = _positive("t_stop", t_stop)
+    n_steps = _steps(t_stop, solver.dt)
+    if dtype not in _DTYPES:
+        raise ValidationError("dtype", f"unsupported dtype {dtype!r} (choose from "
+                              f"{tuple(_DTYPES)})")
+    if dtype != "float64" and isinstance(solver, Adaptive):
+        raise ValidationError("dtype", "the adaptive reference runs in float64 only")
+    record_every = _integer("record_every", record_every, 1)
+    threshold = number("threshold", threshold)
+    ir = lower(neuron, components, _record(neuron, record))
+    batch = build_batch(neuron, components, ir, np.dtype(_DTYPES[dtype]))
+    if max_spikes is None:
+        max_spikes = min(int(math.ceil(t_stop * 0.5)) + 2, max(1, _SPIKE_BUDGET // batch.n))
+    max_spikes = _integer("max_spikes", max_spikes, 0)
+    arrays, wall = _solve(ir, solver, components, batch, neuron.name, n_steps, t_stop,
+                          record_every, threshold, max_spikes, _DTYPES[dtype], progress)
+    attrs = dict(method=solver.name, dt=solver.dt, t_stop=t_stop, threshold=threshold,
+                 record_every=record_every, max_spikes=max_spikes, dtype=dtype,
+                 model=neuron.name, ionzoo_version=__version__, wall_time_s=wall,
+                 spikes_truncated=int(np.any(arrays[1] > max_spikes)),
+                 **({"rtol": solver.rtol, "atol": solver.atol, "solver": solver.method}
+                    if isinstance(solver, Adaptive) else {}))
+    return Result(build=lambda: _make_result(neuron, components, ir, batch, *arrays, attrs,
+                                             solver.dt))
+
+
+def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch: Batch,
+           label: str, n_steps: int, t_stop: float, record_every: int, threshold: float,
+           max_spikes: int, dtype, progress):
+    """Allocate the run's arrays, integrate, return (REC, spike counts, spike times), wall."""
+    stabilize = solver.stabilize if isinstance(solver, FixedStep) else True
+    kernels = numba_kernels(ir, np.dtype(dtype).name, stabilize)
+    n = batch.n
+    waves = [np.ascontiguousarray(components[int(t[4:])].values, dtype=dtype)
+             for t in ir.tables]
+    S = np.empty((len(ir.states), n), dtype=dtype)
+    kernels.init(batch.P, S)
+    n_samples = n_steps // record_every + 1
+    REC = np.full((len(ir.record), n_samples if ir.record else 1, n if ir.record else 1),
+                  np.nan, dtype=dtype)
+    spk_count = np.zeros(n, dtype=np.int64)
+    spk_times = np.full((n, max_spikes), np.nan, dtype=np.float64)
+    report = make_reporter(progress, f"{label} {solver.name}")
+    t0 = _time.perf_counter()
+    if isinstance(solver, Adaptive):
+        from .solvers.adaptive import run_adaptive
+
+        run_adaptive(kernels, solver, ir, components, batch.P, S, t_stop, record_every,
+                     threshold, REC, spk_count, spk_times, waves, report)
+    else:
+        from .solvers.fixed import run_fixed
+
+        assert isinstance(solver, FixedStep)
+        run_fixed(kernels, solver, batch.P, S, n_steps, threshold, record_every, REC,
+                  spk_count, spk_times, waves, report)
+    wall = _time.perf_counter() - t0
+    if report is not None:
+        report.close()
+    return (REC, spk_count, spk_times), wall
+
+
+def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], ir: ModelIR, batch: Batch,
+                 REC: np.ndarray, spk_count: np.ndarray, spk_times: np.ndarray,
+                 attrs: dict, dt: float) -> xr.Dataset:
+    dims, sizes = batch.dims, batch.sizes
+    coords: dict[str, Any] = {d: (d, np.asarray(batch.coords[d])) for d in dims
+                              if d in batch.coords}
+    data: dict[str, Any] = {
+        "spike_count": (dims, spk_count.reshape(sizes), {"units": "1",
+                        "long_name": "number of upward threshold crossings"}),
+        "spike_times": ((*dims, "spike"), spk_times.reshape((*sizes, spk_times.shape[1])),
+                        {"units": "ms", "long_name": "spike times (NaN-padded)"}),
+    }
+    if ir.record:
+        n_samples = REC.shape[1]
+        coords["time"] = ("time", np.arange(n_samples) * attrs["record_every"] * dt,
+                          {"units": "ms"})
+        for q, obs in enumerate(ir.recorded):
+            arr = np.moveaxis(REC[q].reshape((n_samples, *sizes)), 0, -1)
+            data[obs.name] = ((*dims, "time"), arr, {"units": obs.unit})
+    ds = xr.Dataset(data, coords=coords, attrs=attrs)
+    paths = set(neuron.parameter_paths())
+    for d in dims:
+        if d in ds.coords:
+            ds[d].attrs["units"] = neuron.unit(d) if d in paths else ""
+    ds.attrs["stimulus"] = repr([c.to_dict() for c in components if
+                                 not isinstance(c, Waveform)])[:4000]
+    return ds
