@@ -19,7 +19,6 @@ import numpy as np  # noqa: E402
 import ionzoo as iz  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-UNITS = {"gbar": "mS/cm²", "e": "mV", "q10": "1", "rate_factor": "1"}
 
 
 def slug(name: str) -> str:
@@ -64,14 +63,16 @@ def channel_figure(ch, path: Path) -> None:
 
 def channel_page(key: str, ch, fig_rel: str) -> str:
     p = ch.provenance
-    rows = "\n".join(f"| `{ch.name}.{k}` | {v:g} | {UNITS.get(k, '')} |"
+    rows = "\n".join(f"| `{ch.name}.{k}` | {v:g} | {ch.parameter_spec(k).unit} |"
                      for k, v in ch.parameters().items())
+    reversal = {"nernst": "Nernst (calcium pool)", "ghk": "GHK permeability current"}.get(
+        ch.reversal, f"{ch.e} mV")
     eq = str(ch).replace("\n", "\n    ")
     return f"""# {key} — {ch.description}
 
 **Source:** {p.citation if p else '—'}
 **Reference file:** {p.model_file if p and p.model_file else '—'}
-**Ion:** {ch.ion or '—'} · **Reversal:** {'Nernst (calcium pool)' if ch.nernst else f'{ch.e:g} mV'}
+**Ion:** {ch.ion or '—'} · **Reversal:** {reversal}
 · **Temperature rule:** {ch.rule_text()}
 
 ## Equations
@@ -137,9 +138,7 @@ def model_figure(key: str, cell, path: Path) -> None:
         stim = iz.stimulus.step(float(cell.density(amp)), t0, t1)
         title = f"{amp} nA, {t0:g}–{t1:g} ms (ModelDB demo)"
     else:
-        amps = {"hh1952": 10.0, "wang_buzsaki": 1.0, "traub_miles": 1.5, "traub_miles_m": 1.5,
-                "connor_stevens": 10.0, "morris_lecar_hopf": 95.0, "morris_lecar_snlc": 45.0,
-                "morris_lecar_homoclinic": 42.0, "inap_ik_high": 6.0, "inap_ik_low": 40.0}
+        amps = iz.models.DEMO_CURRENT
         t_stop = 600.0 if key.startswith("morris") else 200.0
         stim = iz.stimulus.step(amps.get(key, 10.0), 20.0, t_stop - 20.0)
         title = f"{amps.get(key, 10.0):g} µA/cm² step"

@@ -20,16 +20,15 @@ from ionzoo.models import REGISTRY, pospischil
 
 START, END, T_STOP = 100.0, 600.0, 700.0
 TOL = {"spike_count": 0.0, "voltage_base": 1e-8, "ISI_CV": 1e-12, "mean_frequency": 1e-8}
-VOLT = {"peak_voltage", "AP_height", "min_AHP_values", "AHP_depth", "AHP_depth_abs"}
+VOLT = {"peak_voltage", "AP_height", "min_AHP_values", "AHP_depth", "AHP_depth_abs",
+        "AP_amplitude", "AP_begin_voltage"}
 
 
 def stimulus_for(key, cell):
     if key.startswith("pospischil_"):
         amp = pospischil.DEMO_STIMULUS[key.split("_")[1].upper()][0]
         return float(cell.density(amp))
-    return {"hh1952": 10.0, "wang_buzsaki": 1.0, "traub_miles": 1.5, "traub_miles_m": 1.5,
-            "connor_stevens": 10.0, "morris_lecar_hopf": 95.0, "morris_lecar_snlc": 45.0,
-            "morris_lecar_homoclinic": 42.0, "inap_ik_high": 6.0, "inap_ik_low": 40.0}[key]
+    return iz.models.DEMO_CURRENT[key]
 
 
 CASES = [("hh1952", 7.0), ("hh1952", 30.0), ("hh1952", 100.0)] + [(k, None) for k in REGISTRY]

@@ -19,9 +19,7 @@ from ionzoo.ions import Calcium
 from ionzoo.models import REGISTRY as MODELS
 from ionzoo.models import pospischil
 
-CURRENT = {"hh1952": 10.0, "wang_buzsaki": 1.0, "traub_miles": 1.5, "traub_miles_m": 1.5,
-           "connor_stevens": 10.0, "morris_lecar_hopf": 95.0, "morris_lecar_snlc": 45.0,
-           "morris_lecar_homoclinic": 42.0, "inap_ik_high": 6.0, "inap_ik_low": 40.0}
+CURRENT = iz.models.DEMO_CURRENT
 # dt (ms) per (model, method) where NEURON's update is well-conditioned; default 0.025
 DT = {("wang_buzsaki", "backward_euler"): 0.01,
       ("traub_miles", "crank_nicolson"): 0.0025, ("traub_miles", "backward_euler"): 0.0025,

@@ -144,6 +144,14 @@ SOURCES["hay2011.Ca_LVAst"] = {
                     (5 + 20 / (1 + math.exp((v + 10 + 25) / 5))) / QT),
     "h": lambda v: (1 / (1 + math.exp((v + 10 + 80) / 6.4)),
                     (20 + 50 / (1 + math.exp((v + 10 + 40) / 7))) / QT)}
+# Destexhe et al. 1998 (ModelDB 279 ITGHK.mod): shift 2, actshift 0, at 24 °C (φ = 1)
+SOURCES["destexhe1998.T"] = {
+    "m": lambda v: (1 / (1 + math.exp(-(v + 2 + 57) / 6.2)),
+                    0.612 + 1 / (math.exp(-(v + 2 + 132) / 16.7)
+                                 + math.exp((v + 2 + 16.8) / 18.2))),
+    "h": lambda v: (1 / (1 + math.exp((v + 2 + 81) / 4)),
+                    math.exp((v + 2 + 467) / 66.6) if v + 2 < -80
+                    else 28 + math.exp(-(v + 2 + 22) / 10.5))}
 CASES = [(k, g) for k, gates in SOURCES.items() for g in gates]
 
 
@@ -160,9 +168,18 @@ def test_kinetics_match_source_formulas(key, gate):
 def test_calcium_dependent_gates():
     sk = REGISTRY["hay2011.SK_E2"]()
     kca = REGISTRY["mainen1996.KCa"]()
-    for cai in np.logspace(-6, -2, 5):
+    sahp = REGISTRY["poirazi2003.kca"]()
+    for cai in [1e-9, 5e-8, *np.logspace(-6, -2, 5)]:
+        ca = cai + 1e-7 if cai < 1e-7 else cai  # SK_E2.mod: if (ca < 1e-7) ca = ca + 1e-7
         assert float(steady_state(sk, sk.gate("z"), -50.0, cai=cai)) == pytest.approx(
-            1 / (1 + (0.00043 / max(cai, 1e-7)) ** 4.8), rel=1e-12)
+            1 / (1 + (0.00043 / ca) ** 4.8), rel=1e-12)
+        car = (cai / 0.025) ** 2  # Poirazi's kca.mod: tadj = 3^((celsius - 22)/10)
+        for temp in (22.0, 34.0):
+            tau = max(1 / 0.03 / (1 + car) / 3 ** ((temp - 22) / 10), 0.5)
+            assert float(steady_state(sahp, "m", -50.0, cai=cai)) == pytest.approx(
+                car / (1 + car), rel=1e-12)
+            assert float(time_constant(sahp, "m", -50.0, temp, cai=cai)) == pytest.approx(
+                tau, rel=1e-12)
         a, b = 0.01 * cai, 0.02
         assert float(steady_state(kca, kca.gate("n"), -50.0, cai=cai)) == pytest.approx(
             a / (a + b), rel=1e-12)
@@ -173,6 +190,6 @@ def test_calcium_dependent_gates():
 def test_every_channel_has_a_pointwise_test():
     """Every registry entry is covered here, in test_zoo_channels (reference V½/τ) or in
     test_channels (HH)."""
-    covered = set(SOURCES) | {"hay2011.SK_E2", "mainen1996.KCa", "hh1952.Na", "hh1952.K",
-                              "hh1952.leak"}
+    covered = set(SOURCES) | {"hay2011.SK_E2", "mainen1996.KCa", "poirazi2003.kca",
+                              "hh1952.Na", "hh1952.K", "hh1952.leak"}
     assert set(REGISTRY) <= covered, sorted(set(REGISTRY) - covered)

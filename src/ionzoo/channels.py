@@ -16,11 +16,20 @@ from .model.channel import (
     Provenance,
 )
 from .model.rates import ExpLinearRate, ExpRate, ExprRate, Rate, SigmoidRate, as_rate
-from .zoo.channels import REGISTRY, classic, destexhe, hay2011, hh1952, mainen1996, traub
+from .zoo.channels import (
+    REGISTRY,
+    classic,
+    destexhe,
+    hay2011,
+    hh1952,
+    mainen1996,
+    poirazi2003,
+    traub,
+)
 
 __all__ = [
     "REGISTRY",
     "Channel", "Gate", "Q10", "FixedFactor", "Provenance", "RESERVED_PARAMETERS",
     "Rate", "ExpRate", "SigmoidRate", "ExpLinearRate", "ExprRate", "as_rate",
-    "hh1952", "traub", "hay2011", "mainen1996", "destexhe", "classic",
+    "hh1952", "traub", "hay2011", "mainen1996", "destexhe", "classic", "poirazi2003",
 ]

@@ -66,13 +66,15 @@ class Derived:
 class GateIR:
     """A gate normalised once: ``inf`` (x∞, 1) and ``rate`` (1/τ in 1/ms, the temperature rule
     already applied), both functions of v, concentrations and parameters. An instantaneous gate
-    has no state (its value is ``inf``); its ``rate`` is 0."""
+    has no state (its value is ``inf``); its ``rate`` is 0. ``method``: how the fixed-step
+    solvers advance it (``cnexp``, ``derivimplicit``, ``euler``)."""
 
     name: str
     channel: str
     inf: Expr
     rate: Expr
     instantaneous: bool
+    method: str = "cnexp"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ class Current:
 @dataclass(frozen=True)
 class Pool:
     """A concentration state ``dc/dt = drive(ica) + (rest − c)/tau`` (mM, ms); ``drive`` reads
-    ``ica``, the summed current (µA/cm²) of the channels carrying ``ion``."""
+    ``ica``, the summed current (µA/cm²) of the channels carrying ``ion``; ``method`` as for
+    gates. With ``ion_state`` (a lagged pool) the ion's concentration is a state of its own that
+    takes the pool's value from the start of each step."""
 
     state: str
     ion: str
@@ -109,6 +113,8 @@ class Pool:
     drive: Expr
     tau: Expr
     rest: Expr
+    method: str = "cnexp"
+    ion_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +189,14 @@ class ModelIR:
             ica = _ion_sum(self.currents, p.ion)
             drive = substitute(p.drive, {"ica": ica})
             out[p.state] = drive + (p.rest - Name(p.state)) / p.tau
+        # In continuous time a lagged ion concentration equals its pool's: the one-step lag of
+        # the fixed-step schemes vanishes with dt.
+        alias = {p.ion_state: Name(p.state) for p in self.pools if p.ion_state}
+        if alias:
+            out = {k: substitute(e, alias) for k, e in out.items()}
+            for p in self.pools:
+                if p.ion_state:
+                    out[p.ion_state] = out[p.state]
         return out
 
     def describe(self) -> str:
@@ -190,12 +204,12 @@ class ModelIR:
         lines = ["states " + " ".join(f"{s.name}[{s.unit}]={s.init}" for s in self.states),
                  "params " + " ".join(f"{p.id}<{p.path}>" for p in self.params)]
         lines += [f"derived {d.id} = {d.expr}" for d in self.derived]
-        lines += [f"gate {g.name} inf={g.inf} rate={g.rate} inst={g.instantaneous}"
+        lines += [f"gate {g.name} inf={g.inf} rate={g.rate} inst={g.instantaneous} {g.method}"
                   for g in self.gates]
         lines += [f"current {c.channel} {c.ion} {c.reversal} g={c.conductance} drive={c.drive} "
                   f"linear={c.linear}" for c in self.currents]
-        lines += [f"pool {p.state} {p.ion} {p.kind} drive={p.drive} tau={p.tau} rest={p.rest}"
-                  for p in self.pools]
+        lines += [f"pool {p.state} {p.ion} {p.kind} drive={p.drive} tau={p.tau} rest={p.rest} "
+                  f"{p.method} {p.ion_state}" for p in self.pools]
         lines += [f"stimulus {self.stimulus} tables={self.tables}", f"record {self.record}"]
         return "\n".join(lines)
 

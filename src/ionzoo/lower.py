@@ -127,7 +127,7 @@ class _Lowering:
             inf, rate = a, (phi / b if phi != Num(1.0) else Num(1.0) / b)
         if g.instantaneous:
             rate = Num(0.0)
-        return GateIR(f"{ch.name}.{g.name}", ch.name, inf, rate, g.instantaneous)
+        return GateIR(f"{ch.name}.{g.name}", ch.name, inf, rate, g.instantaneous, ch.method)
 
     def _reversal(self, ch: Channel) -> tuple[Expr, Expr | None]:
         """(drive, e) of a channel's current."""
@@ -166,8 +166,10 @@ class _Lowering:
         drive: Expr = -(k * Name("ca.gamma") * Name("ica")) / Name("ca.depth")
         if self.ca.pool == "destexhe":
             drive = Call("max", (drive, Num(0.0)))
-        return (Pool("ca.cai", "ca", self.ca.pool or "", drive, Name("ca.tau"),
-                     Name("ca.cai_rest")),)
+        lagged = self.ca.lagged
+        return (Pool("ca.pool" if lagged else "ca.cai", "ca", self.ca.pool or "", drive,
+                     Name("ca.tau"), Name("ca.cai_rest"), self.ca.method,
+                     "ca.cai" if lagged else None),)
 
     def _states(self, pools: tuple[Pool, ...]) -> tuple[State, ...]:
         at_init = {"v": Name("v_init")}
@@ -176,7 +178,12 @@ class _Lowering:
         states = [State("v", "mV", Name("v_init"))]
         states += [State(g.name, "1", substitute(g.inf, at_init)) for g in self.gates
                    if not g.instantaneous]
-        states += [State(p.state, "mM", Name("ca.cai0")) for p in pools]
+        for p in pools:
+            if p.ion_state:  # a lagged pool: the ion starts at cai, the pool at cai_rest
+                states += [State(p.ion_state, "mM", Name("ca.cai0")),
+                           State(p.state, "mM", Name("ca.cai_rest"))]
+            else:
+                states.append(State(p.state, "mM", Name("ca.cai0")))
         return tuple(states)
 
     def _stimulus(self) -> tuple[Expr, tuple[str, ...]]:

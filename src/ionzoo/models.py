@@ -6,8 +6,10 @@ Every model can be customised like any neuron (``with_params``, ``with_channel``
 """
 
 from .zoo.models import (
+    DEMO_CURRENT,
     REGISTRY,
     connor_stevens,
+    hay2011_soma,
     hh1952,
     inap_ik,
     inap_ik_high,
@@ -22,6 +24,7 @@ from .zoo.models import (
     wang_buzsaki,
 )
 
-__all__ = ["REGISTRY", "hh1952", "pospischil", "wang_buzsaki", "traub_miles", "traub_miles_m",
-           "connor_stevens", "morris_lecar", "morris_lecar_hopf", "morris_lecar_snlc",
-           "morris_lecar_homoclinic", "inap_ik", "inap_ik_high", "inap_ik_low"]
+__all__ = ["DEMO_CURRENT", "REGISTRY", "hh1952", "hay2011_soma", "pospischil", "wang_buzsaki",
+           "traub_miles", "traub_miles_m", "connor_stevens", "morris_lecar", "morris_lecar_hopf",
+           "morris_lecar_snlc", "morris_lecar_homoclinic", "inap_ik", "inap_ik_high",
+           "inap_ik_low"]

@@ -37,6 +37,7 @@ channels and neurons. Anything else raises a ValidationError naming the element.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from pathlib import Path
@@ -60,6 +61,8 @@ _BASE = {"rate": ("baseVoltageDepRate", "baseVoltageConcDepRate", "r", "per_time
 
 
 _GATE_ORDER = "ionzoo gate order:"
+_GATE_RULES = "ionzoo gate temperature rules"
+_METHOD = "ionzoo integration:"
 
 
 # ---------------------------------------------------------------------------------- expressions
@@ -72,8 +75,10 @@ def _from_lems(text: str, where: str, params=()) -> Expr:
     """Parse a LEMS value expression in V (and CAI, and parameter constants ``P_<name>``) back
     into an ionzoo expression."""
     t = text.replace("^", "**").replace("H(", "heaviside(").replace("ln(", "log(")
-    expr = parse(t, allowed_names=("V", "CAI", *(f"P_{k}" for k in params)), field=where)
-    renamed = rename(expr, {"V": "v", "CAI": "cai", **{f"P_{k}": k for k in params}})
+    expr = parse(t, allowed_names=("V", "CAI", "CELSIUS", *(f"P_{k}" for k in params)),
+                 field=where)
+    renamed = rename(expr, {"V": "v", "CAI": "cai", "CELSIUS": "celsius",
+                            **{f"P_{k}": k for k in params}})
     return transform(renamed, _fold)
 
 
@@ -118,7 +123,7 @@ def channel_to_neuroml(ch: Channel):
     ctypes = []
     # channel parameters stay named (LEMS constants P_<name>), so that an import gives back
     # the very same expressions — and bitwise the same simulation
-    names = {"v": "V", "cai": "CAI", **{k: f"P_{k}" for k in ch.params}}
+    names = {"v": "V", "cai": "CAI", "celsius": "CELSIUS", **{k: f"P_{k}" for k in ch.params}}
 
     def custom(rate: Rate | Expr, gate: Gate, which: str, kind: str):
         expr = rate if isinstance(rate, Expr) else rate.expression(ch.expression_names())
@@ -130,19 +135,27 @@ def channel_to_neuroml(ch: Channel):
             value = f"({value}) / MS"
         elif kind == "time":
             value = f"({value}) * MS"
+        hot = "celsius" in expr.names
         reqs = [neuroml.Requirement(name="v", dimension="voltage")]
         if conc:
             reqs.append(neuroml.Requirement(name="caConc", dimension="concentration"))
+        if hot:
+            reqs.append(neuroml.Requirement(name="temperature", dimension="temperature"))
         derived = [neuroml.DerivedVariable(name="V", dimension="none", value="v / MV")]
         if conc:
             derived.append(neuroml.DerivedVariable(name="CAI", dimension="none",
                                                    value="caConc / MM"))
+        if hot:
+            derived.append(neuroml.DerivedVariable(name="CELSIUS", dimension="none",
+                                                   value="temperature / KELVIN - 273.15"))
         derived.append(neuroml.DerivedVariable(name=exposure, dimension=dim, exposure=exposure,
                                                value=value))
         consts = [neuroml.Constant(name="MV", dimension="voltage", value="1mV"),
                   neuroml.Constant(name="MS", dimension="time", value="1ms")]
         if conc:
             consts.append(neuroml.Constant(name="MM", dimension="concentration", value="1mM"))
+        if hot:
+            consts.append(neuroml.Constant(name="KELVIN", dimension="temperature", value="1K"))
         consts.extend(neuroml.Constant(name=f"P_{k}", dimension="none", value=repr(val))
                       for k, val in ch.params.items() if k in expr.names)
         ctypes.append(neuroml.ComponentType(
@@ -170,12 +183,14 @@ def channel_to_neuroml(ch: Channel):
             return neuroml.HHTime(type="fixedTimeCourse", tau=f"{expr.value!r}ms")
         return neuroml.HHTime(type=custom(rate, gate, "tau", "time"))
 
-    q10 = None
-    if isinstance(ch.temperature, Q10):
-        q10 = neuroml.Q10Settings(type="q10ExpTemp", q10_factor=repr(ch.temperature.q10),
-                                  experimental_temp=f"{ch.temperature.reference!r} degC")
-    elif isinstance(ch.temperature, FixedFactor):
-        q10 = neuroml.Q10Settings(type="q10Fixed", fixed_q10=repr(ch.temperature.factor))
+    def settings(rule):
+        if isinstance(rule, Q10):
+            return neuroml.Q10Settings(type="q10ExpTemp", q10_factor=repr(rule.q10),
+                                       experimental_temp=f"{rule.reference!r} degC")
+        if isinstance(rule, FixedFactor):
+            return neuroml.Q10Settings(type="q10Fixed", fixed_q10=repr(rule.factor))
+        return None
+
     rates, tauinfs, insts = [], [], []
     for g in ch.gates:
         if g.instantaneous:
@@ -187,11 +202,13 @@ def channel_to_neuroml(ch: Channel):
             insts.append(neuroml.GateHHInstantaneous(id=g.name, instances=g.power,
                                                      steady_state=steady))
         elif g.form == "alphabeta":
-            rates.append(neuroml.GateHHRates(id=g.name, instances=g.power, q10_settings=q10,
+            rates.append(neuroml.GateHHRates(id=g.name, instances=g.power,
+                                             q10_settings=settings(ch.gate_rule(g)),
                                              forward_rate=rate_el(g.alpha, g, "alpha"),
                                              reverse_rate=rate_el(g.beta, g, "beta")))
         else:
-            tauinfs.append(neuroml.GateHHTauInf(id=g.name, instances=g.power, q10_settings=q10,
+            tauinfs.append(neuroml.GateHHTauInf(id=g.name, instances=g.power,
+                                                q10_settings=settings(ch.gate_rule(g)),
                                                 time_course=time_el(g.tau, g),
                                                 steady_state=var_el(g.inf, g)))
     scaling = []
@@ -203,9 +220,15 @@ def channel_to_neuroml(ch: Channel):
     grouped = [g.name for g in ch.gates if g.alpha is not None] + \
         [g.name for g in ch.gates if g.alpha is None and not g.instantaneous] + \
         [g.name for g in ch.gates if g.instantaneous]
+    extra = []
     if grouped != [g.name for g in ch.gates]:  # NeuroML groups gates by kind: keep the order
-        order = f"{_GATE_ORDER} {' '.join(g.name for g in ch.gates)}"
-        notes = f"{notes}\n{order}" if notes else order
+        extra.append(f"{_GATE_ORDER} {' '.join(g.name for g in ch.gates)}")
+    if any(g.own_rule for g in ch.gates):
+        extra.append(_GATE_RULES)
+    if ch.method != "cnexp":
+        extra.append(f"{_METHOD} {ch.method}")
+    if extra:
+        notes = "\n".join(([notes] if notes else []) + extra)
     channel = neuroml.IonChannelHH(
         id=ch.name, conductance="10pS", notes=notes,
         species=ch.ion,
@@ -340,7 +363,7 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
         if getattr(ion_channel, attr, None):
             raise ValidationError(where, f"<{attr}> gates are not supported "
                                   "(gateHHrates, gateHHtauInf and gateHHInstantaneous are)")
-    rules = set()
+    rules: dict[str, tuple] = {}
     params: dict[str, float] = {}
 
     def custom(type_name, kind, w):
@@ -393,40 +416,52 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
             return ExprRate(repr(_q(el.tau, "ms", f"{w}.tau")))
         return custom(el.type, "time", w)
 
-    def q10(settings, w):
+    def q10(gate_id, settings, w):
         if settings is None:
-            return
-        if settings.type == "q10ExpTemp":
-            rules.add(("q10", float(settings.q10_factor),
-                       _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp")))
+            rules[gate_id] = ("none",)
+        elif settings.type == "q10ExpTemp":
+            rules[gate_id] = ("q10", float(settings.q10_factor),
+                              _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp"))
         elif settings.type == "q10Fixed":
-            rules.add(("fixed", float(settings.fixed_q10)))
+            rules[gate_id] = ("fixed", float(settings.fixed_q10))
         else:
             raise ValidationError(w, f"q10Settings type {settings.type!r} is not supported")
 
     gates = []
     for g in ion_channel.gate_hh_rates:
         w = f"{where}.gateHHrates[{g.id}]"
-        q10(g.q10_settings, w)
+        q10(g.id, g.q10_settings, w)
         gates.append(Gate(g.id, int(g.instances), alpha=rate(g.forward_rate, f"{w}.forwardRate"),
                           beta=rate(g.reverse_rate, f"{w}.reverseRate")))
     for g in ion_channel.gate_hh_tau_infs:
         w = f"{where}.gateHHtauInf[{g.id}]"
-        q10(g.q10_settings, w)
+        q10(g.id, g.q10_settings, w)
         gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
                           tau=time(g.time_course, f"{w}.timeCourse")))
     for g in ion_channel.gate_hh_instantaneouses:
         w = f"{where}.gateHHInstantaneous[{g.id}]"
         gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
                           instantaneous=True))
-    if len(rules) > 1:
-        raise ValidationError(where, "gates with different temperature rules are not supported")
-    rule = None
-    if rules:
-        r = rules.pop()
-        conductance = bool(ion_channel.q10_conductance_scalings)
-        rule = Q10(r[1], r[2], conductance) if r[0] == "q10" else FixedFactor(r[1])
+    conductance = bool(ion_channel.q10_conductance_scalings)
+
+    def make(r):
+        if r[0] == "q10":
+            return Q10(r[1], r[2], conductance)
+        return FixedFactor(r[1]) if r[0] == "fixed" else None
+
     notes = ion_channel.notes or ""
+    rule = None
+    if _GATE_RULES in notes or len(set(rules.values())) > 1:  # each gate its own rule
+        gates = [dataclasses.replace(g, temperature=make(rules[g.name]) or "none")
+                 if g.name in rules else g for g in gates]
+    elif rules:
+        rule = make(next(iter(rules.values())))
+    method = "cnexp"
+    if _METHOD in notes:
+        head, _, tail = notes.partition(_METHOD)
+        method = tail.split()[0] if tail.split() else ""
+        notes = (head + " ".join(tail.split()[1:])).strip()
+    notes = notes.replace(_GATE_RULES, "").strip()
     if _GATE_ORDER in notes:
         notes, _, order = notes.partition(_GATE_ORDER)
         names = order.split()
@@ -435,7 +470,7 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
         gates.sort(key=lambda g: names.index(g.name))
         notes = notes.strip()
     return Channel(name=ion_channel.id, gates=tuple(gates), ion=ion_channel.species,
-                   temperature=rule, params=params,
+                   temperature=rule, params=params, method=method,
                    description=f"imported from NeuroML ({ion_channel.id})",
                    provenance=Provenance(notes or "NeuroML import"))
 

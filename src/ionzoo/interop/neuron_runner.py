@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ValidationError
 
 __all__ = ["mechanism_sources", "compile_mechanisms", "load_mechanisms_for", "run_in_neuron",
-           "run_neuroml_in_neuron"]
+           "run_mod_files", "run_neuroml_in_neuron"]
 
 
 def mechanism_sources(neurons) -> dict[str, str]:
@@ -79,6 +79,61 @@ def load_mechanisms_for(neurons) -> None:
         _LOADED_MECHANISMS.update(missing)
 
 
+def _section(h, area: float, cm: float):
+    """One NEURON section of ``area`` µm² (no end caps: L = diam), one segment."""
+    import math
+
+    sec = h.Section(name="iz_soma")
+    sec.L = sec.diam = math.sqrt(area / math.pi)
+    sec.nseg = 1
+    sec.cm = cm
+    return sec
+
+
+def _clamps(h, sec, stimulus, area: float) -> list:
+    """One IClamp per step or pulse of ``stimulus`` (µA/cm² → nA through ``area``)."""
+    import math
+
+    from ..model.stimulus import Pulse, Step, as_stimulus
+
+    clamps = []
+    for comp in as_stimulus(stimulus):
+        if isinstance(comp, Step):
+            start, stop = comp.start, comp.stop
+        elif isinstance(comp, Pulse):
+            start, stop = comp.start, comp.start + comp.duration
+        else:
+            raise ValidationError("stimulus", "NEURON runs support steps and pulses only")
+        ic = h.IClamp(sec(0.5))
+        ic.delay = float(start)
+        ic.dur = 1e9 if math.isinf(stop) else float(stop - start)
+        ic.amp = float(comp.amplitude) * area / 1e5
+        clamps.append(ic)
+    return clamps
+
+
+def _run(h, sec, t_stop: float, dt: float, method: str, v_init: float, threshold: float,
+         record: dict[str, object] | None = None):
+    """Run NEURON's fixed step (``secondorder`` 0 or 2); (spike times, v, recorded traces)."""
+    vec = h.Vector()
+    vec.record(sec(0.5)._ref_v)
+    traces = {}
+    for name, ref in (record or {}).items():
+        traces[name] = h.Vector()
+        traces[name].record(ref)
+    h.secondorder = 2 if method == "crank_nicolson" else 0
+    h.dt = dt
+    h.steps_per_ms = 1.0 / dt
+    h.finitialize(v_init)
+    pc = h.ParallelContext()
+    pc.set_maxstep(10)
+    pc.psolve(t_stop)
+    v = np.array(vec)
+    i = np.nonzero((v[:-1] < threshold) & (v[1:] >= threshold))[0]
+    spikes = i * dt + dt * (threshold - v[i]) / (v[i + 1] - v[i])
+    return spikes, v, {k: np.array(t) for k, t in traces.items()}
+
+
 def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "crank_nicolson",
                   threshold: float = 0.0):
     """Run ``neuron`` under ``stimulus`` (steps and pulses) in NEURON with the exported
@@ -88,20 +143,14 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
     The compartment has the neuron's area (1e5 µm² when it has none, so that 1 nA ≡ 1 µA/cm²),
     no end caps (L = diam), and one IClamp per stimulus component.
     """
-    import math
-
     from neuron import h
 
-    from ..model.stimulus import Pulse, Step, as_stimulus
     from .nmodl import mechanism_name, nmodl_gbar, pool_name
 
     load_mechanisms_for(neuron)
     h.load_file("stdrun.hoc")
     area = neuron.area or 1e5
-    sec = h.Section(name="iz_soma")
-    sec.L = sec.diam = math.sqrt(area / math.pi)
-    sec.nseg = 1
-    sec.cm = neuron.capacitance
+    sec = _section(h, area, neuron.capacitance)
     h.celsius = neuron.temperature
     for ch in neuron.channels:
         if not ch.gates and ch.ion != "ca":
@@ -126,33 +175,56 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
             sec.insert(pool)
             for seg in sec:
                 getattr(seg, pool).cai0 = neuron.calcium.cai
-    clamps = []
-    for comp in as_stimulus(stimulus):
-        if isinstance(comp, Step):
-            start, stop = comp.start, comp.stop
-        elif isinstance(comp, Pulse):
-            start, stop = comp.start, comp.start + comp.duration
-        else:
-            raise ValidationError("stimulus", "run_in_neuron supports steps and pulses only")
-        ic = h.IClamp(sec(0.5))
-        ic.delay = float(start)
-        ic.dur = 1e9 if math.isinf(stop) else float(stop - start)
-        ic.amp = float(comp.amplitude) * area / 1e5  # µA/cm² -> nA
-        clamps.append(ic)
-    vec = h.Vector()
-    vec.record(sec(0.5)._ref_v)
-    h.secondorder = 2 if method == "crank_nicolson" else 0
-    h.dt = dt
-    h.steps_per_ms = 1.0 / dt
-    h.finitialize(neuron.v_init)
-    pc = h.ParallelContext()
-    pc.set_maxstep(10)
-    pc.psolve(t_stop)
-    v = np.array(vec)
+    clamps = _clamps(h, sec, stimulus, area)
+    spikes, v, _ = _run(h, sec, t_stop, dt, method, neuron.v_init, threshold)
     del clamps, sec
-    i = np.nonzero((v[:-1] < threshold) & (v[1:] >= threshold))[0]
-    spikes = i * dt + dt * (threshold - v[i]) / (v[i + 1] - v[i])
     return spikes, v
+
+
+def run_mod_files(directories, *, mechanisms: dict[str, dict[str, float]], stimulus,
+                  t_stop: float, dt: float, method: str = "crank_nicolson",
+                  celsius: float, v_init: float, cm: float = 1.0, area: float = 1e5,
+                  ions: dict[str, float] | None = None, threshold: float = 0.0,
+                  record: dict[str, tuple[str, str]] | None = None):
+    """Run the .mod files of ``directories`` (one folder or several) — somebody else's,
+    unchanged — in one NEURON section: ``mechanisms`` maps each SUFFIX to insert (``"pas"``
+    and ``"hh"`` included) to its parameter values by NEURON name (RANGE on the segment, else
+    the mechanism's GLOBAL);
+    ``ions`` sets ion variables (``ek``, ``ena`` on the section; ``cai0_ca_ion``…, globals);
+    ``record`` maps names to ``(mechanism or "", variable)`` to record. Returns (spike times ms,
+    v mV, recorded traces) at every step of NEURON's matching fixed-step scheme."""
+    from pathlib import Path
+
+    from neuron import h, load_mechanisms
+
+    folders = [directories] if isinstance(directories, (str, Path)) else list(directories)
+    files = {p.name: p.read_text() for d in folders for p in sorted(Path(d).glob("*.mod"))}
+    missing = {k: v for k, v in files.items() if k not in _LOADED_MECHANISMS}
+    if missing:
+        load_mechanisms(compile_mechanisms(missing), warn_if_already_loaded=False)
+        _LOADED_MECHANISMS.update(missing)
+    h.load_file("stdrun.hoc")
+    sec = _section(h, area, cm)
+    h.celsius = celsius
+    for mech, params in mechanisms.items():
+        sec.insert(mech)
+        for name, value in params.items():
+            target = getattr(sec(0.5), mech)
+            if hasattr(target, name):
+                setattr(target, name, value)
+            else:
+                setattr(h, f"{name}_{mech}", value)
+    for name, value in (ions or {}).items():
+        if hasattr(sec(0.5), name):
+            setattr(sec(0.5), name, value)
+        else:
+            setattr(h, name, value)
+    refs = {k: (getattr(getattr(sec(0.5), m), f"_ref_{var}") if m else
+                getattr(sec(0.5), f"_ref_{var}")) for k, (m, var) in (record or {}).items()}
+    clamps = _clamps(h, sec, stimulus, area)
+    out = _run(h, sec, t_stop, dt, method, v_init, threshold, refs)
+    del clamps, sec
+    return out
 
 
 def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: float,

@@ -14,10 +14,11 @@ Each channel becomes a density mechanism ``SUFFIX iz_<name>_<hash>`` with:
 * helper ``FUNCTION``s for exprel (the same series switch), min, max, comparisons and
   piecewise expressions.
 
-A calcium pool becomes ``SUFFIX iz_0capool_<hash>`` (``USEION ca READ ica WRITE cai``), integrated
-with ``cnexp`` — exact for the linear pool equation, as in ionzoo. Its name sorts before every
-channel's, so ``nrnivmodl`` registers it first and NEURON updates the pool before the gates that
-read ``cai`` within a step — the order ionzoo's kernels use.
+A calcium pool becomes ``SUFFIX iz_capool_<hash>`` (``USEION ca READ ica WRITE cai``), integrated
+with its method (``cnexp`` by default — exact for the linear pool equation, as in ionzoo). NEURON
+advances a mechanism that writes a concentration before the mechanisms that read it, so gates
+reading ``cai`` see the pool's new value within a step — the order ionzoo's kernels use. A
+channel's or pool's ``method`` becomes its ``SOLVE … METHOD``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..model.neuron import Neuron
 __all__ = ["channel_to_nmodl", "pool_to_nmodl", "mechanism_name", "pool_name", "POOL_SUFFIX",
            "neuron_to_script", "export_neuron", "nmodl_gbar"]
 
-POOL_SUFFIX = "iz_0capool"
+POOL_SUFFIX = "iz_capool"
 
 _HELPERS = f"""
 FUNCTION iz_exp(x) {{ iz_exp = exp(x) }}
@@ -124,7 +125,7 @@ def channel_to_nmodl(ch: Channel) -> str:
     lines = _channel_header(ch, ir)
     lines += ["BREAKPOINT {"]
     if kinetic:
-        lines.append("    SOLVE states METHOD cnexp")
+        lines.append(f"    SOLVE states METHOD {ch.method}")
     lines += _current_lines(ch, ir, pr)
     lines += ["}", "", "PROCEDURE derived() {", "    UNITSOFF"]
     lines += [f"    {pr.names[d.id]} = {pr(d.expr)}" for d in ir.derived]
@@ -199,26 +200,33 @@ def _channel_header(ch: Channel, ir) -> list[str]:
 
 
 def pool_to_nmodl(calcium: Calcium) -> str:
-    """NMODL source of the calcium pool of a neuron (``SUFFIX iz_0capool_<hash>``)."""
+    """NMODL source of the calcium pool of a neuron (``SUFFIX iz_capool_<hash>``)."""
     if not calcium.pool:
         raise ValueError("fixed calcium has no pool mechanism")
     ir = lower(Neuron(channels=(), calcium=calcium, name="pool"))
     pool = ir.pools[0]
+    state = "ca" if calcium.lagged else "cai"
     names = {"ica": "(1000 * ica)", "ca.gamma": "gamma", "ca.depth": "depth",
-             "ca.tau": "tau", "ca.cai_rest": "cai_rest", "ca.cai": "cai"}
+             "ca.tau": "tau", "ca.cai_rest": "cai_rest", pool.state: state}
     pr = NMODLPrinter(names)
     kind = ("inward-only drive: Destexhe et al. 1994 cadecay" if calcium.pool == "destexhe"
             else "signed drive scaled by gamma: Hay et al. 2011 CaDynamics_E2")
+    lag = ("\nThe ion's cai takes the pool state ca from the start of each step (cai = ca\n"
+           "before the state is advanced)." if calcium.lagged else "")
+    reads = "ica, cai" if calcium.lagged else "ica"
+    init = "ca = cai_rest" if calcium.lagged else "cai = cai0"
+    copy = "\n    cai = ca" if calcium.lagged else ""
+    state_unit = f"{state} (mM)"
     return f"""TITLE calcium pool ({calcium.pool}) exported by ionzoo
 
 COMMENT
-dcai/dt = drive + (cai_rest - cai)/tau with the drive from the calcium current ({kind});
-ica in mA/cm2 here, in uA/cm2 in ionzoo (hence 1000 * ica).
+d{state}/dt = drive + (cai_rest - {state})/tau with the drive from the calcium current ({kind});
+ica in mA/cm2 here, in uA/cm2 in ionzoo (hence 1000 * ica).{lag}
 ENDCOMMENT
 
 NEURON {{
     SUFFIX {pool_name(calcium)}
-    USEION ca READ ica WRITE cai
+    USEION ca READ {reads} WRITE cai
     RANGE depth, tau, cai_rest, gamma, drive, cai0
 }}
 
@@ -238,19 +246,19 @@ PARAMETER {{
 
 ASSIGNED {{
     ica (mA/cm2)
-    drive (mM/ms)
+    drive (mM/ms){chr(10) + "    cai (mM)" if calcium.lagged else ""}
 }}
 
-STATE {{ cai (mM) }}
+STATE {{ {state_unit} }}
 
-INITIAL {{ cai = cai0 }}
+INITIAL {{ {init} }}
 
-BREAKPOINT {{ SOLVE state METHOD cnexp }}
+BREAKPOINT {{ SOLVE state METHOD {calcium.method} }}
 
 DERIVATIVE state {{
     UNITSOFF
     drive = {pr(pool.drive)}
-    cai' = drive + ({pr(pool.rest)} - cai) / {pr(pool.tau)}
+    {state}' = drive + ({pr(pool.rest)} - {state}) / {pr(pool.tau)}{copy}
     UNITSON
 }}
 

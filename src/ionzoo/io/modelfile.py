@@ -74,30 +74,25 @@ def channel_to_dict(channel: Channel) -> dict:
 def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
     """Build a :class:`Channel` from plain data (validated; see the module docstring)."""
     d = _keys(where, doc, {"name", "gates", "gbar", "e"},
-              {"ion", "temperature", "params", "provenance", "description"})
+              {"ion", "temperature", "params", "provenance", "description", "method"})
     gates_doc = d["gates"]
     if not isinstance(gates_doc, list):
         raise ValidationError(f"{where}.gates", "expected a list")
     gates = []
     for i, g in enumerate(gates_doc):
         gw = f"{where}.gates[{i}]"
-        gd = _keys(gw, g, {"name", "power"}, {"alpha", "beta", "inf", "tau", "instantaneous"})
+        gd = _keys(gw, g, {"name", "power"},
+                   {"alpha", "beta", "inf", "tau", "instantaneous", "temperature"})
         rates = {k: as_rate(gd[k], f"{gw}.{k}") for k in ("alpha", "beta", "inf", "tau")
                  if k in gd}
-        gates.append(Gate(gd["name"], gd["power"], instantaneous=bool(gd.get("instantaneous",
-                                                                            False)), **rates))
+        rule = gd.get("temperature")
+        if rule is not None and rule != "none":
+            rule = _rule(f"{gw}.temperature", rule)
+        gates.append(Gate(gd["name"], gd["power"], instantaneous=gd.get("instantaneous", False),
+                          temperature=rule, **rates))
     temperature = None
     if d.get("temperature") is not None:
-        tw = f"{where}.temperature"
-        td = d["temperature"]
-        if isinstance(td, dict) and "factor" in td:
-            td = _keys(tw, td, {"factor"}, {"note"})
-            temperature = FixedFactor(_num(f"{tw}.factor", td["factor"]), str(td.get("note", "")))
-        else:
-            td = _keys(tw, td, {"q10", "reference"}, {"conductance"})
-            temperature = Q10(_num(f"{tw}.q10", td["q10"]),
-                              _num(f"{tw}.reference", td["reference"]),
-                              bool(td.get("conductance", False)))
+        temperature = _rule(f"{where}.temperature", d["temperature"])
     provenance = None
     if d.get("provenance") is not None:
         pd = _keys(f"{where}.provenance", d["provenance"], {"citation"}, {"model_file", "notes"})
@@ -106,11 +101,22 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
     params = d.get("params") or {}
     if not isinstance(params, dict):
         raise ValidationError(f"{where}.params", "expected a mapping of name: number")
-    e = d["e"] if d["e"] == "nernst" else _num(f"{where}.e", d["e"])
+    e = d["e"] if d["e"] in ("nernst", "ghk") else _num(f"{where}.e", d["e"])
     return Channel(name=d["name"], gates=tuple(gates), gbar=_num(f"{where}.gbar", d["gbar"]),
                    e=e, ion=d.get("ion"), temperature=temperature,
                    params={k: _num(f"{where}.params.{k}", v) for k, v in params.items()},
-                   provenance=provenance, description=str(d.get("description", "")))
+                   provenance=provenance, description=str(d.get("description", "")),
+                   method=d.get("method", "cnexp"))
+
+
+def _rule(where: str, td: Any) -> Q10 | FixedFactor:
+    """A temperature rule from ``{q10, reference[, conductance]}`` or ``{factor[, note]}``."""
+    if isinstance(td, dict) and "factor" in td:
+        td = _keys(where, td, {"factor"}, {"note"})
+        return FixedFactor(_num(f"{where}.factor", td["factor"]), str(td.get("note", "")))
+    td = _keys(where, td, {"q10", "reference"}, {"conductance"})
+    return Q10(_num(f"{where}.q10", td["q10"]), _num(f"{where}.reference", td["reference"]),
+               td.get("conductance", False))
 
 
 # ---------------------------------------------------------------------------------- neurons
@@ -128,6 +134,10 @@ def neuron_to_dict(neuron: Neuron) -> dict:
     if neuron.calcium is not None:
         c = neuron.calcium
         out["calcium"] = {"pool": c.pool, **c.parameters()}
+        if c.method != "cnexp":
+            out["calcium"]["method"] = c.method
+        if c.lagged:
+            out["calcium"]["lagged"] = True
     return out
 
 
@@ -146,9 +156,9 @@ def neuron_from_dict(doc: Any, where: str = "neuron") -> Neuron:
     calcium = None
     if d.get("calcium") is not None:
         cd = _keys(f"{where}.calcium", d["calcium"], set(),
-                   {"pool", "cai", "cao", "depth", "tau", "cai_rest", "gamma"})
-        calcium = Calcium(**{k: (v if k == "pool" else _num(f"{where}.calcium.{k}", v))
-                             for k, v in cd.items()})
+                   {"pool", "cai", "cao", "depth", "tau", "cai_rest", "gamma", "method", "lagged"})
+        calcium = Calcium(**{k: (v if k in ("pool", "method", "lagged")
+                                 else _num(f"{where}.calcium.{k}", v)) for k, v in cd.items()})
     kw = {k: _num(f"{where}.{k}", d[k]) for k in ("capacitance", "temperature", "v_init", "area")
           if k in d}
     return Neuron(channels=channels, name=str(d.get("name", "neuron")), calcium=calcium, **kw)

@@ -36,7 +36,7 @@ from .rates import Rate, as_rate
 from .temperature import Q10, FixedFactor, Rule, rule_parameter, rule_text, rule_value
 
 __all__ = ["Gate", "Channel", "Q10", "FixedFactor", "Provenance", "RESERVED_PARAMETERS",
-           "CONCENTRATION_NAMES", "BUILTIN_NAMES", "REVERSALS", "check_name"]
+           "CONCENTRATION_NAMES", "BUILTIN_NAMES", "REVERSALS", "METHODS", "check_name"]
 
 #: Parameter names with a fixed meaning: ``gbar`` (mS/cm²), ``e`` (mV, fixed reversal), ``q10``
 #: (a :class:`Q10` rule) and ``rate_factor`` (a :class:`FixedFactor` rule).
@@ -47,6 +47,9 @@ CONCENTRATION_NAMES = ("cai", "cao")
 BUILTIN_NAMES = ("v", *CONCENTRATION_NAMES, "celsius")
 #: Reversal kinds besides a fixed number (mV): computed from the calcium concentrations.
 REVERSALS = ("nernst", "ghk")
+#: How the fixed-step solvers advance a channel's gates over a step, as NEURON's ``SOLVE …
+#: METHOD``: ``cnexp`` (exact exponential), ``derivimplicit`` (implicit), ``euler`` (explicit).
+METHODS = ("cnexp", "derivimplicit", "euler")
 
 _IDENT_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _MAX_NAME = 64
@@ -213,6 +216,11 @@ class Channel:
         the expression's business and should be stated in ``provenance.notes``).
     provenance:
         Source of the equations.
+    method:
+        How the fixed-step solvers advance the gates (:data:`METHODS`): ``"cnexp"`` (default;
+        x ← x∞ + (x − x∞)·e^(−dt/τ), exact for a fixed v), ``"derivimplicit"`` (implicit:
+        backward Euler, or the trapezoidal rule under Crank–Nicolson, as NEURON does it) or
+        ``"euler"`` (explicit forward Euler) — the method of the published .mod file.
     """
 
     name: str
@@ -224,9 +232,13 @@ class Channel:
     params: Mapping[str, float] = field(default_factory=dict)
     provenance: Provenance | None = None
     description: str = ""
+    method: str = "cnexp"
 
     def __post_init__(self) -> None:
         check_name("channel.name", self.name)
+        if self.method not in METHODS:
+            raise ValidationError(f"{self.name}.method", f"expected one of {METHODS}, got "
+                                  f"{self.method!r}")
         f = f"channel {self.name!r}"
         gates = tuple(self.gates)
         for g in gates:
@@ -350,7 +362,7 @@ class Channel:
         """What determines compiled code: name, gates (powers and rate expressions), rule kinds,
         reversal kind, ion and parameter names — no parameter value."""
         return (self.name, tuple(g.key for g in self.gates), _rule_key(self.temperature),
-                self.reversal, self.ion, tuple(self.params))
+                self.reversal, self.ion, tuple(self.params), self.method)
 
     def gate(self, name: str) -> Gate:
         """The gate called ``name``."""
@@ -400,6 +412,8 @@ class Channel:
             out["params"] = dict(self.params)
         if self.description:
             out["description"] = self.description
+        if self.method != "cnexp":
+            out["method"] = self.method
         if self.provenance is not None:
             out["provenance"] = {"citation": self.provenance.citation,
                                  "model_file": self.provenance.model_file,
@@ -427,6 +441,8 @@ class Channel:
                 own = f" [temperature: {rule_text(self.gate_rule(g))}]" if g.own_rule else ""
                 lines.append(f"  {g.name}{inst}: {k[0]} = {a};  {k[1]} = {b}{own}")
         lines.append(f"  temperature: {_rule_words(self.temperature)}")
+        if self.method != "cnexp":
+            lines.append(f"  integration: {self.method}")
         if self.provenance is not None:
             lines.append(f"  source: {self.provenance.citation}")
         return "\n".join(lines)

@@ -23,6 +23,17 @@ GHK current (µA/cm², permeability P in cm/s, concentrations in mM, u = zFv/RT)
 — the form of Destexhe's GHK calcium channels (``ghk()`` in ``IT2.mod``), whose ``efun(z)``
 is 1/exprel(z).
 
+The fixed-step solvers advance a pool exactly over each step by default (``method="cnexp"``);
+``"derivimplicit"`` and ``"euler"`` reproduce files that use those NEURON methods (Destexhe's
+``cadecay.mod`` is derivimplicit, Poirazi's ``cad.mod`` euler). A pool is always advanced before
+the gates, so a gate reading ``cai`` sees this step's calcium — NEURON orders the mechanisms
+that write a concentration before those that read it.
+
+``lagged=True`` reproduces files whose DERIVATIVE block copies the pool's own state into the
+ion (``cai = ca``, Poirazi's ``cad.mod``): the copy happens before the state is advanced, so the
+ion's concentration — what channels read — is the pool's value from the start of the step. The
+pool's own state then starts at ``cai_rest`` (``INITIAL { ca = cainf }``) and the ion at ``cai``.
+
 Parameter paths: ``ca.cai`` (mM; initial value with a pool), ``ca.cao`` (mM), and with a pool
 ``ca.depth`` (µm), ``ca.tau`` (ms), ``ca.cai_rest`` (mM), ``ca.gamma`` (1).
 """
@@ -38,7 +49,7 @@ from ..expr import exprel
 from .params import CALCIUM_PARAMETERS, check
 
 __all__ = ["Calcium", "nernst", "ghk_current", "FARADAY", "GAS_CONSTANT", "CALCIUM_PARAMETERS",
-           "POOLS", "VALENCE"]
+           "POOLS", "POOL_METHODS", "VALENCE"]
 
 #: Faraday constant, C/mol (CODATA 2018, as in NEURON ≥ 8).
 FARADAY = 96485.33212
@@ -49,6 +60,8 @@ VALENCE = {"ca": 2}
 
 #: Pool kinds.
 POOLS = ("destexhe", "hay")
+#: Integration methods of a pool (as NEURON's ``SOLVE … METHOD``).
+POOL_METHODS = ("cnexp", "derivimplicit", "euler")
 
 
 def nernst(c_in, c_out, valence: int, temperature) -> np.ndarray:
@@ -86,6 +99,10 @@ class Calcium:
         Concentration the pool relaxes to, mM (Destexhe's ``cainf``, Hay's ``minCai``).
     gamma:
         Fraction of the calcium influx that stays free (Hay's γ; 1 for Destexhe).
+    method:
+        How the fixed-step solvers advance the pool (:data:`POOL_METHODS`).
+    lagged:
+        The ion's concentration lags the pool's state by one step (see the module docstring).
     """
 
     cai: float = 2.4e-4
@@ -95,11 +112,20 @@ class Calcium:
     tau: float = 5.0
     cai_rest: float = 2.4e-4
     gamma: float = 1.0
+    method: str = "cnexp"
+    lagged: bool = False
 
     def __post_init__(self) -> None:
         if self.pool is not None and self.pool not in POOLS:
             raise ValidationError("ca.pool", f"unknown pool {self.pool!r} (choose from {POOLS} "
                                   "or None)")
+        if self.method not in POOL_METHODS:
+            raise ValidationError("ca.method", f"expected one of {POOL_METHODS}, got "
+                                  f"{self.method!r}")
+        if not isinstance(self.lagged, bool):
+            raise ValidationError("ca.lagged", "must be True or False")
+        if (self.method != "cnexp" or self.lagged) and self.pool is None:
+            raise ValidationError("ca.method", "fixed calcium has no pool to integrate")
         for name, spec in CALCIUM_PARAMETERS.items():
             object.__setattr__(self, name, check(f"ca.{name}", getattr(self, name), spec))
 
@@ -115,6 +141,17 @@ class Calcium:
         ``tau`` (ms) in a shell of ``depth`` (µm)."""
         return cls(cai=cainf if cai is None else cai, cao=cao, pool="destexhe", depth=depth,
                    tau=tau, cai_rest=cainf, gamma=1.0)
+
+    @classmethod
+    def poirazi(cls, depth: float = 0.1, taur: float = 200.0, cainf: float = 1e-4,
+                cai: float | None = None, cao: float = 2.0) -> Calcium:
+        """Poirazi's modification (2001) of Destexhe's pump-and-decay pool (``cad.mod`` of the
+        Poirazi 2003 CA1 cell): inward-only drive divided by 18 (γ = 1/18), decay 7·``taur``
+        (ms) to ``cainf`` (mM), forward Euler, and the ion's ``cai`` copied from the pool state
+        before each step (``lagged``)."""
+        return cls(cai=cainf if cai is None else cai, cao=cao, pool="destexhe", depth=depth,
+                   tau=7.0 * taur, cai_rest=cainf, gamma=1.0 / 18.0, method="euler",
+                   lagged=True)
 
     @classmethod
     def hay(cls, gamma: float = 0.05, decay: float = 80.0, depth: float = 0.1,

@@ -230,7 +230,8 @@ class Neuron:
 
     def structure_key(self) -> tuple:
         """What determines compiled code (channels' structure), independent of values."""
-        pool = None if self.calcium is None else ("ca", self.calcium.pool or "fixed")
+        ca = self.calcium
+        pool = None if ca is None else ("ca", ca.pool or "fixed", ca.method, ca.lagged)
         return (tuple(c.structure_key() for c in self.channels), pool)
 
     def density(self, current_na):

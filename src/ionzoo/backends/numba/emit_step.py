@@ -9,11 +9,13 @@ mechanisms before the channels):
    (I(v + 0.001) − I(v))/0.001;
 2. the linearised implicit voltage update (kfac = 1, cj = 1/dt: backward Euler; kfac = 2,
    cj = 2/dt: Crank–Nicolson);
-3. each pool advanced exactly over dt with its ion's current at vₙ (with Crank–Nicolson the
-   current is advanced to the half step, i + (di/dv)·(vₙ₊₁ − vₙ)/2, as ``second_order_cur``);
-4. every gate advanced exactly over dt, x ← x∞ + (x − x∞)·exp(−dt·rate), its rates at vₙ₊₁ and
-   at the concentrations just updated — so a gate reading ``cai`` sees this step's calcium, as
-   in NEURON when the pool mechanism precedes the channel (every published file here).
+3. each pool advanced over dt by its method with its ion's current at vₙ (with Crank–Nicolson
+   the current is advanced to the half step, i + (di/dv)·(vₙ₊₁ − vₙ)/2, as
+   ``second_order_cur``);
+4. every gate advanced over dt by its channel's method (:func:`advance`; ``cnexp``:
+   x ← x∞ + (x − x∞)·exp(−dt·rate)), its rates at vₙ₊₁ and at the concentrations just updated
+   — a gate reading ``cai`` sees this step's calcium, as in NEURON, which orders the mechanisms
+   that write a concentration before those that read it (``nrn_finitialize``, ``nonvint``).
 
 Names of the emitted source: states ``x<i>`` (start of step) and ``y<i>`` (end), parameters as
 the caller maps them, ``ist`` the stimulus, ``gc<k>``/``ic<k>``/``sc<k>`` conductance, current
@@ -22,11 +24,11 @@ and slope of current k (names that cannot collide with the kernels' loop variabl
 
 from __future__ import annotations
 
-from ...expr import Call, Expr, Name, substitute
+from ...expr import Call, Expr, Name, Num, substitute
 from ...ir import ModelIR
 from .source import Flavor, assign, render, share_exponentials
 
-__all__ = ["step_lines", "state_rows"]
+__all__ = ["step_lines", "state_rows", "advance"]
 
 #: NEURON's voltage increment for the finite-difference slope dI/dv, mV.
 DV = 0.001
@@ -91,9 +93,31 @@ def _voltage_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, stabilize
     return lines
 
 
+def advance(x: Expr, inf: Expr, rate: Expr, method: str) -> Expr:
+    """x after one step towards ``inf`` at ``rate`` (1/ms) by ``method``, as NEURON's fixed
+    step does it (``dtk`` the step, ``kfac`` 1 for backward Euler, 2 for Crank–Nicolson):
+
+    * ``cnexp``: x∞ + (x − x∞)·e^(−dt·r) under both schemes;
+    * ``derivimplicit``: backward Euler, x∞ + (x − x∞)/(1 + dt·r); under Crank–Nicolson NEURON
+      takes an implicit half step and an explicit half step — the trapezoidal rule,
+      x∞ + (x − x∞)·(1 − dt·r/2)/(1 + dt·r/2);
+    * ``euler``: x + dt·r·(x∞ − x) (two explicit half steps with one derivative under
+      Crank–Nicolson: the same).
+    """
+    dtk, kfac = Name("dtk"), Name("kfac")
+    if method == "cnexp":
+        return inf + (x - inf) * Call("exp", (-dtk * rate,))
+    if method == "derivimplicit":
+        h = dtk * rate / kfac
+        return inf + (x - inf) * (Num(1.0) - (kfac - Num(1.0)) * h) / (Num(1.0) + h)
+    if method == "euler":
+        return x + dtk * rate * (inf - x)
+    raise ValueError(f"unknown integration method {method!r}")
+
+
 def _pool_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor: Flavor,
                 ind: str) -> list[str]:
-    """Pools advanced exactly over dt; ``new`` learns their end-of-step names."""
+    """Pools advanced over dt; ``new`` learns their end-of-step names."""
     rows = state_rows(ir)
     lines = []
     lit = flavor.lit
@@ -105,29 +129,26 @@ def _pool_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor:
         lines.append(f"{ind}ica{q} = {isum} + (kfac - {lit(1.0)}) * {lit(0.5)} * (y0 - x0) * "
                      f"({ssum})")
         drive = substitute(p.drive, {"ica": Name(f"ica{q}")})
-        local = {**names, f"ica{q}": f"ica{q}"}
-        lines += assign([(f"cinf{q}", p.rest + drive * p.tau), (f"ctau{q}", p.tau)], local,
-                        flavor, ind, f"po{q}_")
-        lines.append(f"{ind}y{r} = cinf{q} + (x{r} - cinf{q}) * {flavor.prefix}exp(-dtk / "
-                     f"ctau{q})")
+        local = {**names, f"ica{q}": f"ica{q}", "dtk": "dtk", "kfac": "kfac"}
+        step = advance(Name(p.state), p.rest + drive * p.tau, Num(1.0) / p.tau, p.method)
+        lines += assign([(f"y{r}", step)], local, flavor, ind, f"po{q}_")
         new[p.state] = f"y{r}"
+        if p.ion_state:  # the ion takes the pool's value from the start of the step
+            lines.append(f"{ind}y{rows[p.ion_state]} = x{r}")
+            new[p.ion_state] = f"y{rows[p.ion_state]}"
     return lines
 
 
 def _gate_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor: Flavor,
                 ind: str) -> list[str]:
-    """Every kinetic gate advanced exactly over dt at vₙ₊₁ and the new concentrations."""
+    """Every kinetic gate advanced over dt at vₙ₊₁ and the new concentrations."""
     rows = state_rows(ir)
     gates = ir.kinetic_gates()
-    updates = []
-    for g in gates:
-        inf = g.inf
-        decay = Call("exp", (-Name("dtk") * g.rate,))
-        updates.append(inf + (Name(g.name) - inf) * decay)  # a gate's name: its value xₙ
+    # a gate's name stands for its value xₙ (``new`` maps it to x<i>)
+    updates = [advance(Name(g.name), g.inf, g.rate, g.method) for g in gates]
     ex_bindings, updates = share_exponentials(updates, "v")
-    local = {**new, "dtk": "dtk"}
+    local = {**new, "dtk": "dtk", "kfac": "kfac"}
     lines = assign(ex_bindings, local, flavor, ind, "ge")
     local.update({name: name for name, _ in ex_bindings})
     pairs = [(f"y{rows[g.name]}", u) for g, u in zip(gates, updates)]
     return lines + assign(pairs, local, flavor, ind, "ga")
-

@@ -5,7 +5,7 @@
 Channel 'Na': ...
 """
 
-from . import classic, destexhe, hay2011, hh1952, mainen1996, traub
+from . import classic, destexhe, hay2011, hh1952, mainen1996, poirazi2003, traub
 
 #: The channel zoo by name ("family.channel") → constructor with the published defaults.
 REGISTRY = {
@@ -46,9 +46,11 @@ REGISTRY = {
     # Ca2+ low-voltage (T)
     "destexhe.T": destexhe.it,
     "hay2011.Ca_LVAst": hay2011.ca_lvast,
+    "destexhe1998.T": destexhe.it_ghk,
     # Ca2+-activated K+
     "hay2011.SK_E2": hay2011.sk_e2,
     "mainen1996.KCa": mainen1996.kca,
+    "poirazi2003.kca": poirazi2003.kca,
     # HCN / Ih
     "hay2011.Ih": hay2011.ih,
     "thalamic.Ih": classic.thalamic_ih,
@@ -59,4 +61,5 @@ REGISTRY = {
     "hh1952.leak": hh1952.leak,
 }
 
-__all__ = ["REGISTRY", "hh1952", "traub", "hay2011", "mainen1996", "destexhe", "classic"]
+__all__ = ["REGISTRY", "hh1952", "traub", "hay2011", "mainen1996", "destexhe", "classic",
+           "poirazi2003"]

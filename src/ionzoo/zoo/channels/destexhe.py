@@ -2,6 +2,8 @@
 M-current (Yamada, Koch & Adams 1989), T-type Ca²⁺ (Huguenard & McCormick 1992) and L-type Ca²⁺
 (Reuveni et al. 1993). Files: OpenSourceBrain/PospischilEtAl2008 ``NEURON_ORIG/IM_cortex.mod``
 (SUFFIX im), ``IT_huguenard.mod`` (SUFFIX it), ``IL_gutnick.mod`` (SUFFIX ical); ModelDB 123623.
+And the T-type current of thalamic relay cells with a Goldman–Hodgkin–Katz current (Destexhe,
+Neubig, Ulrich & Huguenard 1998; ModelDB 279 ``ITGHK.mod``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from ...model.channel import Q10, Channel, Gate, Provenance
 from ...model.ions import nernst
 from ...model.rates import ExpLinearRate, ExpRate, SigmoidRate
 
-__all__ = ["im", "it", "ical", "E_CA_GUTNICK", "REUVENI_GATES"]
+__all__ = ["im", "it", "ical", "it_ghk", "E_CA_GUTNICK", "REUVENI_GATES"]
 
 _POSP = "Pospischil M et al. (2008) Biol Cybern 99:427-441"
 _REPO = "OpenSourceBrain/PospischilEtAl2008 NEURON_ORIG/"
@@ -74,3 +76,37 @@ def ical(gbar: float = 0.17, e: float = E_CA_GUTNICK) -> Channel:
                               "E_Ca fixed (Nernst of cai 2.4e-4, cao 2 mM at 36 °C: 120.25 mV; "
                               "the file reads no cai). gbar 0.17 mS/cm² (IB cell)."),
         description="Reuveni/Gutnick L-type Ca2+ (m2h)")
+
+
+def it_ghk(gbar: float = 2e-4, shift: float = 2.0, actshift: float = 0.0,
+           q10_m: float = 5.0, q10_h: float = 3.0) -> Channel:
+    """Low-threshold T-type Ca²⁺ of thalamic relay cells with a GHK current (Destexhe, Neubig,
+    Ulrich & Huguenard 1998): I = P m²h · GHK(v, cai, cao), P = ``gbar`` in cm/s;
+    m∞ = 1/(1 + exp(−(v + shift + actshift + 57)/6.2)), h∞ = 1/(1 + exp((v + shift + 81)/4));
+    τ_m = 0.612 + 1/(exp(−(v + shift + actshift + 132)/16.7) + exp((v + shift + actshift +
+    16.8)/18.2)); τ_h = exp((v + shift + 467)/66.6) below v + shift = −80 mV, else
+    28 + exp(−(v + shift + 22)/10.5) — at 24 °C, with each gate's own Q10 (5 for m, 3 for h,
+    Coulter et al. 1989)."""
+    return Channel(
+        name="T",
+        gates=(Gate("m", 2, inf="1 / (1 + exp(-(v + shift + actshift + 57) / 6.2))",
+                    tau="0.612 + 1 / (exp(-(v + shift + actshift + 132) / 16.7)"
+                        " + exp((v + shift + actshift + 16.8) / 18.2))",
+                    temperature=Q10(q10_m, 24.0)),
+               Gate("h", 1, inf="1 / (1 + exp((v + shift + 81) / 4))",
+                    tau="(1 - heaviside(v + shift + 80)) * exp((v + shift + 467) / 66.6)"
+                        " + heaviside(v + shift + 80) * (28 + exp(-(v + shift + 22) / 10.5))",
+                    temperature=Q10(q10_h, 24.0))),
+        gbar=gbar, e="ghk", ion="ca", temperature=None,
+        params={"shift": shift, "actshift": actshift},
+        provenance=Provenance(
+            "Destexhe A, Neubig M, Ulrich D, Huguenard JR (1998) J Neurosci 18:3574-3588; "
+            "Huguenard JR, McCormick DA (1992) J Neurophysiol 68:1373",
+            "ModelDBRepository/279 ITGHK.mod (SUFFIX itGHK); checked against "
+            "BlueBrain/BluePyOpt examples/thalamo-cortical-cell/mechanisms/TC_ITGHK_Des98.mod "
+            "(Iavarone et al. 2019: q10_m = q10_h = 2.5)",
+            "gbar is the maximal permeability pcabar (cm/s), default 0.2e-3 as in the file. "
+            "The files' efun(z) = z/(e^z − 1) is 1/exprel(z); below |z| = 1e-4 they use 1 − z/2 "
+            "(ionzoo the full series: 8e-10 relative there). Each gate has its own Q10 rule "
+            "from 24 °C; the files compute φ = q^((celsius − 24)/10) in INITIAL."),
+        description="Destexhe 1998 T-type Ca2+ with GHK current (m2h)")

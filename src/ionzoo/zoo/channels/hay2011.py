@@ -109,10 +109,12 @@ def sk_e2(gbar: float = 44.1, e: float = -85.0) -> Channel:
     z∞ = 1/(1 + (0.00043 mM / cai)^4.8) (EC50 0.43 µM, Hill 4.8), τ_z = 1 ms."""
     return Channel(
         name="SK_E2",
-        gates=(Gate("z", 1, inf="1 / (1 + (0.00043 / max(cai, 1e-07)) ** 4.8)", tau=1.0),),
+        gates=(Gate("z", 1, inf="1 / (1 + (0.00043 / (cai + 1e-07 * (1 - heaviside(cai - 1e-07))))"
+                                 " ** 4.8)", tau=1.0),),
         gbar=gbar, e=e, ion="k", temperature=None,
         provenance=_prov("SK_E2.mod", "Köhler M et al. (1996) Science 273:1709",
-                         "cai floored at 1e-7 mM as in the file."),
+                         "Below 1e-7 mM the file adds 1e-7 mM to cai (if (ca < 1e-7) ca = ca + "
+                         "1e-7), written here with heaviside."),
         description="Hay 2011 SK channel SK_E2 (z, Ca-dependent)")
 
 

@@ -6,6 +6,7 @@ Every model can be customised like any neuron (``with_params``, ``with_channel``
 
 from . import pospischil
 from .classic import connor_stevens, inap_ik, morris_lecar, traub_miles, wang_buzsaki
+from .hay2011 import hay2011_soma
 from .hh1952 import hh1952
 
 
@@ -39,6 +40,14 @@ def inap_ik_low():
     return inap_ik("low")
 
 
+#: A constant current (µA/cm²) under which each model fires regularly — the demonstration
+#: protocol of the tests and docs (the Pospischil cells use their published nA protocols,
+#: :data:`ionzoo.models.pospischil.DEMO_STIMULUS`).
+DEMO_CURRENT = {"hh1952": 10.0, "wang_buzsaki": 1.0, "traub_miles": 1.5, "traub_miles_m": 1.5,
+                "connor_stevens": 10.0, "morris_lecar_hopf": 95.0, "morris_lecar_snlc": 45.0,
+                "morris_lecar_homoclinic": 42.0, "inap_ik_high": 6.0, "inap_ik_low": 40.0,
+                "hay2011_soma": 20.0}
+
 #: Registry of model constructors by name (used by the command line).
 REGISTRY = {
     "hh1952": hh1952,
@@ -56,7 +65,8 @@ REGISTRY = {
     "morris_lecar_homoclinic": morris_lecar_homoclinic,
     "inap_ik_high": inap_ik_high,
     "inap_ik_low": inap_ik_low,
+    "hay2011_soma": hay2011_soma,
 }
 
-__all__ = ["hh1952", "pospischil", "wang_buzsaki", "traub_miles", "connor_stevens",
-           "morris_lecar", "inap_ik", "REGISTRY"]
+__all__ = ["DEMO_CURRENT", "hh1952", "hay2011_soma", "pospischil", "wang_buzsaki",
+           "traub_miles", "connor_stevens", "morris_lecar", "inap_ik", "REGISTRY"]

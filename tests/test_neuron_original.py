@@ -1,0 +1,96 @@
+"""ionzoo against NEURON running the original published .mod files (tests/data/community, see
+SOURCES.md there) — calcium feedback within a step, GHK currents, derivimplicit and euler
+integration, a pool that hands the ion its previous state.
+
+Three cells, each under NEURON's two fixed-step schemes at dt = 0.025 and 0.01 ms for 1200 ms:
+
+* the Hay et al. (2011) soma (``iz.models.hay2011_soma``): ten of Hay's files, SK_E2 reading the
+  CaDynamics_E2 pool that Ca_HVA and Ca_LVAst fill (Nernst E_Ca);
+* a CA1-style cell: NEURON's ``hh``, Hay's Ca_HVA, Poirazi's ``kca`` (derivimplicit, τ floored
+  after its temperature factor) and ``cad`` (euler; the ion's cai copied from the pool state
+  before each step);
+* a thalamocortical-style cell: ``hh`` with Destexhe's GHK T-current (per-gate Q10) and a
+  derivimplicit calcium pool (Iavarone et al. 2019's files), driven into rebound bursts.
+
+Spike counts must be equal and spike times agree to < 1e-6 ms (measured maxima in the module's
+docs/neuron.md entry); the cells were chosen so that their firing is regular (a 1e-8 mV change of
+v_init moves no spike by more than ~1e-7 ms), so rounding cannot grow into a difference.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.channels import destexhe, hay2011, hh1952, poirazi2003
+from ionzoo.interop.neuron_runner import run_mod_files
+from ionzoo.ions import Calcium
+from ionzoo.zoo.models.hay2011 import DENSITIES
+
+DATA = Path(__file__).parent / "data" / "community"
+T_STOP = 1200.0
+
+
+def hay_cell():
+    s = {k: v / 1000.0 for k, v in DENSITIES.items()}  # mS/cm² -> S/cm²
+    mechanisms = {
+        "pas": {"g": 3.38e-5, "e": -90.0},
+        "NaTa_t": {"gNaTa_tbar": s["NaTa_t"]}, "Nap_Et2": {"gNap_Et2bar": s["Nap_Et2"]},
+        "K_Pst": {"gK_Pstbar": s["K_Pst"]}, "K_Tst": {"gK_Tstbar": s["K_Tst"]},
+        "SKv3_1": {"gSKv3_1bar": s["SKv3_1"]}, "SK_E2": {"gSK_E2bar": s["SK_E2"]},
+        "Ca_HVA": {"gCa_HVAbar": s["Ca_HVA"]}, "Ca_LVAst": {"gCa_LVAstbar": s["Ca_LVAst"]},
+        "Ih": {"gIhbar": s["Ih"]},
+        "CaDynamics_E2": {"gamma": 0.000501, "decay": 460.0},
+    }
+    nrn = dict(mechanisms=mechanisms, celsius=34.0, v_init=-80.0,
+               ions={"ek": -85.0, "ena": 50.0, "cai0_ca_ion": 1e-4, "cao0_ca_ion": 2.0})
+    return "hay2011", iz.models.hay2011_soma(), nrn, iz.stimulus.step(20.0, 100.0, 1100.0)
+
+
+def ca1_cell():
+    cell = iz.Neuron(
+        channels=(hh1952.na(), hh1952.k(), hh1952.leak(e=-54.3), hay2011.ca_hva(gbar=0.5),
+                  poirazi2003.kca(gbar=5.0, e=-77.0)),
+        temperature=6.3, v_init=-65.0, name="ca1_style", calcium=Calcium.poirazi())
+    mechanisms = {"hh": {}, "Ca_HVA": {"gCa_HVAbar": 0.0005}, "kca": {"gbar": 0.005},
+                  "cad": {}}
+    nrn = dict(mechanisms=mechanisms, celsius=6.3, v_init=-65.0,
+               ions={"ek": -77.0, "usetable_hh": 0, "cai0_ca_ion": 1e-4, "cao0_ca_ion": 2.0})
+    return ("poirazi_ca1", "hay2011"), cell, nrn, iz.stimulus.step(20.0, 100.0, 1100.0)
+
+
+def tc_cell():
+    pool = Calcium(cai=5e-5, cao=2.0, pool="hay", gamma=0.05, tau=5.0, depth=0.1,
+                   cai_rest=5e-5, method="derivimplicit")
+    cell = iz.Neuron(
+        channels=(hh1952.na(), hh1952.k(), hh1952.leak(e=-54.3),
+                  destexhe.it_ghk(gbar=2e-4, q10_m=2.5, q10_h=2.5)),
+        temperature=6.3, v_init=-65.0, name="tc_style", calcium=pool)
+    mechanisms = {"hh": {}, "TC_iT_Des98": {"pcabar": 2e-4, "qm": 2.5, "qh": 2.5},
+                  "TC_cad": {"gamma": 0.05, "taur": 5.0, "cainf": 5e-5, "depth": 0.1}}
+    nrn = dict(mechanisms=mechanisms, celsius=6.3, v_init=-65.0,
+               ions={"usetable_hh": 0, "cai0_ca_ion": 5e-5, "cao0_ca_ion": 2.0})
+    stim = (iz.stimulus.step(-10.0, 100.0, 300.0) + iz.stimulus.step(8.0, 600.0, 1100.0)
+            + iz.stimulus.step(-10.0, 1150.0, 1199.0))
+    return "iavarone2019_tc", cell, nrn, stim
+
+
+CELLS = {"hay2011_soma": hay_cell, "ca1_style": ca1_cell, "tc_style": tc_cell}
+
+
+@pytest.mark.neuron
+@pytest.mark.parametrize("dt", [0.025, 0.01])
+@pytest.mark.parametrize("method", ["backward_euler", "crank_nicolson"])
+@pytest.mark.parametrize("name", sorted(CELLS))
+def test_matches_neuron_running_the_original_files(name, method, dt):
+    folders, cell, nrn, stim = CELLS[name]()
+    folders = [DATA / f for f in ((folders,) if isinstance(folders, str) else folders)]
+    s_nrn, v_nrn, _ = run_mod_files(folders, stimulus=stim, t_stop=T_STOP, dt=dt,
+                                    method=method, **nrn)
+    res = iz.simulate(cell, stim, t_stop=T_STOP, dt=dt, method=method, stabilize=False)
+    s_iz = res.spike_trains()[0]
+    assert len(s_iz) == len(s_nrn) >= 10
+    assert np.max(np.abs(s_iz - s_nrn)) < 1e-6
+    n = min(len(v_nrn), res.v.size)
+    assert np.max(np.abs(res.v.values[:n] - v_nrn[:n])) < 1e-3  # mV
