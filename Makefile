@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 BENCH_VENV := .venv-bench
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test test-fast lint typecheck bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,18 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.stamp-run
 	$(BIN)/python -m ionzoo.demo --out out
 
-## test: install with test extras, lint, and run the whole test suite
+## test: install with test extras, lint, type-check, and run the whole test suite
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
+
+## test-fast: the unit tier (no NEURON, jNeuroML, browser or slow tests)
+test-fast: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest -m "not neuron and not jneuroml and not browser and not slow"
+
+typecheck: $(VENV)/.stamp-test
+	$(BIN)/python -m mypy
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks docs

@@ -41,6 +41,7 @@ def test_every_zoo_channel_exports_valid_neuroml(tmp_path):
         assert list(chans) == [make().name]
 
 
+@pytest.mark.neuron
 def test_handmade_file_against_neuron_and_the_builtin_model():
     """A NeuroML file written by hand (tests/data/handmade_hh.nml: HH with HHExpLinearRate,
     HHExpRate and HHSigmoidRate gates) imports, simulates like ionzoo's hh1952(leak="neuron")
@@ -155,6 +156,8 @@ NEUROML_IN_NEURON = {
 }
 
 
+@pytest.mark.jneuroml
+@pytest.mark.neuron
 @pytest.mark.parametrize("case", sorted(NEUROML_IN_NEURON))
 def test_neuroml_export_runs_the_same_in_jneuroml_and_neuron(case, tmp_path):
     """The exported NeuroML, translated to NEURON by jNeuroML (not by ionzoo) and integrated

@@ -12,6 +12,8 @@ from neuron import h  # a declared test dependency: a missing NEURON fails, neve
 
 import ionzoo as iz
 
+pytestmark = pytest.mark.neuron
+
 h.load_file("stdrun.hoc")
 
 

@@ -19,6 +19,8 @@ from ionzoo.ions import Calcium
 from ionzoo.models import REGISTRY as MODELS
 from ionzoo.models import pospischil
 
+pytestmark = pytest.mark.neuron
+
 CURRENT = iz.models.DEMO_CURRENT
 # dt (ms) per (model, method) where NEURON's update is well-conditioned; default 0.025
 DT = {("wang_buzsaki", "backward_euler"): 0.01,

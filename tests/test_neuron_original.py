@@ -28,6 +28,8 @@ from ionzoo.interop.neuron_runner import run_mod_files
 from ionzoo.ions import Calcium
 from ionzoo.zoo.models.hay2011 import DENSITIES
 
+pytestmark = pytest.mark.neuron
+
 DATA = Path(__file__).parent / "data" / "community"
 T_STOP = 1200.0
 
@@ -79,7 +81,6 @@ def tc_cell():
 CELLS = {"hay2011_soma": hay_cell, "ca1_style": ca1_cell, "tc_style": tc_cell}
 
 
-@pytest.mark.neuron
 @pytest.mark.parametrize("dt", [0.025, 0.01])
 @pytest.mark.parametrize("method", ["backward_euler", "crank_nicolson"])
 @pytest.mark.parametrize("name", sorted(CELLS))

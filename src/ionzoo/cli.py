@@ -91,7 +91,7 @@ def build_cell(model: str, temperature: float | None, sets: tuple[str, ...],
     params = parse_sets(sets)
     if temperature is not None:
         params["temperature"] = temperature
-    cell = cell.with_params(**params) if params else cell
+    cell = cell.with_params(params) if params else cell
     from . import pharmacology
 
     for item in drugs:

@@ -39,8 +39,8 @@ def lower(neuron: Neuron, stimulus: Sequence[Stimulus] | Stimulus | None = (),
           record: Sequence[str] = ()) -> ModelIR:
     """The :class:`~ionzoo.ir.ModelIR` of ``neuron`` under ``stimulus`` (its components)
     recording ``record`` (names from :func:`recordable`)."""
-    components = tuple(stimulus) if isinstance(stimulus, (tuple, list)) else as_stimulus(
-        stimulus)
+    components = (tuple(stimulus) if isinstance(stimulus, (tuple, list))
+                  else as_stimulus(stimulus))  # type: ignore[arg-type]
     key = (neuron.structure_key(), tuple(c.structure_key() for c in components), tuple(record))
     hit = _MEMO.get(key)
     if hit is None:
@@ -190,7 +190,7 @@ class _Lowering:
         total: Expr = Num(0.0)
         tables = []
         for k, comp in enumerate(self.components):
-            fields = {f: Name(f"stim{k}.{f}") for f in comp.numeric}
+            fields: dict[str, Expr] = {f: Name(f"stim{k}.{f}") for f in comp.numeric}
             term = comp.expression(fields, T, table=f"wave{k}")
             if isinstance(comp, Waveform):
                 tables.append(f"wave{k}")

@@ -234,7 +234,7 @@ def apply(neuron: Neuron, drug: Drug | str, concentration, subtype: str | None =
         keep = xr.DataArray(1.0 - fraction_blocked(drug, conc, subtype), dims=dim,
                             coords={dim: conc})
     else:
-        keep = float(1.0 - fraction_blocked(drug, parse_concentration(concentration,
+        keep = float(1.0 - fraction_blocked(drug, parse_concentration(concentration,  # type: ignore[assignment]
                                                                       drug.unit), subtype))
     return _scaled(neuron, _targets(neuron, drug.ion, channels, drug.calcium_activated_only,
                                     drug.channel_names), keep)
@@ -250,5 +250,5 @@ def block(neuron: Neuron, channel: str, fraction) -> Neuron:
         dim = f"{channel} block"
         keep = xr.DataArray(1.0 - frac, dims=dim, coords={dim: frac})
     else:
-        keep = float(1.0 - frac)
+        keep = float(1.0 - frac)  # type: ignore[assignment]
     return _scaled(neuron, _targets(neuron, None, [channel]), keep)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["ProgressBar", "make_reporter"]
 
@@ -45,7 +45,7 @@ class ProgressBar:
 
 
 def make_reporter(progress: bool | Callable[[float], None] | None,
-                  label: str) -> Callable[[float], None] | None:
+                  label: str) -> Any:
     """Turn ``simulate``'s ``progress`` argument into a reporter (or ``None``)."""
     if progress is None:
         stream = sys.stderr

@@ -65,7 +65,7 @@ class Result:
 
     @property
     def batch_dims(self) -> tuple[str, ...]:
-        return tuple(d for d in self.dataset["spike_count"].dims)
+        return tuple(str(d) for d in self.dataset["spike_count"].dims)
 
     def __getitem__(self, name: str) -> xr.DataArray:
         if name not in self.dataset:

@@ -151,8 +151,9 @@ def simulate(
                  spikes_truncated=int(np.any(arrays[1] > max_spikes)),
                  **({"rtol": solver.rtol, "atol": solver.atol, "solver": solver.method}
                     if isinstance(solver, Adaptive) else {}))
-    return Result(build=lambda: _make_result(neuron, components, ir, batch, *arrays, attrs,
-                                             solver.dt))
+    rec, counts, times = arrays
+    return Result(build=lambda: _make_result(neuron, components, ir, batch, rec, counts, times,
+                                             attrs, solver.dt))
 
 
 def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch: Batch,
@@ -162,8 +163,7 @@ def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch:
     stabilize = solver.stabilize if isinstance(solver, FixedStep) else True
     kernels = numba_kernels(ir, np.dtype(dtype).name, stabilize)
     n = batch.n
-    waves = [np.ascontiguousarray(components[int(t[4:])].values, dtype=dtype)
-             for t in ir.tables]
+    waves = [np.ascontiguousarray(_wave(components[int(t[4:])]), dtype=dtype) for t in ir.tables]
     S = np.empty((len(ir.states), n), dtype=dtype)
     kernels.init(batch.P, S)
     n_samples = n_steps // record_every + 1
@@ -188,6 +188,11 @@ def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch:
     if report is not None:
         report.close()
     return (REC, spk_count, spk_times), wall
+
+
+def _wave(component: Stimulus) -> np.ndarray:
+    assert isinstance(component, Waveform)
+    return component.values
 
 
 def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], ir: ModelIR, batch: Batch,

@@ -151,15 +151,15 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
         why["voltage_base"] = "no samples before stim_start"
     # AHP minima: the minimum between consecutive peaks; after the last peak, the first local
     # minimum (none if V only falls until the end of the trace) — as eFEL computes them
-    ahp_idx = []
+    ahp_list: list[int] = []
     for p, q in zip(peaks[:-1], peaks[1:]):
-        ahp_idx.append(p + int(np.argmin(vi[p:q + 1])))
+        ahp_list.append(p + int(np.argmin(vi[p:q + 1])))
     if len(peaks):
         tail = np.diff(vi[peaks[-1]:])
         local = np.nonzero((tail[:-1] < 0) & (tail[1:] >= 0))[0]
         if len(local):
-            ahp_idx.append(peaks[-1] + int(local[0]) + 1)
-    ahp_idx = np.array(ahp_idx, dtype=int)
+            ahp_list.append(peaks[-1] + int(local[0]) + 1)
+    ahp_idx = np.array(ahp_list, dtype=int)
     out["min_AHP_values"] = vi[ahp_idx]
     out["AHP_depth_abs"] = vi[ahp_idx]
     out["AHP_depth"] = vi[ahp_idx] - out["voltage_base"]
@@ -183,7 +183,7 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
     # from which dV/dt (central differences) stays >= derivative_threshold for
     # derivative_window samples
     dvdt = np.gradient(vi, settings.interp_step)
-    begins = []
+    begin_list: list[int] = []
     w = settings.derivative_window
     # steep[j]: dV/dt >= threshold at samples j … j+w−1 (a window cut by the trace's end counts
     # what is left), from a running count of the samples below threshold
@@ -192,11 +192,11 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
     steep = (n_below[w:w + len(dvdt)] - n_below[:len(dvdt)]) == 0
     for i, p in enumerate(peaks):
         j = ahp_idx[i - 1] if 0 < i <= len(ahp_idx) else int(np.searchsorted(ti, stim_start))
-        hits = np.flatnonzero(steep[j:p]) if j < p else ()
+        hits = np.flatnonzero(steep[j:p]) if j < p else np.empty(0, dtype=int)
         if not len(hits):
             break
-        begins.append(j + int(hits[0]))
-    begins = np.array(begins, dtype=int)
+        begin_list.append(j + int(hits[0]))
+    begins = np.array(begin_list, dtype=int)
     out["AP_begin_voltage"] = vi[begins]
     if len(begins) == len(peaks):
         inside_amp = (pt >= stim_start) & (pt < stim_end)  # eFEL: peaks in [start, end)

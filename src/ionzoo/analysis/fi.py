@@ -35,7 +35,7 @@ from scipy.optimize import brentq
 
 from ..errors import ValidationError
 from ..model.neuron import Neuron
-from ..model.stimulus import ramp, step
+from ..model.stimulus import Stimulus, ramp, step
 from ..reference import steady_state_current as _reference_iv
 from ..simulate import simulate
 
@@ -91,6 +91,7 @@ def fi_curve(neuron: Neuron, currents: Sequence[float] | np.ndarray, *, t_stop: 
     coord = {"current": cur}
     amp = xr.DataArray(cur, dims="current", coords=coord)
     cell, start = neuron, 0.0
+    stim: Stimulus
     if protocol == "step":
         stim = step(amp)
     elif protocol == "rest":

@@ -64,7 +64,7 @@ def _voltage(data) -> tuple[np.ndarray, np.ndarray, list[str], dict, tuple[int, 
     if np.any(np.diff(t) <= 0):
         raise ValidationError("time", "sample times must increase strictly")
     coords = {d: da[d] for d in batch_dims if d in da.coords}
-    return t, v, batch_dims, coords, shape
+    return t, v, [str(d) for d in batch_dims], coords, shape
 
 
 def _pad(rows: list[np.ndarray]) -> np.ndarray:

@@ -162,20 +162,20 @@ class _Converter:
         if isinstance(node, ast.Compare):
             parts = [self.number(node.left, d)] + [self.number(c, d) for c in node.comparators]
             out: Expr | None = None
-            for k, op in enumerate(node.ops):
-                name = _CMPOPS.get(type(op))
+            for k, cmp_op in enumerate(node.ops):
+                name = _CMPOPS.get(type(cmp_op))
                 if name is None:
-                    raise self.fail(f"comparison {type(op).__name__!r} is not allowed")
+                    raise self.fail(f"comparison {type(cmp_op).__name__!r} is not allowed")
                 cmp = Compare(name, parts[k], parts[k + 1])
                 out = cmp if out is None else Logic("and", out, cmp)
             assert out is not None
             return out
         if isinstance(node, ast.BoolOp):
-            op = "and" if isinstance(node.op, ast.And) else "or"
+            logic = "and" if isinstance(node.op, ast.And) else "or"
             values = [self.condition(v, d) for v in node.values]
             out = values[0]
             for v in values[1:]:
-                out = Logic(op, out, v)
+                out = Logic(logic, out, v)
             return out
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return Not(self.condition(node.operand, d))

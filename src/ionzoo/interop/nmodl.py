@@ -149,7 +149,7 @@ def _current_lines(ch: Channel, ir, pr: NMODLPrinter) -> list[str]:
     if cur.reversal == "nernst":
         lines.append(f"    erev = {pr(cur.e)}")
         drive: Expr = Name("v") - Name("iz_erev")
-        pr.names["iz_erev"] = "erev"
+        pr.names = {**pr.names, "iz_erev": "erev"}
     else:
         drive = cur.drive
     scale = "(0.001) * " if cur.reversal == "ghk" else ""  # µA/cm² -> mA/cm² for cm/s·mM

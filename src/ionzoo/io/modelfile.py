@@ -157,10 +157,11 @@ def neuron_from_dict(doc: Any, where: str = "neuron") -> Neuron:
     if d.get("calcium") is not None:
         cd = _keys(f"{where}.calcium", d["calcium"], set(),
                    {"pool", "cai", "cao", "depth", "tau", "cai_rest", "gamma", "method", "lagged"})
-        calcium = Calcium(**{k: (v if k in ("pool", "method", "lagged")
-                                 else _num(f"{where}.calcium.{k}", v)) for k, v in cd.items()})
-    kw = {k: _num(f"{where}.{k}", d[k]) for k in ("capacitance", "temperature", "v_init", "area")
-          if k in d}
+        values: dict[str, Any] = {k: (v if k in ("pool", "method", "lagged")
+                                      else _num(f"{where}.calcium.{k}", v)) for k, v in cd.items()}
+        calcium = Calcium(**values)
+    kw: dict[str, Any] = {k: _num(f"{where}.{k}", d[k])
+                          for k in ("capacitance", "temperature", "v_init", "area") if k in d}
     return Neuron(channels=channels, name=str(d.get("name", "neuron")), calcium=calcium, **kw)
 
 

@@ -32,7 +32,7 @@ from typing import Any
 from ..errors import ValidationError
 from ..expr import Expr
 from .params import CHANNEL_PARAMETERS, FREE, ParamSpec, check, number
-from .rates import Rate, as_rate
+from .rates import Rate, RateLike, as_rate
 from .temperature import Q10, FixedFactor, Rule, rule_parameter, rule_text, rule_value
 
 __all__ = ["Gate", "Channel", "Q10", "FixedFactor", "Provenance", "RESERVED_PARAMETERS",
@@ -107,10 +107,10 @@ class Gate:
 
     name: str
     power: int
-    alpha: Rate | None = None
-    beta: Rate | None = None
-    inf: Rate | None = None
-    tau: Rate | None = None
+    alpha: RateLike | None = None
+    beta: RateLike | None = None
+    inf: RateLike | None = None
+    tau: RateLike | None = None
     instantaneous: bool = False
     temperature: Q10 | FixedFactor | str | None = None
     key: str = field(init=False, compare=False, repr=False)
@@ -153,8 +153,8 @@ class Gate:
     def rates(self) -> tuple[Rate, Rate]:
         """(α, β) or (x∞, τ)."""
         pair = (self.alpha, self.beta) if self.form == "alphabeta" else (self.inf, self.tau)
-        assert pair[0] is not None and pair[1] is not None
-        return pair
+        assert isinstance(pair[0], Rate) and isinstance(pair[1], Rate)
+        return pair[0], pair[1]
 
     @property
     def own_rule(self) -> bool:

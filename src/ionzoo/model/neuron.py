@@ -191,11 +191,12 @@ class Neuron:
 
     def _with_default(self, path: str, value: float) -> Neuron:
         if path in NEURON_PARAMETERS:
-            return replace(self, **{path: value}, overrides=self.overrides)
+            return replace(self, **{path: value}, overrides=self.overrides)  # type: ignore[arg-type]
         ch_name, _, pname = path.partition(".")
         if ch_name == "ca":
-            return replace(self, calcium=replace(self.calcium, **{pname: value}),
-                           overrides=self.overrides)
+            assert self.calcium is not None
+            calcium = replace(self.calcium, **{pname: value})  # type: ignore[arg-type]
+            return replace(self, calcium=calcium, overrides=self.overrides)
         chans = tuple(c.with_defaults(**{pname: value}) if c.name == ch_name else c
                       for c in self.channels)
         return replace(self, channels=chans, overrides=self.overrides)

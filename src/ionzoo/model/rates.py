@@ -27,7 +27,7 @@ from ..errors import ValidationError
 from ..expr import Call, Expr, Name, Num, parse
 from .params import number
 
-__all__ = ["Rate", "ExpRate", "SigmoidRate", "ExpLinearRate", "ExprRate", "as_rate"]
+__all__ = ["Rate", "ExpRate", "SigmoidRate", "ExpLinearRate", "ExprRate", "as_rate", "RateLike"]
 
 
 class Rate:
@@ -139,11 +139,14 @@ class ExprRate(Rate):
         return {"form": "expr", "expr": self.text}
 
 
+#: Anything :func:`as_rate` accepts: a Rate, an expression (text or tree), a number, a dict.
+RateLike = Rate | str | float | int | dict | Expr
+
 _FORMS: dict[str, type[_Standard]] = {"exp": ExpRate, "sigmoid": SigmoidRate,
                                       "explinear": ExpLinearRate}
 
 
-def as_rate(spec: Rate | str | float | int | dict | Expr, field: str = "rate") -> Rate:
+def as_rate(spec: RateLike, field: str = "rate") -> Rate:
     """Coerce a user specification into a :class:`Rate`.
 
     Accepts a :class:`Rate`, an expression string or tree, a constant number, or a dict

@@ -22,7 +22,7 @@ function            current
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -55,7 +55,7 @@ class Stimulus:
         return Sum((*self.components, *other.components))
 
     # The methods below are used by the engine for one component.
-    def expression(self, p: dict[str, Expr], t: Expr = _T,
+    def expression(self, p: Mapping[str, Expr], t: Expr = _T,
                    table: str = "wave") -> Expr:
         """The current (µA/cm²) as an expression of time ``t`` (ms); ``p`` maps each numeric
         field to the expression of its per-neuron value; a waveform reads array ``table``."""
@@ -63,7 +63,7 @@ class Stimulus:
 
     def evaluate(self, t: float | np.ndarray, p: dict[str, Any]) -> np.ndarray:
         """Current (µA/cm²) at times ``t`` (ms) for scalar field values ``p``."""
-        names = {f: Name(f"p_{f}") for f in self.numeric}
+        names: dict[str, Expr] = {f: Name(f"p_{f}") for f in self.numeric}
         env: dict[str, Any] = {f"p_{f}": p[f] for f in self.numeric}
         env["t"] = np.asarray(t, dtype=float)
         if isinstance(self, Waveform):

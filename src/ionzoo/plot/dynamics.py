@@ -112,7 +112,7 @@ def mechanism(result: Result, index: int = 0, window: tuple | None = None, fig=N
     """
     plt = _plt()
     ds = result.dataset
-    traced = [k for k in ds.data_vars if "time" in ds[k].dims]
+    traced = [str(k) for k in ds.data_vars if "time" in ds[k].dims]
     gates = [k for k in traced if k != "v" and ds[k].attrs.get("units") == "1"]
     conds = [k for k in traced if k.endswith(".g")]
     currs = [k for k in traced if k.endswith(".i")]
@@ -159,7 +159,7 @@ def mechanism(result: Result, index: int = 0, window: tuple | None = None, fig=N
 
 def _series(result: Result, spec: str, index: int) -> np.ndarray:
     """A recorded variable, or an expression of recorded variables (``"Na.m**3 * Na.h"``)."""
-    recorded = [k for k in result.dataset.data_vars if "time" in result.dataset[k].dims]
+    recorded = [str(k) for k in result.dataset.data_vars if "time" in result.dataset[k].dims]
     if spec in recorded:
         da = result[spec]
         return da.values.reshape(-1, da.sizes["time"])[index]

@@ -104,6 +104,6 @@ def share_exponentials(exprs: list[Expr], var: str = "v", prefix: str = "ex",
         shared = Name(f"{prefix}{index[ab[0]]}") * Num(math.exp(ab[1]))
         return shared if node.func == "exp" else Call("exprel_ex", (node.args[0], shared))
 
-    bindings = [(f"{prefix}{k}", Call("exp", (Num(a) * Name(var),))) for k, a in
-                enumerate(slopes)]
+    bindings: list[tuple[str, Expr]] = [(f"{prefix}{k}", Call("exp", (Num(a) * Name(var),)))
+                                        for k, a in enumerate(slopes)]
     return bindings, [transform(e, leaf) for e in exprs]
