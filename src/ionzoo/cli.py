@@ -23,6 +23,7 @@ import numpy as np
 from . import __version__, channels, models, stimulus
 from .errors import IonzooError, ValidationError
 from .model.neuron import Neuron
+from .model.params import pretty_unit
 from .simulate import simulate
 from .solvers import METHODS
 
@@ -256,9 +257,8 @@ def channels_show(name, plot_path):
     ch = channels.REGISTRY[name]()
     click.echo(str(ch))
     click.echo("  parameters:")
-    units = {"gbar": "mS/cm²", "e": "mV", "q10": "1"}
     for k, v in ch.parameters().items():
-        click.echo(f"    {ch.name}.{k} = {v:g} {units.get(k, '')}")
+        click.echo(f"    {ch.name}.{k} = {v:g} {pretty_unit(ch.parameter_spec(k).unit)}".rstrip())
     if ch.provenance:
         click.echo(f"  reference file: {ch.provenance.model_file}")
         if ch.provenance.notes:
@@ -269,7 +269,7 @@ def channels_show(name, plot_path):
         from . import plot
 
         _agg()
-        _save(plot.gating(Neuron(channels=(ch,), name=name)), plot_path)
+        _save(plot.gating(Neuron.for_channel(ch)), plot_path)
         click.echo(f"figure: {plot_path}")
 
 

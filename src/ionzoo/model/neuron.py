@@ -108,6 +108,14 @@ class Neuron:
             raise ValidationError("name", f"expected text, got {type(self.name).__name__}")
         object.__setattr__(self, "overrides", dict(self.overrides))
 
+    @classmethod
+    def for_channel(cls, channel: Channel, temperature: float = 6.3) -> Neuron:
+        """A neuron of ``channel`` alone (with fixed calcium — :class:`Calcium` defaults — when
+        the channel needs calcium): for looking at a channel's gates and currents."""
+        calcium = Calcium() if channel.needs_calcium() else None
+        return cls(channels=(channel,), temperature=temperature, calcium=calcium,
+                   name=channel.name)
+
     # ------------------------------------------------------------------ parameters
     def channel(self, name: str) -> Channel:
         """The channel called ``name``."""

@@ -35,7 +35,7 @@ import numpy as np
 from ..errors import ValidationError
 
 __all__ = ["ParamSpec", "NEURON_PARAMETERS", "CHANNEL_PARAMETERS", "CALCIUM_PARAMETERS",
-           "FREE", "number", "check", "check_array", "is_number"]
+           "FREE", "number", "check", "check_array", "is_number", "pretty_unit"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,19 @@ CALCIUM_PARAMETERS: dict[str, ParamSpec] = {
 #: An extra channel parameter read by rate expressions: any finite value, unit stated by the
 #: channel's provenance.
 FREE = ParamSpec("")
+
+
+_PRETTY = (("uF", "µF"), ("uA", "µA"), ("um2", "µm²"), ("um", "µm"), ("cm2", "cm²"),
+           ("degC", "°C"))
+
+
+def pretty_unit(unit: str) -> str:
+    """A unit for people (``"mS/cm2"`` → ``"mS/cm²"``; ``"1"`` → ``""``)."""
+    if unit == "1":
+        return ""
+    for a, b in _PRETTY:
+        unit = unit.replace(a, b)
+    return unit
 
 
 def is_number(value: Any) -> bool:

@@ -1,12 +1,17 @@
-"""Driving the fixed-step kernels: chunks of steps between progress reports."""
+"""Driving the fixed-step kernels: chunks of steps between progress reports, ranges of neuron
+blocks on threads (the compiled kernels release the GIL)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
+from typing import Any
 
+import numba
 import numpy as np
 
+from ..backends.numba.emit_run import BLOCK
 from . import FixedStep
 
 __all__ = ["run_fixed", "CHUNK", "SCALAR_BELOW"]
@@ -27,15 +32,38 @@ def run_fixed(kernels: ModuleType, solver: FixedStep, P: np.ndarray, S: np.ndarr
     dt = solver.dt
     if REC.shape[0]:
         kernels.observe(0.0, P, S, REC, 0, *waves)
-    dtk, cj, kfac, thr = T(dt), T(solver.cj), T(solver.kfac), T(threshold)
+    args: tuple[Any, ...] = (dt, T(dt), T(solver.cj), T(solver.kfac), T(threshold), P, S,
+                             spk_count, spk_times, record_every, REC)
     n = S.shape[1]
     chunk = max(1, int(CHUNK // max(n, 1)))
-    kernel = kernels.run_scalar if n < SCALAR_BELOW else kernels.run
-    done = 0
-    while done < n_steps:
-        todo = min(chunk, n_steps - done)
-        kernel(todo, done, dt, dtk, cj, kfac, thr, P, S, spk_count, spk_times, record_every,
-               REC, *waves)
-        done += todo
-        if report is not None:
-            report(done / n_steps)
+    spans = _spans(n)
+    run: Any = kernels.run
+    pool = ThreadPoolExecutor(len(spans)) if len(spans) > 1 else None
+    try:
+        done = 0
+        while done < n_steps:
+            todo = min(chunk, n_steps - done)
+            if n < SCALAR_BELOW:
+                kernels.run_scalar(todo, done, *args, *waves)
+            elif pool is None:
+                run(todo, done, *args, *spans[0], *waves)
+            else:
+                calls: list[tuple[Any, ...]] = [(todo, done, *args, *span, *waves)
+                                                for span in spans]
+                jobs = [pool.submit(run, *call) for call in calls]
+                for job in jobs:
+                    job.result()
+            done += todo
+            if report is not None:
+                report(done / n_steps)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _spans(n: int) -> list[tuple[int, int]]:
+    """Contiguous ranges of neuron blocks, one per thread (``numba.get_num_threads()``)."""
+    blocks = (n + BLOCK - 1) // BLOCK
+    threads = max(1, min(numba.get_num_threads(), blocks))
+    edges = np.linspace(0, blocks, threads + 1).round().astype(int)
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]

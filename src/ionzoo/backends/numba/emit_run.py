@@ -1,11 +1,14 @@
 """The fixed-step kernels: ``run`` (blocked, vectorised across neurons) and ``run_scalar``.
 
-``run(n_steps, step0, dt, dtk, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, REC, *W)``
-advances every neuron (column of ``S``) ``n_steps`` steps from step index ``step0``, counting
-upward crossings of ``thr`` (times interpolated) and recording every ``rec_every`` steps.
+``run_scalar(n_steps, step0, dt, dtk, cj, kfac, thr, P, S, spk_count, spk_times, rec_every,
+REC, *W)`` advances every neuron (column of ``S``) ``n_steps`` steps from step index ``step0``,
+counting upward crossings of ``thr`` (times interpolated) and recording every ``rec_every``
+steps; ``run(…, REC, b0, b1, *W)`` does the same for the neurons of blocks ``b0…b1 − 1``.
 
-Layout of ``run``: the batch is cut into blocks of :data:`BLOCK` neurons (one block per thread
-task); each block copies its states and parameters into two flat local arrays with a
+Layout of ``run``: the batch is cut into blocks of :data:`BLOCK` neurons; the solver hands
+ranges of blocks to threads (the kernels release the GIL; plain compiled loops compile several
+times faster than Numba's parallel loops and give the same bits whatever the thread count).
+Each block copies its states and parameters into two flat local arrays with a
 compile-time row stride (``X[row·BLOCK + j]``, ``Q[row·BLOCK + j]``), runs the whole time loop
 with the neuron loop innermost, and copies the states back. With every row of one array at a
 constant distance from the others, the compiler can prove that the rows do not overlap and
@@ -27,15 +30,14 @@ __all__ = ["blocked_kernel", "scalar_kernel", "BLOCK", "signature"]
 #: Neurons per block: the time loop runs inside each block, the neuron loop innermost.
 BLOCK = 64
 
-_JIT_PAR = ('@numba.njit(parallel=True, fastmath=set(FASTMATH), cache=True, nogil=True, '
-            'error_model="numpy")')
 _JIT = '@numba.njit(fastmath=set(FASTMATH), cache=True, nogil=True, error_model="numpy")'
 
 
-def signature(ir: ModelIR) -> str:
+def signature(ir: ModelIR, blocks: bool = False) -> str:
     waves = "".join(f", W{k}" for k in range(len(ir.tables)))
+    span = ", b0, b1" if blocks else ""
     return ("(n_steps, step0, dt, dtk, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, "
-            f"REC{waves}):")
+            f"REC{span}{waves}):")
 
 
 def _tm(flavor: Flavor) -> str:
@@ -50,10 +52,10 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
     """Source of ``run`` (see the module docstring)."""
     ns, nr, b = len(ir.states), len(ir.rows), BLOCK
     params = {pid: f"p{r}" for r, pid in enumerate(ir.rows)} | _tables(ir)
-    L = [_JIT_PAR, "def run" + signature(ir),
+    L = [_JIT, "def run" + signature(ir, blocks=True),
          "    N = S.shape[1]",
          "    max_spk = spk_times.shape[1]",
-         f"    for ib in numba.prange((N + {b - 1}) // {b}):",
+         "    for ib in range(b0, b1):",
          f"        i0 = ib * {b}",
          f"        n = min({b}, N - i0)",
          f"        X = np.empty({(ns + 1) * b}, dtype=S.dtype)  # states, then v of the last step",

@@ -67,7 +67,7 @@ _f32_as_i32 = _bitcast(types.float32, types.int32, ir.IntType(32), "float32 bits
 _SHIFTER = 6755399441055744.0
 _SHIFTER_BITS = 0x4338000000000000
 
-_jit = numba.njit(fastmath=set(FASTMATH), inline="always", cache=True, error_model="numpy")
+_jit = numba.njit(fastmath=set(FASTMATH), cache=True, error_model="numpy")
 
 
 @_jit
