@@ -71,6 +71,10 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per subprocess")
     ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds")
     ap.add_argument("--write", help="markdown file to write (docs/benchmarks.md)")
+    ap.add_argument("--models", default="all",
+                    help="comma-separated canonical models for the per-model table ('none')")
+    ap.add_argument("--max-extra", type=int, default=12,
+                    help="largest number of zero-conductance channels in the states table")
     args = ap.parse_args()
     py, peer_py = sys.executable, args.peers_python
     iz_script, peer_script = str(HERE / "ionzoo_bench.py"), str(HERE / "peers.py")
@@ -223,10 +227,96 @@ def main() -> None:
                  "shared/reference/peers.md); the exact-rate rows compute what ionzoo "
                  "computes. Brian2 uses `exponential_euler` (its standard HH method); Jaxley "
                  "`bwd_euler` in float64 and records v (it has no online spike detection).\n")
+    lines += model_tables(py, peer_py, args, med)
     text = "\n".join(lines)
     print(text)
     if args.write:
         Path(args.write).write_text(text)
+
+
+def model_tables(py: str, peer_py: str, args, med: dict) -> list[str]:
+    """Per-model (ionzoo vs NEURON with the exported mechanisms) and states tables, with their
+    goals; every entry in its own process, models interleaved ionzoo/NEURON."""
+    import ionzoo
+
+    bench = str(HERE / "models_bench.py")
+    nrn = str(HERE / "neuron_models.py")
+    names = (sorted(ionzoo.models.REGISTRY) if args.models == "all" else
+             [] if args.models == "none" else args.models.split(","))
+    rep = ["--repeats", str(args.repeats)]
+    iz_rate, nrn_rate, agree = {}, {}, {}
+    with tempfile.TemporaryDirectory(prefix="iz_models_") as tmp:
+        for name in names:
+            print(f"[models] {name} ...", flush=True)
+            d = Path(tmp) / name
+            run_json([py, bench, "export", name, str(d), "--n", "200"])
+            walls_i, walls_n = [], []
+            for _ in range(args.rounds):
+                a = run_json([py, bench, "ionzoo", name, *rep])
+                b = run_json([peer_py, nrn, str(d), *rep])
+                walls_i += a["walls"]
+                walls_n += b["walls"]
+            iz_rate[name] = a["n"] * a["steps"] / statistics.median(walls_i) / 1e6
+            nrn_rate[name] = b["n"] * b["steps"] / statistics.median(walls_n) / 1e6
+            ours = a["counts"][:: max(1, a["n"] // b["n"])][: b["n"]]
+            agree[name] = (a["states"], sum(x == y for x, y in zip(ours, b["counts"])))
+        states = {}
+        for k in range(args.max_extra + 1):
+            print(f"[states] HH + {k} ...", flush=True)
+            walls = []
+            for _ in range(args.rounds):
+                out = run_json([py, bench, "states", str(k), *rep])
+                walls += out["walls"]
+            states[k] = (out["states"], out["n"] * out["steps"] / statistics.median(walls) / 1e6)
+    lines = []
+    if names:
+        lines.append("\n## Every canonical model: ionzoo's batch against NEURON's\n")
+        lines.append("ionzoo: 1000 neurons (currents 0…2× the model's demonstration current), "
+                     "2 threads; NEURON: 200 sections with ionzoo's exported mechanisms "
+                     "(`ionzoo export`), one thread. Both backward Euler, dt = 0.025 ms, 8000 "
+                     "steps, spike counts only. 'counts equal' compares NEURON's 200 currents "
+                     "with ionzoo's on the same currents (ionzoo's default stabilised update "
+                     "differs from NEURON's where NEURON's diverges: WB and RTM at this dt).\n")
+        lines.append("| model | states | ionzoo M neuron-steps/s | NEURON M neuron-steps/s | "
+                     "ionzoo × NEURON | counts equal |")
+        lines.append("|---|---|---|---|---|---|")
+        for name in names:
+            st, eq = agree[name]
+            lines.append(f"| {name} | {st} | {iz_rate[name]:.1f} | {nrn_rate[name]:.2f} | "
+                         f"{iz_rate[name] / nrn_rate[name]:.0f} | {eq}/200 |")
+    lines.append("\n## Throughput against the number of states (ionzoo)\n")
+    lines.append("HH plus k zero-conductance gated channels (alternately an M channel, one gate, "
+                 "and an A channel, two gates): 1000 neurons, 2 threads, backward Euler, "
+                 "8000 steps.\n")
+    lines.append("| extra channels | states | M neuron-steps/s | % of HH |")
+    lines.append("|---|---|---|---|")
+    hh = states[0][1]
+    for k, (st, r) in states.items():
+        lines.append(f"| {k} | {st} | {r:.1f} | {100 * r / hh:.0f} |")
+    lines.append("\n## Goals (issue #10) in this run\n")
+    goals = []
+    if names:
+        worst = min(names, key=lambda n: iz_rate[n] / nrn_rate[n])
+        goals.append((f"every canonical model ≥ 30× NEURON's same-scheme batch (lowest: "
+                      f"{worst})", iz_rate[worst] / nrn_rate[worst], 30.0))
+        for m in ("pospischil_lts", "pospischil_ib"):
+            if m in iz_rate and "pospischil_rs" in iz_rate:
+                goals.append((f"{m} ≥ 50 % of pospischil_rs's throughput (%)",
+                              100 * iz_rate[m] / iz_rate["pospischil_rs"], 50.0))
+    by_states = {st: r for st, r in states.values()}
+    if 7 in by_states:
+        goals.append(("7-state model (HH + M + A) ≥ 40 % of HH (%)", 100 * by_states[7] / hh,
+                      40.0))
+    big = [st for st in by_states if st >= 16]
+    if big:
+        st = min(big)
+        goals.append((f"{st}-state model ≥ 15 % of HH (%)", 100 * by_states[st] / hh, 15.0))
+    if "Jaxley CPU jit(vmap)" in med:
+        goals.append(("HH batch ≥ 6× Jaxley CPU", med["Jaxley CPU jit(vmap)"]
+                      / med["ionzoo backward_euler f64"], 6.0))
+    for text, value, goal in goals:
+        lines.append(f"- {text}: **{value:.1f}** — {'met' if value >= goal else 'NOT met'}")
+    return lines
 
 
 if __name__ == "__main__":

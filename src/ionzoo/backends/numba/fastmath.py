@@ -12,9 +12,12 @@ Two families, each exposed to the expression renderer under a prefix:
 
 Both families implement ``exprel`` (and ``invexprel = 1/exprel``) with a Taylor series for
 |x| < 1e-4, so the exp-linear rate never divides 0/0. ``_f_log`` is also written in plain
-arithmetic (exponent from the bits, atanh series of the mantissa, ≤ 2 ulp), so Nernst
+arithmetic (exponent from the bits, atanh series of the mantissa, ≤ 1 ulp), so Nernst
 potentials and general powers (``_f_pow(x, y) = exp(y·log x)``) vectorise; ``powi`` (small
-integer powers) unrolls into multiplications.
+integer powers) unrolls into multiplications; ``tanh``, ``sinh`` and ``cosh`` are built on
+``_f_expm1`` and ``_f_exp`` for the same reason. Helpers that call other helpers are inlined by
+Numba (``inline="always"``): left to LLVM, they stayed calls inside large kernels and the
+neuron loop did not vectorise.
 """
 
 from __future__ import annotations
@@ -68,6 +71,11 @@ _SHIFTER = 6755399441055744.0
 _SHIFTER_BITS = 0x4338000000000000
 
 _jit = numba.njit(fastmath=set(FASTMATH), cache=True, error_model="numpy")
+#: Inlined by Numba before LLVM sees the kernel: a helper that calls helpers (pow → log, exp)
+#: otherwise reaches the kernel's loop in a form LLVM does not vectorise (measured: the
+#: Hay 2011 SK channel's ``cai ** 4.8`` made the whole loop scalar, 5-7x slower).
+_jit_inline = numba.njit(fastmath=set(FASTMATH), cache=True, error_model="numpy",
+                         inline="always")
 
 
 @_jit
@@ -136,37 +144,44 @@ _INF = math.inf
 _NAN = math.nan
 _MANT = 0x000FFFFFFFFFFFFF
 _ONE_BITS = 0x3FF0000000000000
+_TWO52 = 4503599627370496.0
+_TWO52_BITS = 0x4330000000000000
 #: 2/(2k + 1) for the atanh series of log: log(m) = Σ 2 s^(2k+1)/(2k + 1), s = (m − 1)/(m + 1)
 _L = [2.0 / (2 * k + 1) for k in range(11)]
-_L0, _L1, _L2, _L3, _L4, _L5, _L6, _L7, _L8, _L9, _L10 = _L
+_L1, _L2, _L3, _L4, _L5, _L6, _L7, _L8, _L9, _L10 = _L[1:]
 
 
 @_jit
 def _f_log(x):
-    """Natural logarithm in plain arithmetic (vectorisable), ≤ 2 ulp for normal x > 0."""
+    """Natural logarithm in plain arithmetic (vectorisable), ≤ 1 ulp (measured) for x > 0."""
     sub = x < _TINY
     y = x * 18014398509481984.0 if sub else x  # 2**54 lifts subnormals to normal range
     bits = _f64_as_i64(y)
-    e = ((bits >> 52) & 0x7FF) - 1023
+    # the biased exponent as a float without an int→float conversion (which AVX2 lacks for
+    # int64 and which stops LLVM vectorising large loops): 2^52 + e as bits, minus 2^52
+    ef = _i64_as_f64(((bits >> 52) & 0x7FF) | _TWO52_BITS) - (_TWO52 + 1023.0)
     m = _i64_as_f64((bits & _MANT) | _ONE_BITS)
     big = m > _SQRT2
     m = m * 0.5 if big else m
-    e = e + 1 if big else e
-    ef = float(e) - (54.0 if sub else 0.0)
-    s = (m - 1.0) / (m + 1.0)
+    ef = ef + (1.0 if big else 0.0) - (54.0 if sub else 0.0)
+    # log m = log(1 + f) = 2 atanh(s), s = f/(2 + f); since 2s = f − s f this is
+    # f − s (f − R) with R = Σ_{k≥1} 2 s^(2k)/(2k + 1): f = m − 1 is exact and the correction
+    # s (f − R) is O(f²), so its rounding barely reaches the result (≤ 1 ulp measured).
+    f = m - 1.0
+    s = f / (2.0 + f)
     z = s * s
     z2 = z * z
     z4 = z2 * z2
     z8 = z4 * z4
-    p = ((_L0 + z * _L1) + z2 * (_L2 + z * _L3)) + z4 * ((_L4 + z * _L5) + z2 * (_L6 + z * _L7)) \
-        + z8 * ((_L8 + z * _L9) + z2 * _L10)
-    r = ef * _LN2_HI + (s * p + ef * _LN2_LO)
+    R = z * (((_L1 + z * _L2) + z2 * (_L3 + z * _L4)) + z4 * ((_L5 + z * _L6) + z2 * (
+        _L7 + z * _L8)) + z8 * (_L9 + z * _L10))
+    r = ef * _LN2_HI + ((f - s * (f - R)) + ef * _LN2_LO)
     r = _NAN if x < 0.0 else r
     r = -_INF if x == 0.0 else r
     return x if (x != x or x == _INF) else r
 
 
-@_jit
+@_jit_inline
 def _f_pow(x, y):
     """x**y = exp(y·log x) for x > 0 (vectorisable); 0**y → exp(−∞) clamps to ~3e-308."""
     return _f_exp(y * _f_log(x))
@@ -181,7 +196,7 @@ def _powi(x, n):
     return r
 
 
-@_jit
+@_jit_inline
 def _f_dexprel(x):
     """d exprel/dx: series below |x| = 0.1, else (e^x (x − 1) + 1)/x²."""
     series = 0.0
@@ -191,9 +206,56 @@ def _f_dexprel(x):
     return series if abs(x) < _DSMALL else direct
 
 
-@_jit
+@_jit_inline
 def _f_cosh(x):
     return 0.5 * (_f_exp(x) + _f_exp(-x))
+
+
+#: 1/k! for the Taylor series of expm1 (k = 1…18)
+_EM = [1.0 / math.factorial(k) for k in range(1, 19)]
+_E2, _E3, _E4, _E5, _E6, _E7, _E8, _E9, _E10, _E11, _E12, _E13, _E14, _E15, _E16, _E17, _E18 = \
+    _EM[1:]
+
+
+@_jit
+def _f_expm1(x):
+    """exp(x) − 1 without cancellation (vectorisable). For |x| < ln 2 the Taylor series of
+    degree 18 (truncation < 1e-19 relative); beyond, with x = k ln 2 + r (|r| ≤ ln 2 / 2, r of
+    the sign of x when k = ±1), 2^k expm1(r) + (2^k − 1): for k = ±1 both terms have the same
+    sign, for |k| ≥ 2 the exact 2^k − 1 dominates, so nothing cancels. ≤ 1 ulp measured.
+    Clamped to [−708, 709] like ``_f_exp``."""
+    y = min(max(x, -708.0), 709.0)
+    kd = y * _LOG2E + _SHIFTER
+    k = kd - _SHIFTER
+    near = abs(y) < _LN2
+    r = y if near else y - k * _LN2_HI - k * _LN2_LO
+    r2 = r * r
+    r4 = r2 * r2
+    r8 = r4 * r4
+    r16 = r8 * r8
+    # r + r² P(r): the leading term exact, the rounding of the O(r²) rest scaled down by it
+    em = r + r2 * ((((_E2 + r * _E3) + r2 * (_E4 + r * _E5)) + r4 * ((_E6 + r * _E7) + r2 * (
+        _E8 + r * _E9))) + r8 * (((_E10 + r * _E11) + r2 * (_E12 + r * _E13)) + r4 * (
+            (_E14 + r * _E15) + r2 * (_E16 + r * _E17))) + r16 * _E18)
+    scale = _i64_as_f64((_f64_as_i64(kd) - _SHIFTER_BITS + 1023) << 52)
+    return em if near else scale * em + (scale - 1.0)
+
+
+@_jit_inline
+def _f_tanh(x):
+    """tanh x = e/(e + 2) with e = expm1(2x) (vectorisable; math.tanh is an opaque call). x is
+    clamped to ±20, where tanh is ±1 to double precision."""
+    e = _f_expm1(2.0 * min(max(x, -20.0), 20.0))
+    return e / (e + 2.0)
+
+
+@_jit_inline
+def _f_sinh(x):
+    """sinh x = ±(e + e/(e + 1))/2 with e = expm1(|x|): no cancellation anywhere
+    (vectorisable)."""
+    e = _f_expm1(abs(x))
+    s = 0.5 * (e + e / (e + 1.0))
+    return -s if x < 0.0 else s
 
 
 @_jit
@@ -310,7 +372,7 @@ def _cosh(x):
 FAST = {"_f_exp": _f_exp, "_f_exprel": _f_exprel, "_f_invexprel": _f_invexprel,
         "_f_exprel_ex": _f_exprel_ex, "_f_invexprel_ex": _f_invexprel_ex,
         "_f_dexprel": _f_dexprel, "_f_log": _f_log, "_f_pow": _f_pow, "_f_powi": _powi,
-        "_f_sqrt": _sqrt, "_f_tanh": _tanh, "_f_cosh": _f_cosh, "_f_sinh": _sinh,
+        "_f_sqrt": _sqrt, "_f_tanh": _f_tanh, "_f_cosh": _f_cosh, "_f_sinh": _f_sinh,
         "_f_abs": _abs, "_f_min": _min, "_f_max": _max, "_f_floor": _floor, "_f_wave": _wave,
         "_f_heaviside": _heaviside}
 EXACT = {"_x_exp": _x_exp, "_x_exprel": _x_exprel, "_x_invexprel": _x_invexprel,
@@ -406,7 +468,7 @@ def _g_log(x):
     return _F(_f_log(float(x)))
 
 
-@_jit
+@_jit_inline
 def _g_pow(x, y):
     return _g_exp(y * _g_log(x))
 
@@ -416,7 +478,17 @@ def _g_dexprel(x):
     return _F(_f_dexprel(float(x)))
 
 
-@_jit
+@_jit_inline
+def _g_tanh(x):
+    return _F(_f_tanh(float(x)))
+
+
+@_jit_inline
+def _g_sinh(x):
+    return _F(_f_sinh(float(x)))
+
+
+@_jit_inline
 def _g_cosh(x):
     return _G_HALF * (_g_exp(x) + _g_exp(-x))
 
@@ -424,6 +496,6 @@ def _g_cosh(x):
 FAST32 = {"_g_exp": _g_exp, "_g_exprel": _g_exprel, "_g_invexprel": _g_invexprel,
           "_g_exprel_ex": _g_exprel_ex, "_g_invexprel_ex": _g_invexprel_ex,
           "_g_dexprel": _g_dexprel, "_g_log": _g_log, "_g_pow": _g_pow, "_g_powi": _powi,
-          "_g_sqrt": _sqrt, "_g_tanh": _tanh, "_g_cosh": _g_cosh, "_g_sinh": _sinh,
+          "_g_sqrt": _sqrt, "_g_tanh": _g_tanh, "_g_cosh": _g_cosh, "_g_sinh": _g_sinh,
           "_g_abs": _abs, "_g_min": _min, "_g_max": _max, "_g_floor": _g_floor,
           "_g_wave": _g_wave, "_g_heaviside": _g_heaviside}
