@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import ValidationError
-from .expr import Call, Expr, Name, Num, substitute
+from .expr import Bin, Call, Expr, Name, Num, substitute
 from .ir import Current, Derived, GateIR, ModelIR, Observable, Parameter, Pool, State
 from .model.channel import Channel, Gate
 from .model.ions import FARADAY, GAS_CONSTANT, VALENCE
@@ -124,7 +124,8 @@ class _Lowering:
             total = a + b
             inf, rate = a / total, (total if phi == Num(1.0) else total * phi)
         else:
-            inf, rate = a, (phi / b if phi != Num(1.0) else Num(1.0) / b)
+            inv_tau = _reciprocal(b)
+            inf, rate = a, (inv_tau if phi == Num(1.0) else phi * inv_tau)
         if g.instantaneous:
             rate = Num(0.0)
         return GateIR(f"{ch.name}.{g.name}", ch.name, inf, rate, g.instantaneous, ch.method)
@@ -244,3 +245,11 @@ class _Lowering:
 def is_extra(name: str) -> bool:
     """Whether ``record="all"`` leaves ``name`` out (x∞, τ of gates; the stimulus)."""
     return name.endswith(("_inf", "_tau")) or name == "i_stim"
+
+
+def _reciprocal(e: Expr) -> Expr:
+    """1/e, with 1/(a/b) written b/a and 1/(1/x) written x: a τ given as a quotient (Morris–
+    Lecar's τ_w = 1/(φ cosh(…)), Hay's τ = 6/(α + β)) costs one division instead of two."""
+    if isinstance(e, Bin) and e.op == "/":
+        return e.right if e.left == Num(1.0) else e.right / e.left
+    return Num(1.0) / e

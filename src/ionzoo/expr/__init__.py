@@ -43,7 +43,15 @@ from .nodes import (
 )
 from .parse import MAX_DEPTH, MAX_LENGTH, parse
 from .printers import LEMSPrinter, NMODLPrinter, Printer, PythonPrinter, to_text
-from .visit import Visitor, affine, common_subexpressions, rename, substitute, transform
+from .visit import (
+    Visitor,
+    affine,
+    common_subexpressions,
+    pull_signs,
+    rename,
+    substitute,
+    transform,
+)
 
 __all__ = [
     "Expr", "Num", "Name", "Neg", "Bin", "Call", "Compare", "Logic", "Not", "Where", "Lookup",
@@ -51,6 +59,6 @@ __all__ = [
     "parse", "to_text", "evaluate", "diff", "exprel", "dexprel",
     "Printer", "PythonPrinter", "NMODLPrinter", "LEMSPrinter",
     "Visitor", "transform", "substitute", "rename", "common_subexpressions", "affine",
-    "FUNCTIONS", "USER_FUNCTIONS", "EXPREL_SERIES_BELOW", "DEXPREL_SERIES_BELOW",
+    "pull_signs", "FUNCTIONS", "USER_FUNCTIONS", "EXPREL_SERIES_BELOW", "DEXPREL_SERIES_BELOW",
     "MAX_LENGTH", "MAX_DEPTH",
 ]

@@ -3,7 +3,8 @@
 :class:`Visitor` dispatches on the node's class (``visit_Num``, ``visit_Bin``…; ``generic`` for
 anything without a method). Every printer, the evaluator and the differentiator are visitors.
 The transformations here rebuild trees bottom-up: :func:`substitute` (names → expressions),
-:func:`rename`, :func:`common_subexpressions` (for the kernel emitters) and :func:`affine`.
+:func:`rename`, :func:`common_subexpressions` and :func:`pull_signs` (for the kernel emitters)
+and :func:`affine`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 from .nodes import Bin, Expr, Name, Neg, Num
 
-__all__ = ["Visitor", "transform", "substitute", "rename", "common_subexpressions", "affine"]
+__all__ = ["Visitor", "transform", "substitute", "rename", "common_subexpressions", "affine",
+           "pull_signs"]
 
 
 class Visitor:
@@ -133,3 +135,42 @@ def affine(node: Expr, var: str = "v") -> tuple[float, float] | None:
             return (left[0] / right[1], left[1] / right[1])
     return None
 
+
+
+def pull_signs(node: Expr) -> Expr:
+    """``node`` with the signs of quotients moved in front of them and double negations
+    removed: (−a)/b, a/(−b) and a/(−c) for a number c become −(a/b), −(a/c); −(−a) becomes a.
+
+    Every rule is exact in IEEE arithmetic (rounding is symmetric in sign), so the value is
+    unchanged bit for bit; what changes is that equal quantities written with their signs in
+    different places (a channel's α inside x∞ and again inside its hand-written τ) become one
+    tree, which :func:`common_subexpressions` then computes once.
+    """
+    memo: dict[Expr, Expr] = {}
+
+    def go(n: Expr) -> Expr:
+        hit = memo.get(n)
+        if hit is not None:
+            return hit
+        kids = n.children()
+        new_kids = tuple(go(k) for k in kids)
+        m = n if new_kids == kids else n.with_children(new_kids)
+        out = _pull(m)
+        memo[n] = out
+        return out
+
+    return go(node)
+
+
+def _pull(n: Expr) -> Expr:
+    if isinstance(n, Neg) and isinstance(n.arg, Neg):
+        return n.arg.arg
+    if isinstance(n, Bin) and n.op == "/":
+        a, b = n.left, n.right
+        if isinstance(b, Num) and b.value < 0.0:
+            return _pull(Neg(_pull(Bin("/", a, Num(-b.value)))))
+        if isinstance(a, Neg):
+            return _pull(Neg(_pull(Bin("/", a.arg, b))))
+        if isinstance(b, Neg):
+            return _pull(Neg(_pull(Bin("/", a, b.arg))))
+    return n

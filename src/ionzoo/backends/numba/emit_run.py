@@ -8,29 +8,38 @@ steps; ``run(…, REC, b0, b1, *W)`` does the same for the neurons of blocks ``b
 Layout of ``run``: the batch is cut into blocks of :data:`BLOCK` neurons; the solver hands
 ranges of blocks to threads (the kernels release the GIL; plain compiled loops compile several
 times faster than Numba's parallel loops and give the same bits whatever the thread count).
-Each block copies its states and parameters into one flat local array with a
-compile-time row stride (``X[row·STRIDE + j]``: the states, the previous step's v, then the
-parameters), runs the whole time loop with the neuron loop innermost, and copies the states
-back. With every row at a constant distance from the others, the compiler can prove that the
-rows do not overlap and vectorises the neuron loop for any number of states; with one array
-slice per row (the earlier layout) it needed a run-time overlap check per pair of rows and gave
-up beyond about six states (LLVM's limit on run-time memory checks).
+Each block copies its states and parameters into one local two-dimensional array ``X[row, j]``
+(the states, the previous step's v, the parameters, then the time-invariant values of
+:class:`~.source.Invariants`, computed once per block), runs the whole time loop with the
+neuron loop innermost, and copies the states back. A short last block is padded with copies
+of its last neuron, so the neuron loop always runs BLOCK times.
+
+Why this shape: with every row at a constant distance from the others and a constant trip
+count, the compiler can prove that the rows do not overlap and vectorises the neuron loop for
+any number of states, with no run-time checks and no scalar remainder loop. With one array
+slice per row (the first layout) it needed a run-time overlap check per pair of rows and gave
+up beyond about six states (LLVM's limit on run-time memory checks); with a variable trip
+count it kept run-time checks per step and, for some models (the calcium pools of Pospischil
+LTS and Hay), did not vectorise the loop at all. The test
+``test_helpers_that_call_helpers_do_not_stop_vectorisation`` reads the generated LLVM.
 
 The row stride is :data:`STRIDE` = BLOCK + 8 elements, not BLOCK: with 64 float64 per row
-(512 bytes) every eighth row shares its low 12 address bits with the others, and the CPU's
-store-to-load forwarding check (which compares only those bits) then stalls the loads of one
-neuron group behind the stores of the previous one ("4K aliasing"). Measured on the Hay 2011
-soma (17 states, 70 parameter rows): 4.7 → 18 M neuron-steps/s, with the old layout's speed
-depending on where the allocator happened to place the parameter array relative to the states.
-``run_scalar`` keeps one neuron's state in registers, for batches too small to fill a vector.
+(512 bytes) every eighth row would share its low 12 address bits, which the CPU's
+store-to-load forwarding check compares ("4K aliasing"), the likely cause of the erratic speed
+measured with separate state and parameter arrays (Hay 2011 soma: 4.7 or 18 M neuron-steps/s
+depending on where the allocator placed them; one array with this stride: 18 every time).
+The search for spikes, a scalar loop, runs only in the steps where the vectorised loop counted
+a crossing. ``run_scalar`` keeps one neuron's state in registers, for batches too small to
+fill a vector.
 """
 
 from __future__ import annotations
 
+from ...expr import Expr
 from ...ir import ModelIR
 from .emit_observe import observe_pairs
-from .emit_step import state_rows, step_lines
-from .source import Flavor, assign
+from .emit_step import invariant_names, state_rows, step_lines
+from .source import Flavor, Invariants, assign
 
 __all__ = ["blocked_kernel", "scalar_kernel", "BLOCK", "STRIDE", "signature"]
 
@@ -58,56 +67,99 @@ def _tables(ir: ModelIR) -> dict[str, str]:
     return {t: f"W{k}" for k, t in enumerate(ir.tables)}
 
 
+def _hoisted(ir: ModelIR, params: dict[str, str], flavor: Flavor, stabilize: bool, ind: str,
+             ) -> tuple[list[str], list[tuple[str, Expr]]]:
+    """The step's source (for the neuron loop at indent ``ind``) and the invariant bindings it
+    reads (``h<k>``, to be computed before the time loop)."""
+    inv = Invariants(invariant_names(ir))
+    body = step_lines(ir, params, flavor, stabilize, ind, inv)
+    return body, inv.bindings
+
+
+def _prologue(ir: ModelIR, params: dict[str, str], flavor: Flavor,
+              bindings: list[tuple[str, Expr]], load: str, ind: str) -> list[str]:
+    """Lines computing the invariant bindings of one neuron from its parameters (``load``
+    formats the source of parameter row r)."""
+    used = set().union(*(e.names for _, e in bindings)) if bindings else set()
+    lines = [f"{ind}p{r} = {load.format(r=r)}" for r, pid in enumerate(ir.rows) if pid in used]
+    names = {**params, "dtk": "dtk", "kfac": "kfac"}
+    return lines + assign(bindings, names, flavor, ind, "hb")
+
+
 def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
     """Source of ``run`` (see the module docstring)."""
     ns, nr, b, w = len(ir.states), len(ir.rows), BLOCK, STRIDE
-    q0 = (ns + 1) * w  # first parameter row
     params = {pid: f"p{r}" for r, pid in enumerate(ir.rows)} | _tables(ir)
+    body, bindings = _hoisted(ir, params, flavor, stabilize, " " * 16)
+    nh, h0 = len(bindings), ns + 1 + nr  # invariant rows follow the parameters
     L = [_JIT, "def run" + signature(ir, blocks=True),
+         "    _wide_vectors()  # let the neuron loop use 512-bit vectors where the CPU has them",
          "    N = S.shape[1]",
          "    max_spk = spk_times.shape[1]",
          "    for ib in range(b0, b1):",
          f"        i0 = ib * {b}",
          f"        n = min({b}, N - i0)",
-         "        # states, v of the last step, parameters",
-         f"        X = np.empty({q0 + nr * w}, dtype=S.dtype)",
+         "        # states, v of the last step, parameters, time-invariant values",
+         f"        X = np.empty(({h0 + nh}, {w}), dtype=S.dtype)",
+         "        # a short last block is padded with copies of its last neuron: the neuron loop",
+         f"        # always runs {b} times (a constant trip count needs no overlap checks)",
          f"        for k in range({ns}):",
          "            for j in range(n):",
-         f"                X[k * {w} + j] = S[k, i0 + j]",
+         "                X[k, j] = S[k, i0 + j]",
          f"        for k in range({nr}):",
          "            for j in range(n):",
-         f"                X[{q0} + k * {w} + j] = P[k, i0 + j]",
-         "        for step in range(n_steps):",
-         "            t = (step0 + step) * dt",
-         f"            tm = {_tm(flavor)}",
-         "            for j in range(n):"]
+         f"                X[{ns + 1} + k, j] = P[k, i0 + j]",
+         f"        for k in range({ns + 1 + nr}):",
+         f"            for j in range(n, {b}):",
+         "                X[k, j] = X[k, n - 1]"]
+    if bindings:
+        L.append(f"        for j in range({b}):")
+        L += _prologue(ir, params, flavor, bindings, "X[" + str(ns + 1) + " + {r}, j]",
+                       " " * 12)
+        L += [f"            X[{h0 + k}, j] = {name}" for k, (name, _) in enumerate(bindings)]
+    L += ["        for step in range(n_steps):",
+          "            t = (step0 + step) * dt",
+          f"            tm = {_tm(flavor)}",
+          "            crossed = 0  # neurons of the block that crossed thr in this step",
+          f"            for j in range({b}):"]
     ind = " " * 16
-    L += [f"{ind}x{i} = X[{i * w} + j]" for i in range(ns)]
-    L += [f"{ind}p{r} = X[{q0 + r * w} + j]" for r in range(nr)]
-    L += step_lines(ir, params, flavor, stabilize, ind)
-    L.append(f"{ind}X[{ns * w} + j] = x0")
-    L += [f"{ind}X[{i * w} + j] = y{i}" for i in range(ns)]
-    L += ["            for j in range(n):",
-          f"                vo = X[{ns * w} + j]",
-          "                vn = X[j]",
-          "                if vo < thr and vn >= thr:",
-          "                    c = spk_count[i0 + j]",
-          "                    if c < max_spk:",
-          "                        spk_times[i0 + j, c] = t + dt * (thr - vo) / (vn - vo)",
-          "                    spk_count[i0 + j] = c + 1"]
+    L += [f"{ind}x{i} = X[{i}, j]" for i in range(ns)]
+    L += [f"{ind}p{r} = X[{ns + 1 + r}, j]" for r in range(nr)]
+    L += [f"{ind}{name} = X[{h0 + k}, j]" for k, (name, _) in enumerate(bindings)]
+    L += body
+    L.append(f"{ind}X[{ns}, j] = x0")
+    L += [f"{ind}X[{i}, j] = y{i}" for i in range(ns)]
+    L.append(f"{ind}crossed += 1 if x0 < thr and y0 >= thr else 0")
+    L += _spike_and_record_lines(ir, params, flavor)
+    L += [f"        for k in range({ns}):",
+          "            for j in range(n):",
+          "                S[k, i0 + j] = X[k, j]",
+          "    return 0", ""]
+    return L
+
+
+def _spike_and_record_lines(ir: ModelIR, params: dict[str, str], flavor: Flavor) -> list[str]:
+    """The blocked kernel's per-step spike detection and recording (after the neuron loop)."""
+    ns, nr = len(ir.states), len(ir.rows)
+    # the (scalar) search for the neurons that spiked runs only in the rare steps with one
+    L = ["            if crossed > 0:",
+         "                for j in range(n):",
+         f"                    vo = X[{ns}, j]",
+         "                    vn = X[0, j]",
+         "                    if vo < thr and vn >= thr:",
+         "                        c = spk_count[i0 + j]",
+         "                        if c < max_spk:",
+         "                            spk_times[i0 + j, c] = t + dt * (thr - vo) / (vn - vo)",
+         "                        spk_count[i0 + j] = c + 1"]
     if ir.record:
         L += ["            k = step0 + step + 1",
               "            if k % rec_every == 0:",
               "                r = k // rec_every",
               "                for j in range(n):"]
         ind = " " * 20
-        L += [f"{ind}x{i} = X[{i * w} + j]" for i in range(ns)]
-        L += [f"{ind}p{r} = X[{q0 + r * w} + j]" for r in range(nr)]
+        L += [f"{ind}x{i} = X[{i}, j]" for i in range(ns)]
+        L += [f"{ind}p{r} = X[{ns + 1 + r}, j]" for r in range(nr)]
         L += _record_lines(ir, params, flavor, ind, "i0 + j")
-    L += [f"        for k in range({ns}):",
-          "            for j in range(n):",
-          f"                S[k, i0 + j] = X[k * {w} + j]",
-          "    return 0", ""]
     return L
 
 
@@ -122,11 +174,14 @@ def scalar_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
          "        c = spk_count[i]"]
     L += [f"        x{i} = S[{i}, i]" for i in range(ns)]
     L += [f"        p{r} = P[{r}, i]" for r in range(nr)]
+    body, bindings = _hoisted(ir, params, flavor, stabilize, " " * 12)
+    if bindings:
+        L += assign(bindings, {**params, "dtk": "dtk", "kfac": "kfac"}, flavor, " " * 8, "hb")
     L += ["        for step in range(n_steps):",
           "            t = (step0 + step) * dt",
           f"            tm = {_tm(flavor)}"]
     ind = " " * 12
-    L += step_lines(ir, params, flavor, stabilize, ind)
+    L += body
     L += [f"{ind}if x0 < thr and y0 >= thr:",
           f"{ind}    if c < max_spk:",
           f"{ind}        spk_times[i, c] = t + dt * (thr - x0) / (y0 - x0)",

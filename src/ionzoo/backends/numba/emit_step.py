@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from ...expr import Call, Expr, Name, Num, substitute
 from ...ir import ModelIR
-from .source import Flavor, assign, render, share_exponentials
+from .source import Flavor, Invariants, assign, render, share_exponentials
 
-__all__ = ["step_lines", "state_rows", "advance"]
+__all__ = ["step_lines", "state_rows", "advance", "invariant_names"]
 
 #: NEURON's voltage increment for the finite-difference slope dI/dv, mV.
 DV = 0.001
@@ -39,23 +39,47 @@ def state_rows(ir: ModelIR) -> dict[str, int]:
     return {s.name: i for i, s in enumerate(ir.states)}
 
 
+def invariant_names(ir: ModelIR) -> list[str]:
+    """Names whose values are fixed during a kernel call: the parameters and the solver's
+    constants ``dtk``, ``kfac`` (what :class:`~.source.Invariants` may bind before the loop)."""
+    return [*ir.rows, "dtk", "kfac"]
+
+
 def step_lines(ir: ModelIR, params: dict[str, str], flavor: Flavor, stabilize: bool,
-               ind: str) -> list[str]:
+               ind: str, inv: Invariants | None = None) -> list[str]:
     """Source of one step: reads ``x<i>`` and the parameters (``params`` maps ids to source),
-    ``tm`` (t + dt/2), ``dtk``, ``cj``, ``kfac``; leaves the new states in ``y<i>``."""
+    ``tm`` (t + dt/2), ``dtk``, ``cj``, ``kfac``; leaves the new states in ``y<i>``. With
+    ``inv``, time-invariant sub-expressions are left to it (their names ``h<k>`` are read, the
+    caller binds them before the time loop from ``inv.bindings``)."""
     rows = state_rows(ir)
     names = {**params, **{n: f"x{i}" for n, i in rows.items()}, "tm": "tm"}
+    hoist = _Hoist(inv)
     out = [f"{ind}ist = {render(substitute(ir.stimulus, {'t': Name('tm')}), names, flavor)}"]
-    out += _current_lines(ir, names, flavor, ind)
+    out += _current_lines(ir, names, flavor, ind, hoist)
     out += _voltage_lines(ir, names, flavor, stabilize, ind)
     new = dict(names)
     new["v"] = "y0"
-    out += _pool_lines(ir, names, new, flavor, ind)
-    out += _gate_lines(ir, names, new, flavor, ind)
+    out += _pool_lines(ir, names, new, flavor, ind, hoist)
+    out += _gate_lines(ir, names, new, flavor, ind, hoist)
     return out
 
 
-def _current_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, ind: str) -> list[str]:
+class _Hoist:
+    """Applies an optional :class:`Invariants` and tells the printer the names it bound."""
+
+    def __init__(self, inv: Invariants | None) -> None:
+        self.inv = inv
+
+    def __call__(self, exprs: list[Expr], names: dict[str, str]) -> list[Expr]:
+        if self.inv is None:
+            return exprs
+        out = [self.inv(e) for e in exprs]
+        names.update({name: name for name, _ in self.inv.bindings})
+        return out
+
+
+def _current_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, ind: str,
+                   hoist: _Hoist) -> list[str]:
     """gc<k>, ic<k> at vₙ and the slopes sc<k>."""
     pairs: list[tuple[str, Expr]] = []
     nonlinear = [k for k, c in enumerate(ir.currents) if not c.linear]
@@ -64,7 +88,9 @@ def _current_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, ind: str)
     for k in nonlinear:
         pairs.append((f"icp{k}", substitute(ir.currents[k].current, {"v": Name("vp")})))
     lines = [f"{ind}vp = x0 + {flavor.lit(DV)}"] if nonlinear else []
-    lines += assign(pairs, {**names, "vp": "vp"}, flavor, ind, "cu")
+    local = {**names, "vp": "vp"}
+    exprs = hoist([e for _, e in pairs], local)
+    lines += assign([(t, e) for (t, _), e in zip(pairs, exprs)], local, flavor, ind, "cu")
     for k, c in enumerate(ir.currents):
         slope = f"(icp{k} - ic{k}) / {flavor.lit(DV)}" if not c.linear else f"gc{k}"
         lines.append(f"{ind}sc{k} = {slope}")
@@ -116,7 +142,7 @@ def advance(x: Expr, inf: Expr, rate: Expr, method: str) -> Expr:
 
 
 def _pool_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor: Flavor,
-                ind: str) -> list[str]:
+                ind: str, hoist: _Hoist) -> list[str]:
     """Pools advanced over dt; ``new`` learns their end-of-step names."""
     rows = state_rows(ir)
     lines = []
@@ -131,6 +157,7 @@ def _pool_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor:
         drive = substitute(p.drive, {"ica": Name(f"ica{q}")})
         local = {**names, f"ica{q}": f"ica{q}", "dtk": "dtk", "kfac": "kfac"}
         step = advance(Name(p.state), p.rest + drive * p.tau, Num(1.0) / p.tau, p.method)
+        step = hoist([step], local)[0]
         lines += assign([(f"y{r}", step)], local, flavor, ind, f"po{q}_")
         new[p.state] = f"y{r}"
         if p.ion_state:  # the ion takes the pool's value from the start of the step
@@ -140,14 +167,14 @@ def _pool_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor:
 
 
 def _gate_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor: Flavor,
-                ind: str) -> list[str]:
+                ind: str, hoist: _Hoist) -> list[str]:
     """Every kinetic gate advanced over dt at vₙ₊₁ and the new concentrations."""
     rows = state_rows(ir)
     gates = ir.kinetic_gates()
-    # a gate's name stands for its value xₙ (``new`` maps it to x<i>)
-    updates = [advance(Name(g.name), g.inf, g.rate, g.method) for g in gates]
-    ex_bindings, updates = share_exponentials(updates, "v")
     local = {**new, "dtk": "dtk", "kfac": "kfac"}
+    # a gate's name stands for its value xₙ (``new`` maps it to x<i>)
+    updates = hoist([advance(Name(g.name), g.inf, g.rate, g.method) for g in gates], local)
+    ex_bindings, updates = share_exponentials(updates, "v")
     lines = assign(ex_bindings, local, flavor, ind, "ge")
     local.update({name: name for name, _ in ex_bindings})
     pairs = [(f"y{rows[g.name]}", u) for g, u in zip(gates, updates)]

@@ -14,17 +14,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ...expr import (
+    Bin,
     Call,
     Expr,
+    Lookup,
     Name,
     Num,
     PythonPrinter,
     affine,
     common_subexpressions,
+    pull_signs,
     transform,
 )
 
-__all__ = ["Flavor", "F64", "EXACT", "render", "assign", "share_exponentials"]
+__all__ = ["Flavor", "F64", "EXACT", "render", "assign", "share_exponentials", "Invariants",
+           "logistic_from_tanh"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ def assign(pairs: Iterable[tuple[str, Expr]], names: Mapping[str, str], flavor: 
     """Lines ``target = expr`` for every pair, repeated sub-expressions bound first to
     temporaries ``<prefix><k>``."""
     pairs = list(pairs)
-    bindings, rewritten = common_subexpressions([e for _, e in pairs], prefix=prefix)
+    exprs = [logistic_from_tanh(pull_signs(e)) for _, e in pairs]
+    bindings, rewritten = common_subexpressions(exprs, prefix=prefix)
     local = dict(names)
     lines = []
     for name, e in bindings:
@@ -72,6 +77,37 @@ def assign(pairs: Iterable[tuple[str, Expr]], names: Mapping[str, str], flavor: 
     for (target, _), e in zip(pairs, rewritten):
         lines.append(f"{ind}{target} = {render(e, local, flavor)}")
     return lines
+
+
+def logistic_from_tanh(e: Expr) -> Expr:
+    """½(1 + tanh u) — Morris–Lecar's m∞ and w∞ — written 1/(1 + exp(−2u)).
+
+    The same function, one exponential and one division instead of tanh's expm1, a division
+    and two more operations; and more accurate where 1 + tanh u cancels (u ≪ 0). Matches
+    0.5·(1 + tanh u), (1 + tanh u)·0.5 and (1 + tanh u)/2, with the sum in either order.
+    """
+
+    def inner(node: Expr) -> Expr | None:
+        if isinstance(node, Bin) and node.op == "+":
+            for one, th in ((node.left, node.right), (node.right, node.left)):
+                if one == Num(1.0) and isinstance(th, Call) and th.func == "tanh":
+                    return th.args[0]
+        return None
+
+    def leaf(node: Expr) -> Expr | None:
+        if not isinstance(node, Bin):
+            return None
+        u = None
+        if node.op == "*" and Num(0.5) in (node.left, node.right):
+            other = node.right if node.left == Num(0.5) else node.left
+            u = inner(other)
+        elif node.op == "/" and node.right == Num(2.0):
+            u = inner(node.left)
+        if u is None:
+            return None
+        return Num(1.0) / (Num(1.0) + Call("exp", (Num(-2.0) * transform(u, leaf),)))
+
+    return transform(e, leaf)
 
 
 def share_exponentials(exprs: list[Expr], var: str = "v", prefix: str = "ex",
@@ -107,3 +143,55 @@ def share_exponentials(exprs: list[Expr], var: str = "v", prefix: str = "ex",
     bindings: list[tuple[str, Expr]] = [(f"{prefix}{k}", Call("exp", (Num(a) * Name(var),)))
                                         for k, a in enumerate(slopes)]
     return bindings, [transform(e, leaf) for e in exprs]
+
+
+class Invariants:
+    """Sub-expressions of a step that cannot change during a kernel call — they read only
+    parameters and the solver's constants (``names``) — bound once per neuron before the time
+    loop to ``<prefix><k>``, instead of being evaluated every step.
+
+    Only sub-expressions worth a memory load are bound: those with a function call, a division
+    or a power (``exp(−dt/τ)`` of a constant τ, a temperature factor, 1/τ of a pool). A
+    division ``a / d`` by an invariant ``d`` that is not a number becomes ``a · h`` with
+    ``h = 1/d`` bound: the rewriting the kernels' ``arcp`` fast-math flag already allows the
+    compiler, done where the reciprocal can leave the loop (the compiler cannot: it reloads
+    the parameters every step).
+
+    Call the object on each expression of the step; :attr:`bindings` then lists
+    ``(name, expression)`` in first-use order (bound expressions read only ``names``).
+    """
+
+    def __init__(self, names: Iterable[str], prefix: str = "h") -> None:
+        self.names = frozenset(names)
+        self.prefix = prefix
+        self._bound: dict[Expr, str] = {}
+
+    @property
+    def bindings(self) -> list[tuple[str, Expr]]:
+        """(name, invariant expression) pairs, in the order they were bound."""
+        return [(name, e) for e, name in self._bound.items()]
+
+    def __call__(self, e: Expr) -> Expr:
+        """``e`` with its invariant sub-expressions replaced by their names."""
+        return transform(e, self._leaf)
+
+    def _invariant(self, e: Expr) -> bool:
+        return e.names <= self.names and not any(isinstance(n, Lookup) for n in e.walk())
+
+    def _bind(self, e: Expr) -> Name:
+        name = self._bound.get(e)
+        if name is None:
+            name = self._bound[e] = f"{self.prefix}{len(self._bound)}"
+        return Name(name)
+
+    def _leaf(self, node: Expr) -> Expr | None:
+        if isinstance(node, (Num, Name)):
+            return None
+        if self._invariant(node):
+            worth = any(isinstance(n, Call) or (isinstance(n, Bin) and n.op in ("/", "**"))
+                        for n in node.walk())
+            return self._bind(node) if worth else None
+        if isinstance(node, Bin) and node.op == "/" and not isinstance(node.right, Num) \
+                and self._invariant(node.right):
+            return Bin("*", self(node.left), self._bind(Num(1.0) / node.right))
+        return None

@@ -1,0 +1,89 @@
+"""The exact rewritings the Numba emitters apply before printing, each checked against the
+expression it replaces by evaluation (NumPy, independent of the kernels), and the hoisting of
+time-invariant sub-expressions.
+
+Tolerances: pull_signs is exact (bitwise equality); ½(1 + tanh u) → logistic and 1/(a/b) →
+b/a change the rounding only (rtol 1e-14 over the whole range; the tanh form loses relative
+accuracy where 1 + tanh u cancels, so there the comparison is absolute, 1e-16); hoisting a
+reciprocal (a/k → a·(1/k)) moves the rounding of exp's argument by ≤ 1 ulp, amplified by the
+argument's size (here ≤ 22): 1e-14 of the expression's scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.backends.numba.module import generate
+from ionzoo.backends.numba.source import Invariants, logistic_from_tanh
+from ionzoo.expr import Bin, Name, Num, parse, pull_signs
+from ionzoo.lower import _reciprocal, lower
+
+V = np.linspace(-150.0, 100.0, 5001)
+
+
+@pytest.mark.parametrize("text", [
+    "-(v + 38) / 6", "(v + 38) / (-6)", "-(-(v / 3))", "-a / -b", "exp(-(v - 40) / (-5))",
+])
+def test_pull_signs_is_exact(text):
+    e = parse(text, allowed_names=None)
+    env = {"v": V, "a": V + 0.3, "b": np.full_like(V, -2.7)}
+    np.testing.assert_array_equal(pull_signs(e).evaluate(env), e.evaluate(env))
+
+
+def test_pull_signs_makes_equal_quantities_one_tree():
+    assert pull_signs(parse("-(v + 38) / 6")) == pull_signs(parse("-((v + 38) / 6)"))
+    assert pull_signs(parse("-(v / (-6))")) == parse("v / 6")
+
+
+@pytest.mark.parametrize("text", ["0.5 * (1 + tanh((v + 1.2) / 18))",
+                                  "(tanh((v - 2) / 30) + 1) * 0.5",
+                                  "(1 + tanh(v / 17.4)) / 2"])
+def test_logistic_rewriting_equals_half_one_plus_tanh(text):
+    e = parse(text)
+    new = logistic_from_tanh(e)
+    assert "tanh" not in str(new) and "exp" in str(new)
+    got, want = new.evaluate({"v": V}), e.evaluate({"v": V})
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-16)
+
+
+def test_logistic_rewriting_leaves_other_tanh_alone():
+    e = parse("tanh(v / 10) + 0.5 * (2 + tanh(v))")
+    assert logistic_from_tanh(e) == e
+
+
+@pytest.mark.parametrize("text", ["1 / (0.2 * cosh(v / 30))", "6 / (v * v + 1)", "v * v + 2"])
+def test_reciprocal_of_a_time_constant(text):
+    tau = parse(text)
+    rate = _reciprocal(tau)
+    assert str(rate).count("/") <= max(1, str(tau).count("/"))
+    np.testing.assert_allclose(rate.evaluate({"v": V}), 1.0 / tau.evaluate({"v": V}),
+                               rtol=1e-14)
+
+
+def test_invariants_bind_parameter_only_work_and_reciprocals():
+    inv = Invariants(["tau", "g", "dtk", "k"])
+    e = parse("exp(-dtk / tau) * (v - 3) / k + g * v + exp(v / k)", allowed_names=None)
+    new = inv(e)
+    bound = dict(inv.bindings)
+    assert bound["h0"] == parse("exp(-dtk / tau)", allowed_names=None)
+    assert bound["h1"] == Bin("/", Num(1.0), Name("k"))
+    assert new.names == {"h0", "h1", "v", "g"}  # g·v is one multiplication: not worth a load
+    env = {"tau": 2.5, "g": 0.1, "dtk": 0.025, "k": 7.0, "v": V}
+    env_h = {**env, **{n: b.evaluate(env) for n, b in inv.bindings}}
+    want = e.evaluate(env)
+    # v/k → v·(1/k) changes the rounding of exp's argument (≤ 1 ulp, amplified by |v/k| ≤ 22)
+    np.testing.assert_allclose(new.evaluate(env_h), want, rtol=0,
+                               atol=1e-14 * np.abs(want).max())
+
+
+def test_kernels_bind_constant_time_constants_outside_the_loop():
+    """inap_ik's n gate (τ = 1 ms) and Morris–Lecar's divisions by parameters: the factor
+    exp(−dt/τ) and the reciprocals are computed before the time loop, not in it."""
+    source, _ = generate(lower(iz.models.inap_ik_high(), iz.stimulus.step(1.0)))
+    loop = source[source.index("for step in range"):source.index("def run_scalar")]
+    assert "_f_exp(-dtk * 1.0)" not in loop and "_f_exp(-dtk * 1.0)" in source
+    source, _ = generate(lower(iz.models.morris_lecar_hopf(), iz.stimulus.step(1.0)))
+    loop = source[source.index("for step in range"):source.index("def run_scalar")]
+    assert "/ p" not in loop and "tanh" not in loop
