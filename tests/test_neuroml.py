@@ -148,6 +148,17 @@ def test_unknown_concentration_model_is_named(tmp_path):
         nml.read(path)
 
 
+def test_ghk_current_export_is_refused_with_its_name(tmp_path):
+    from ionzoo.channels import destexhe
+    from ionzoo.ions import Calcium
+
+    cell = iz.Neuron(channels=(*iz.models.hh1952().channels, destexhe.it_ghk()),
+                     calcium=Calcium.destexhe())
+    with pytest.raises(ValidationError, match="channels.T.*GHK"):
+        nml.write(cell, tmp_path / "ghk.nml")
+    assert not (tmp_path / "ghk.nml").exists()
+
+
 NEUROML_IN_NEURON = {
     "hh1952": lambda tmp: iz.models.hh1952(),
     "pospischil_lts": lambda tmp: iz.models.pospischil.lts(),   # Destexhe pool, Nernst, IT

@@ -122,10 +122,45 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
     out: dict = {}
     why: dict = {}
     peaks = _peaks(vi, settings.threshold)
-    pt, pv = ti[peaks], vi[peaks]
-    out["spike_count"] = len(peaks)
+    pt = ti[peaks]
+    _timing(out, why, pt, vi[peaks], stim_start, stim_end, settings)
+    base = (ti > 0.9 * stim_start) & (ti <= stim_start)  # eFEL: (0.9·start, start]
+    out["voltage_base"] = float(np.mean(vi[base])) if base.any() else np.nan
+    if not base.any():
+        why["voltage_base"] = "no samples before stim_start"
+    ahp_idx = _ahp_minima(vi, peaks)
+    out["min_AHP_values"] = vi[ahp_idx]
+    out["AHP_depth_abs"] = vi[ahp_idx]
+    out["AHP_depth"] = vi[ahp_idx] - out["voltage_base"]
+    start_idx = int(np.searchsorted(ti, stim_start))
+    widths, rises, falls, levels = _half_widths(ti, vi, peaks, ahp_idx, start_idx)
+    out["spike_half_width"] = widths
+    dvdt = np.gradient(vi, settings.interp_step)
+    begins = _ap_begins(dvdt, peaks, ahp_idx, start_idx, settings)
+    out["AP_begin_voltage"] = vi[begins]
+    if len(begins) == len(peaks):
+        inside_amp = (pt >= stim_start) & (pt < stim_end)  # eFEL: peaks in [start, end)
+        out["AP_amplitude"] = (vi[peaks] - vi[begins])[inside_amp]
+    else:  # as eFEL: undefined unless every spike has an onset
+        out["AP_amplitude"] = np.array([])
+        why["AP_amplitude"] = "AP onset (dV/dt threshold) not found for every spike"
+    out["AP_duration_half_width"] = _durations(ti, vi, dvdt, peaks, begins, settings)
+    _adaptation(out, why, pt, stim_start, stim_end, settings)
+    for name in _PER_SPIKE:
+        if len(np.atleast_1d(out[name])) == 0:
+            why[name] = "no spike" if not len(peaks) else "not defined for these spikes"
+    marks = {"t": ti, "v": vi, "peak": peaks, "begin": begins, "ahp": ahp_idx,
+             "half_rise": rises, "half_fall": falls, "half_level": levels,
+             "voltage_base": out["voltage_base"]}
+    return out, why, marks
+
+
+def _timing(out: dict, why: dict, pt: np.ndarray, pv: np.ndarray, stim_start: float,
+            stim_end: float, settings: FeatureSettings) -> None:
+    """Spike count, peaks, first-spike latency, mean frequency and ISIs (peak times ``pt``)."""
+    out["spike_count"] = len(pt)
     out["peak_time"], out["peak_voltage"], out["AP_height"] = pt, pv, pv
-    if len(peaks):
+    if len(pt):
         out["time_to_first_spike"] = pt[0] - stim_start
     else:
         out["time_to_first_spike"] = np.nan
@@ -145,32 +180,30 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
     else:
         out["ISI_CV"] = np.nan
         why["ISI_CV"] = "fewer than 2 ISIs (after dropping the first)"
-    base = (ti > 0.9 * stim_start) & (ti <= stim_start)  # eFEL: (0.9·start, start]
-    out["voltage_base"] = float(np.mean(vi[base])) if base.any() else np.nan
-    if not base.any():
-        why["voltage_base"] = "no samples before stim_start"
-    # AHP minima: the minimum between consecutive peaks; after the last peak, the first local
-    # minimum (none if V only falls until the end of the trace) — as eFEL computes them
-    ahp_list: list[int] = []
-    for p, q in zip(peaks[:-1], peaks[1:]):
-        ahp_list.append(p + int(np.argmin(vi[p:q + 1])))
+
+
+def _ahp_minima(vi: np.ndarray, peaks: np.ndarray) -> np.ndarray:
+    """AHP minima: the minimum between consecutive peaks; after the last peak, the first local
+    minimum (none if V only falls until the end of the trace) — as eFEL computes them."""
+    ahp_list = [p + int(np.argmin(vi[p:q + 1])) for p, q in zip(peaks[:-1], peaks[1:])]
     if len(peaks):
         tail = np.diff(vi[peaks[-1]:])
         local = np.nonzero((tail[:-1] < 0) & (tail[1:] >= 0))[0]
         if len(local):
             ahp_list.append(peaks[-1] + int(local[0]) + 1)
-    ahp_idx = np.array(ahp_list, dtype=int)
-    out["min_AHP_values"] = vi[ahp_idx]
-    out["AHP_depth_abs"] = vi[ahp_idx]
-    out["AHP_depth"] = vi[ahp_idx] - out["voltage_base"]
-    # half width: between the previous AHP minimum (stim_start for the first spike) and the
-    # following one, at the midpoint between the peak and the following AHP minimum
+    return np.array(ahp_list, dtype=int)
+
+
+def _half_widths(ti, vi, peaks, ahp_idx, start_idx: int) -> tuple[np.ndarray, ...]:
+    """Half widths (ms), between the previous AHP minimum (the stimulus onset for the first
+    spike) and the following one, at the midpoint between the peak and the following AHP
+    minimum; also the rise and fall crossing times and the levels."""
     widths, rises, falls, levels = [], [], [], []
     for i, p in enumerate(peaks):
         if i >= len(ahp_idx):
             break
         k_next = ahp_idx[i]
-        k_prev = ahp_idx[i - 1] if i > 0 else int(np.searchsorted(ti, stim_start))
+        k_prev = ahp_idx[i - 1] if i > 0 else start_idx
         level = 0.5 * (vi[p] + vi[k_next])
         rise = _cross(ti, vi, k_prev, p, level, rising=True)
         fall = _cross(ti, vi, p, k_next, level, rising=False)
@@ -178,37 +211,35 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
         rises.append(rise)
         falls.append(fall)
         levels.append(level)
-    out["spike_half_width"] = np.array(widths)
-    # AP onset: from the previous AHP minimum (stim_start for the first spike), the first sample
-    # from which dV/dt (central differences) stays >= derivative_threshold for
-    # derivative_window samples
-    dvdt = np.gradient(vi, settings.interp_step)
-    begin_list: list[int] = []
+    return np.array(widths), np.array(rises), np.array(falls), np.array(levels)
+
+
+def _ap_begins(dvdt, peaks, ahp_idx, start_idx: int, settings: FeatureSettings) -> np.ndarray:
+    """AP onsets: from the previous AHP minimum (the stimulus onset for the first spike), the
+    first sample from which dV/dt (central differences) stays ≥ derivative_threshold for
+    derivative_window samples; stops at the first spike without one."""
     w = settings.derivative_window
     # steep[j]: dV/dt >= threshold at samples j … j+w−1 (a window cut by the trace's end counts
     # what is left), from a running count of the samples below threshold
     below = np.concatenate([dvdt < settings.derivative_threshold, np.zeros(w - 1, dtype=bool)])
     n_below = np.concatenate([[0], np.cumsum(below)])
     steep = (n_below[w:w + len(dvdt)] - n_below[:len(dvdt)]) == 0
+    begin_list: list[int] = []
     for i, p in enumerate(peaks):
-        j = ahp_idx[i - 1] if 0 < i <= len(ahp_idx) else int(np.searchsorted(ti, stim_start))
+        j = ahp_idx[i - 1] if 0 < i <= len(ahp_idx) else start_idx
         hits = np.flatnonzero(steep[j:p]) if j < p else np.empty(0, dtype=int)
         if not len(hits):
             break
         begin_list.append(j + int(hits[0]))
-    begins = np.array(begin_list, dtype=int)
-    out["AP_begin_voltage"] = vi[begins]
-    if len(begins) == len(peaks):
-        inside_amp = (pt >= stim_start) & (pt < stim_end)  # eFEL: peaks in [start, end)
-        out["AP_amplitude"] = (vi[peaks] - vi[begins])[inside_amp]
-    else:  # as eFEL: undefined unless every spike has an onset
-        out["AP_amplitude"] = np.array([])
-        why["AP_amplitude"] = "AP onset (dV/dt threshold) not found for every spike"
-    # duration at half amplitude (onset to peak): samples closest to the half level on the rise
-    # (onset → peak) and on the fall (peak → AP end: from the steepest fall of V before the
-    # next peak, the first sample with dV/dt back above down_derivative_threshold); not
-    # interpolated. As in eFEL, after the last spike the steepest fall may be the stimulus
-    # switching off, which then ends the window.
+    return np.array(begin_list, dtype=int)
+
+
+def _durations(ti, vi, dvdt, peaks, begins, settings: FeatureSettings) -> np.ndarray:
+    """Duration at half amplitude (onset to peak): samples closest to the half level on the
+    rise (onset → peak) and on the fall (peak → AP end: from the steepest fall of V before the
+    next peak, the first sample with dV/dt back above down_derivative_threshold); not
+    interpolated. As in eFEL, after the last spike the steepest fall may be the stimulus
+    switching off, which then ends the window."""
     durations = []
     for i, (p, b) in enumerate(zip(peaks, begins)):  # the spikes with an onset, as eFEL
         bound = peaks[i + 1] if i + 1 < len(peaks) else len(vi) - 1
@@ -219,8 +250,12 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
         rise = b + int(np.argmin(np.abs(vi[b:p + 1] - half)))
         fall = p + int(np.argmin(np.abs(vi[p:k + 1] - half)))
         durations.append(ti[fall] - ti[rise])
-    out["AP_duration_half_width"] = np.array(durations)
-    # adaptation index over the spikes inside the stimulus, after skipping the first few
+    return np.array(durations)
+
+
+def _adaptation(out: dict, why: dict, pt, stim_start: float, stim_end: float,
+                settings: FeatureSettings) -> None:
+    """Adaptation index over the spikes inside the stimulus, after skipping the first few."""
     stim_peaks = pt[(pt >= stim_start) & (pt <= stim_end)]
     skip = min(settings.max_spike_skip, int(len(stim_peaks) * settings.spike_skipf + 0.5))
     rest = stim_peaks[skip:]
@@ -231,13 +266,6 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
     else:
         out["adaptation_index"] = np.nan
         why["adaptation_index"] = "fewer than 4 spikes after skipping the first"
-    for name in _PER_SPIKE:
-        if len(np.atleast_1d(out[name])) == 0:
-            why[name] = "no spike" if not len(peaks) else "not defined for these spikes"
-    marks = {"t": ti, "v": vi, "peak": peaks, "begin": begins, "ahp": ahp_idx,
-             "half_rise": np.array(rises), "half_fall": np.array(falls),
-             "half_level": np.array(levels), "voltage_base": out["voltage_base"]}
-    return out, why, marks
 
 
 def features(result: Result, stim_start: float, stim_end: float, names=FEATURES,

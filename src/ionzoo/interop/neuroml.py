@@ -112,6 +112,134 @@ def _q(value: str, unit: str, where: str) -> float:
 
 
 # ---------------------------------------------------------------------------------- export
+class _LemsTypes:
+    """The LEMS ``ComponentType``s of one channel's non-standard rates. Channel parameters stay
+    named (LEMS constants ``P_<name>``), so that an import gives back the very same
+    expressions — and bitwise the same simulation."""
+
+    def __init__(self, ch: Channel) -> None:
+        self.ch = ch
+        self.types: list = []
+        self.names = {"v": "V", "cai": "CAI", "celsius": "CELSIUS",
+                      **{k: f"P_{k}" for k in ch.params}}
+
+    def add(self, rate: Rate | Expr, gate: Gate, which: str, kind: str) -> str:
+        """Name of a new ComponentType computing ``rate`` (``kind``: rate, variable, time)."""
+        import neuroml
+
+        ch = self.ch
+        expr = rate if isinstance(rate, Expr) else rate.expression(ch.expression_names())
+        conc, hot = "cai" in expr.names, "celsius" in expr.names
+        base_v, base_c, exposure, dim = _BASE[kind]
+        name = f"iz_{ch.name}_{gate.name}_{which}"
+        value = _lems(expr, self.names)
+        value = {"rate": f"({value}) / MS", "time": f"({value}) * MS"}.get(kind, value)
+        reqs = [neuroml.Requirement(name="v", dimension="voltage")]
+        derived = [neuroml.DerivedVariable(name="V", dimension="none", value="v / MV")]
+        consts = [neuroml.Constant(name="MV", dimension="voltage", value="1mV"),
+                  neuroml.Constant(name="MS", dimension="time", value="1ms")]
+        if conc:
+            reqs.append(neuroml.Requirement(name="caConc", dimension="concentration"))
+            derived.append(neuroml.DerivedVariable(name="CAI", dimension="none",
+                                                   value="caConc / MM"))
+            consts.append(neuroml.Constant(name="MM", dimension="concentration", value="1mM"))
+        if hot:
+            reqs.append(neuroml.Requirement(name="temperature", dimension="temperature"))
+            derived.append(neuroml.DerivedVariable(name="CELSIUS", dimension="none",
+                                                   value="temperature / KELVIN - 273.15"))
+            consts.append(neuroml.Constant(name="KELVIN", dimension="temperature", value="1K"))
+        derived.append(neuroml.DerivedVariable(name=exposure, dimension=dim, exposure=exposure,
+                                               value=value))
+        consts.extend(neuroml.Constant(name=f"P_{k}", dimension="none", value=repr(val))
+                      for k, val in ch.params.items() if k in expr.names)
+        self.types.append(neuroml.ComponentType(
+            name=name, extends=base_c if conc else base_v,
+            description=f"ionzoo {which} of {ch.name}.{gate.name}: {expr}",
+            Constant=consts, Requirement=reqs,
+            Dynamics=[neuroml.Dynamics(DerivedVariable=derived)]))
+        return name
+
+    def rate(self, rate, gate: Gate, which: str):
+        import neuroml
+
+        if type(rate) in _STD_RATE:
+            return neuroml.HHRate(type=_STD_RATE[type(rate)], rate=f"{rate.rate!r}per_ms",
+                                  midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
+        return neuroml.HHRate(type=self.add(rate, gate, which, "rate"))
+
+    def variable(self, rate, gate: Gate):
+        import neuroml
+
+        if type(rate) in _STD_VAR:
+            return neuroml.HHVariable(type=_STD_VAR[type(rate)], rate=repr(rate.rate),
+                                      midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
+        return neuroml.HHVariable(type=self.add(rate, gate, "inf", "variable"))
+
+    def time(self, rate, gate: Gate):
+        import neuroml
+
+        expr = rate.expression(self.ch.expression_names())
+        if isinstance(expr, Num):
+            return neuroml.HHTime(type="fixedTimeCourse", tau=f"{expr.value!r}ms")
+        return neuroml.HHTime(type=self.add(rate, gate, "tau", "time"))
+
+
+def _q10_settings(rule):
+    import neuroml
+
+    if isinstance(rule, Q10):
+        return neuroml.Q10Settings(type="q10ExpTemp", q10_factor=repr(rule.q10),
+                                   experimental_temp=f"{rule.reference!r} degC")
+    if isinstance(rule, FixedFactor):
+        return neuroml.Q10Settings(type="q10Fixed", fixed_q10=repr(rule.factor))
+    return None
+
+
+def _gates(ch: Channel, lems: _LemsTypes) -> tuple[list, list, list]:
+    """The channel's gates as NeuroML (``gateHHrates``, ``gateHHtauInf``,
+    ``gateHHInstantaneous``)."""
+    import neuroml
+
+    rates, tauinfs, insts = [], [], []
+    for g in ch.gates:
+        if g.instantaneous:
+            if g.form == "alphabeta":  # x = α/(α+β) as a steady-state ComponentType
+                a, b = ch.gate_expressions(g)
+                steady = neuroml.HHVariable(type=lems.add(a / (a + b), g, "inf", "variable"))
+            else:
+                steady = lems.variable(g.inf, g)
+            insts.append(neuroml.GateHHInstantaneous(id=g.name, instances=g.power,
+                                                     steady_state=steady))
+        elif g.form == "alphabeta":
+            rates.append(neuroml.GateHHRates(id=g.name, instances=g.power,
+                                             q10_settings=_q10_settings(ch.gate_rule(g)),
+                                             forward_rate=lems.rate(g.alpha, g, "alpha"),
+                                             reverse_rate=lems.rate(g.beta, g, "beta")))
+        else:
+            tauinfs.append(neuroml.GateHHTauInf(id=g.name, instances=g.power,
+                                                q10_settings=_q10_settings(ch.gate_rule(g)),
+                                                time_course=lems.time(g.tau, g),
+                                                steady_state=lems.variable(g.inf, g)))
+    return rates, tauinfs, insts
+
+
+def _channel_notes(ch: Channel) -> str | None:
+    """The citation, plus what NeuroML cannot say: the gate order (NeuroML groups gates by
+    kind), per-gate temperature rules, the integration method."""
+    notes = ch.provenance.citation if ch.provenance else None
+    grouped = [g.name for g in ch.gates if g.alpha is not None] + \
+        [g.name for g in ch.gates if g.alpha is None and not g.instantaneous] + \
+        [g.name for g in ch.gates if g.instantaneous]
+    extra = []
+    if grouped != [g.name for g in ch.gates]:
+        extra.append(f"{_GATE_ORDER} {' '.join(g.name for g in ch.gates)}")
+    if any(g.own_rule for g in ch.gates):
+        extra.append(_GATE_RULES)
+    if ch.method != "cnexp":
+        extra.append(f"{_METHOD} {ch.method}")
+    return "\n".join(([notes] if notes else []) + extra) if extra else notes
+
+
 def channel_to_neuroml(ch: Channel):
     """(``IonChannelHH``, [``ComponentType``...]) for ``ch``."""
     import neuroml
@@ -120,121 +248,19 @@ def channel_to_neuroml(ch: Channel):
                                   for e in ch.gate_expressions(g)):
         raise ValidationError(ch.name, "NeuroML export of expressions reading cao is not "
                               "supported")
-    ctypes = []
-    # channel parameters stay named (LEMS constants P_<name>), so that an import gives back
-    # the very same expressions — and bitwise the same simulation
-    names = {"v": "V", "cai": "CAI", "celsius": "CELSIUS", **{k: f"P_{k}" for k in ch.params}}
-
-    def custom(rate: Rate | Expr, gate: Gate, which: str, kind: str):
-        expr = rate if isinstance(rate, Expr) else rate.expression(ch.expression_names())
-        conc = "cai" in expr.names
-        base_v, base_c, exposure, dim = _BASE[kind]
-        name = f"iz_{ch.name}_{gate.name}_{which}"
-        value = _lems(expr, names)
-        if kind == "rate":
-            value = f"({value}) / MS"
-        elif kind == "time":
-            value = f"({value}) * MS"
-        hot = "celsius" in expr.names
-        reqs = [neuroml.Requirement(name="v", dimension="voltage")]
-        if conc:
-            reqs.append(neuroml.Requirement(name="caConc", dimension="concentration"))
-        if hot:
-            reqs.append(neuroml.Requirement(name="temperature", dimension="temperature"))
-        derived = [neuroml.DerivedVariable(name="V", dimension="none", value="v / MV")]
-        if conc:
-            derived.append(neuroml.DerivedVariable(name="CAI", dimension="none",
-                                                   value="caConc / MM"))
-        if hot:
-            derived.append(neuroml.DerivedVariable(name="CELSIUS", dimension="none",
-                                                   value="temperature / KELVIN - 273.15"))
-        derived.append(neuroml.DerivedVariable(name=exposure, dimension=dim, exposure=exposure,
-                                               value=value))
-        consts = [neuroml.Constant(name="MV", dimension="voltage", value="1mV"),
-                  neuroml.Constant(name="MS", dimension="time", value="1ms")]
-        if conc:
-            consts.append(neuroml.Constant(name="MM", dimension="concentration", value="1mM"))
-        if hot:
-            consts.append(neuroml.Constant(name="KELVIN", dimension="temperature", value="1K"))
-        consts.extend(neuroml.Constant(name=f"P_{k}", dimension="none", value=repr(val))
-                      for k, val in ch.params.items() if k in expr.names)
-        ctypes.append(neuroml.ComponentType(
-            name=name, extends=base_c if conc else base_v,
-            description=f"ionzoo {which} of {ch.name}.{gate.name}: {expr}",
-            Constant=consts, Requirement=reqs,
-            Dynamics=[neuroml.Dynamics(DerivedVariable=derived)]))
-        return name
-
-    def rate_el(rate, gate, which):
-        if type(rate) in _STD_RATE:
-            return neuroml.HHRate(type=_STD_RATE[type(rate)], rate=f"{rate.rate!r}per_ms",
-                                  midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
-        return neuroml.HHRate(type=custom(rate, gate, which, "rate"))
-
-    def var_el(rate, gate):
-        if type(rate) in _STD_VAR:
-            return neuroml.HHVariable(type=_STD_VAR[type(rate)], rate=repr(rate.rate),
-                                      midpoint=f"{rate.midpoint!r}mV", scale=f"{rate.scale!r}mV")
-        return neuroml.HHVariable(type=custom(rate, gate, "inf", "variable"))
-
-    def time_el(rate, gate):
-        expr = rate.expression(ch.expression_names())
-        if isinstance(expr, Num):
-            return neuroml.HHTime(type="fixedTimeCourse", tau=f"{expr.value!r}ms")
-        return neuroml.HHTime(type=custom(rate, gate, "tau", "time"))
-
-    def settings(rule):
-        if isinstance(rule, Q10):
-            return neuroml.Q10Settings(type="q10ExpTemp", q10_factor=repr(rule.q10),
-                                       experimental_temp=f"{rule.reference!r} degC")
-        if isinstance(rule, FixedFactor):
-            return neuroml.Q10Settings(type="q10Fixed", fixed_q10=repr(rule.factor))
-        return None
-
-    rates, tauinfs, insts = [], [], []
-    for g in ch.gates:
-        if g.instantaneous:
-            if g.form == "alphabeta":  # x = α/(α+β) as a steady-state ComponentType
-                a, b = ch.gate_expressions(g)
-                steady = neuroml.HHVariable(type=custom(a / (a + b), g, "inf", "variable"))
-            else:
-                steady = var_el(g.inf, g)
-            insts.append(neuroml.GateHHInstantaneous(id=g.name, instances=g.power,
-                                                     steady_state=steady))
-        elif g.form == "alphabeta":
-            rates.append(neuroml.GateHHRates(id=g.name, instances=g.power,
-                                             q10_settings=settings(ch.gate_rule(g)),
-                                             forward_rate=rate_el(g.alpha, g, "alpha"),
-                                             reverse_rate=rate_el(g.beta, g, "beta")))
-        else:
-            tauinfs.append(neuroml.GateHHTauInf(id=g.name, instances=g.power,
-                                                q10_settings=settings(ch.gate_rule(g)),
-                                                time_course=time_el(g.tau, g),
-                                                steady_state=var_el(g.inf, g)))
+    lems = _LemsTypes(ch)
+    rates, tauinfs, insts = _gates(ch, lems)
     scaling = []
     if isinstance(ch.temperature, Q10) and ch.temperature.conductance:
         scaling.append(neuroml.Q10ConductanceScaling(
             q10_factor=repr(ch.temperature.q10),
             experimental_temp=f"{ch.temperature.reference!r} degC"))
-    notes = ch.provenance.citation if ch.provenance else None
-    grouped = [g.name for g in ch.gates if g.alpha is not None] + \
-        [g.name for g in ch.gates if g.alpha is None and not g.instantaneous] + \
-        [g.name for g in ch.gates if g.instantaneous]
-    extra = []
-    if grouped != [g.name for g in ch.gates]:  # NeuroML groups gates by kind: keep the order
-        extra.append(f"{_GATE_ORDER} {' '.join(g.name for g in ch.gates)}")
-    if any(g.own_rule for g in ch.gates):
-        extra.append(_GATE_RULES)
-    if ch.method != "cnexp":
-        extra.append(f"{_METHOD} {ch.method}")
-    if extra:
-        notes = "\n".join(([notes] if notes else []) + extra)
     channel = neuroml.IonChannelHH(
-        id=ch.name, conductance="10pS", notes=notes,
+        id=ch.name, conductance="10pS", notes=_channel_notes(ch),
         species=ch.ion,
         gate_hh_rates=rates, gate_hh_tau_infs=tauinfs, gate_hh_instantaneouses=insts,
         q10_conductance_scalings=scaling)
-    return channel, ctypes
+    return channel, lems.types
 
 
 def neuron_to_neuroml(cell: Neuron):
@@ -246,6 +272,10 @@ def neuron_to_neuroml(cell: Neuron):
     doc = neuroml.NeuroMLDocument(id=cell.name)
     densities, nernsts = [], []
     for ch in cell.channels:
+        if ch.e == "ghk":
+            raise ValidationError(f"channels.{ch.name}", "a GHK current cannot be exported to "
+                                  "NeuroML yet (its channelDensityGHK is not implemented); "
+                                  "export it as NMODL")
         channel, ctypes = channel_to_neuroml(ch)
         doc.ion_channel_hhs.append(channel)
         doc.ComponentType.extend(ctypes)
@@ -358,16 +388,16 @@ _UNSUPPORTED_CHANNEL_LISTS = ("gates", "gate_h_hrates_taus", "gate_h_hrates_infs
                               "gate_h_hrates_tau_infs", "gate_fractionals")
 
 
-def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
-    for attr in _UNSUPPORTED_CHANNEL_LISTS:
-        if getattr(ion_channel, attr, None):
-            raise ValidationError(where, f"<{attr}> gates are not supported "
-                                  "(gateHHrates, gateHHtauInf and gateHHInstantaneous are)")
-    rules: dict[str, tuple] = {}
-    params: dict[str, float] = {}
+class _RateReader:
+    """Rates of one imported channel: standard NeuroML forms, or ionzoo-form ComponentTypes
+    (collecting the channel parameters they declare as ``P_<name>`` constants)."""
 
-    def custom(type_name, kind, w):
-        ct = ctypes.get(type_name)
+    def __init__(self, ctypes: dict) -> None:
+        self.ctypes = ctypes
+        self.params: dict[str, float] = {}
+
+    def custom(self, type_name: str, kind: str, w: str) -> ExprRate:
+        ct = self.ctypes.get(type_name)
         if ct is None:
             raise ValidationError(w, f"unknown rate type {type_name!r} (neither a standard "
                                   "NeuroML form nor a ComponentType in the file)")
@@ -387,61 +417,78 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
         for c in ct.Constant or []:
             if c.name.startswith("P_"):
                 key, val = c.name[2:], float(c.value)
-                if params.setdefault(key, val) != val:
+                if self.params.setdefault(key, val) != val:
                     raise ValidationError(w, f"parameter {key!r} has two values in this "
-                                          f"channel ({params[key]!r}, {val!r})")
+                                          f"channel ({self.params[key]!r}, {val!r})")
         suffix = {"rate": "/ MS", "time": "* MS", "variable": ""}[kind]
         if suffix:
             if not value.endswith(suffix):
                 raise ValidationError(w, f"ComponentType {type_name!r}: value must end "
                                       f"with {suffix!r}")
             value = value[: -len(suffix)].strip()
-        return ExprRate(str(_from_lems(value, w, params)))
+        return ExprRate(str(_from_lems(value, w, self.params)))
 
-    def rate(el, w):
+    def rate(self, el, w: str):
         if el.type in _FROM_RATE:
             return _FROM_RATE[el.type](_q(el.rate, "per_ms", f"{w}.rate"),
                                        _q(el.midpoint, "mV", f"{w}.midpoint"),
                                        _q(el.scale, "mV", f"{w}.scale"))
-        return custom(el.type, "rate", w)
+        return self.custom(el.type, "rate", w)
 
-    def var(el, w):
+    def variable(self, el, w: str):
         if el.type in _FROM_VAR:
             return _FROM_VAR[el.type](float(el.rate), _q(el.midpoint, "mV", f"{w}.midpoint"),
                                       _q(el.scale, "mV", f"{w}.scale"))
-        return custom(el.type, "variable", w)
+        return self.custom(el.type, "variable", w)
 
-    def time(el, w):
+    def time(self, el, w: str):
         if el.type == "fixedTimeCourse":
             return ExprRate(repr(_q(el.tau, "ms", f"{w}.tau")))
-        return custom(el.type, "time", w)
+        return self.custom(el.type, "time", w)
 
-    def q10(gate_id, settings, w):
-        if settings is None:
-            rules[gate_id] = ("none",)
-        elif settings.type == "q10ExpTemp":
-            rules[gate_id] = ("q10", float(settings.q10_factor),
-                              _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp"))
-        elif settings.type == "q10Fixed":
-            rules[gate_id] = ("fixed", float(settings.fixed_q10))
-        else:
-            raise ValidationError(w, f"q10Settings type {settings.type!r} is not supported")
 
-    gates = []
+def _q10_rule(settings, w: str) -> tuple:
+    """A gate's ``q10Settings`` as ("none",), ("q10", q10, T_ref) or ("fixed", factor)."""
+    if settings is None:
+        return ("none",)
+    if settings.type == "q10ExpTemp":
+        return ("q10", float(settings.q10_factor),
+                _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp"))
+    if settings.type == "q10Fixed":
+        return ("fixed", float(settings.fixed_q10))
+    raise ValidationError(w, f"q10Settings type {settings.type!r} is not supported")
+
+
+def _gates_from(ion_channel, reader: _RateReader, where: str) -> tuple[list, dict]:
+    """The gates (grouped by kind, as NeuroML lists them) and each kinetic gate's rule."""
+    gates, rules = [], {}
     for g in ion_channel.gate_hh_rates:
         w = f"{where}.gateHHrates[{g.id}]"
-        q10(g.id, g.q10_settings, w)
-        gates.append(Gate(g.id, int(g.instances), alpha=rate(g.forward_rate, f"{w}.forwardRate"),
-                          beta=rate(g.reverse_rate, f"{w}.reverseRate")))
+        rules[g.id] = _q10_rule(g.q10_settings, w)
+        gates.append(Gate(g.id, int(g.instances),
+                          alpha=reader.rate(g.forward_rate, f"{w}.forwardRate"),
+                          beta=reader.rate(g.reverse_rate, f"{w}.reverseRate")))
     for g in ion_channel.gate_hh_tau_infs:
         w = f"{where}.gateHHtauInf[{g.id}]"
-        q10(g.id, g.q10_settings, w)
-        gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
-                          tau=time(g.time_course, f"{w}.timeCourse")))
+        rules[g.id] = _q10_rule(g.q10_settings, w)
+        gates.append(Gate(g.id, int(g.instances),
+                          inf=reader.variable(g.steady_state, f"{w}.steadyState"),
+                          tau=reader.time(g.time_course, f"{w}.timeCourse")))
     for g in ion_channel.gate_hh_instantaneouses:
         w = f"{where}.gateHHInstantaneous[{g.id}]"
-        gates.append(Gate(g.id, int(g.instances), inf=var(g.steady_state, f"{w}.steadyState"),
+        gates.append(Gate(g.id, int(g.instances),
+                          inf=reader.variable(g.steady_state, f"{w}.steadyState"),
                           instantaneous=True))
+    return gates, rules
+
+
+def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
+    for attr in _UNSUPPORTED_CHANNEL_LISTS:
+        if getattr(ion_channel, attr, None):
+            raise ValidationError(where, f"<{attr}> gates are not supported "
+                                  "(gateHHrates, gateHHtauInf and gateHHInstantaneous are)")
+    reader = _RateReader(ctypes)
+    gates, rules = _gates_from(ion_channel, reader, where)
     conductance = bool(ion_channel.q10_conductance_scalings)
 
     def make(r):
@@ -470,7 +517,7 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
         gates.sort(key=lambda g: names.index(g.name))
         notes = notes.strip()
     return Channel(name=ion_channel.id, gates=tuple(gates), ion=ion_channel.species,
-                   temperature=rule, params=params, method=method,
+                   temperature=rule, params=reader.params, method=method,
                    description=f"imported from NeuroML ({ion_channel.id})",
                    provenance=Provenance(notes or "NeuroML import"))
 

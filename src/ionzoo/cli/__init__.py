@@ -1,0 +1,50 @@
+"""The ``ionzoo`` command line.
+
+    ionzoo run hh1952 --current 10 --t-stop 50 --dt 0.01 [--json] [--plot FILE] [--save FILE.nc]
+    ionzoo models
+    ionzoo channels [show NAME [--plot FILE]]
+    ionzoo fi|rheobase|features|temperature|dose-response MODEL [...]
+    ionzoo export NAME --out DIR [--format nmodl|neuroml];  ionzoo import FILE.nml
+    ionzoo plot gating|mechanism|phase|traces MODEL [...] --out FILE
+
+Errors in user input print one line (``ionzoo: error: ...``) and exit with status 2; no traceback.
+Shell completion (click): ``eval "$(_IONZOO_COMPLETE=bash_source ionzoo)"`` (bash; ``zsh_source``,
+``fish_source`` for the others).
+
+Modules: :mod:`~ionzoo.cli.group` (the command group), :mod:`~ionzoo.cli.options` (shared
+options), :mod:`~ionzoo.cli.common` (parsing, the step protocol, figures), and one module per
+family of commands (``simulation``, ``analysis``, ``catalog``, ``interchange``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import IonzooError
+from . import analysis, catalog, interchange, simulation  # noqa: F401  (register the commands)
+from .common import parse_currents
+from .group import cli
+
+__all__ = ["main", "cli", "parse_currents"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI; user errors become one line on stderr and exit status 2."""
+    try:
+        rc = cli.main(args=argv, prog_name="ionzoo", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("ionzoo: aborted", err=True)
+        return 1
+    except click.exceptions.ClickException as exc:
+        click.echo(f"ionzoo: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except (IonzooError, OSError) as exc:
+        click.echo(f"ionzoo: error: {exc}", err=True)
+        return 2
+    return rc if isinstance(rc, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Exchange with other simulators: ``export`` (NMODL with a NEURON script, or NeuroML2) and
+``import`` (NeuroML2)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import channels
+from ..errors import ValidationError
+from ..model.neuron import Neuron
+from .common import build_cell, parse_currents
+from .group import cli
+from .options import sim_options
+
+
+@cli.command("export")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["nmodl", "neuroml"]), default="nmodl",
+              show_default=True, help="Output format.")
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="Directory to write into.")
+@sim_options
+def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, temperature, sets,
+               drugs):
+    """Export a model or a channel: NMODL (.mod files and a NEURON run script) or NeuroML2."""
+    from pathlib import Path
+
+    from ..interop import neuroml, nmodl
+
+    if fmt == "neuroml":
+        obj = channels.REGISTRY[name]() if name in channels.REGISTRY else build_cell(
+            name, temperature, sets, drugs)
+        Path(out).mkdir(parents=True, exist_ok=True)
+        path = neuroml.write(obj, Path(out) / f"{name.replace('.', '_')}.nml")
+        click.echo(f"wrote {path} (valid NeuroML2)")
+        return
+    if name in channels.REGISTRY:
+        ch = channels.REGISTRY[name]()
+        Path(out).mkdir(parents=True, exist_ok=True)
+        path = Path(out) / f"{nmodl.mechanism_name(ch)}.mod"
+        path.write_text(nmodl.channel_to_nmodl(ch))
+        click.echo(f"wrote {path}")
+        return
+    cell = build_cell(name, temperature, sets, drugs)
+    if cell.overrides:
+        raise ValidationError("--set", "export needs scalar parameter values")
+    currents = parse_currents(current)
+    if currents.size != 1:
+        raise ValidationError("--current", "export needs a single current")
+    files = nmodl.export_neuron(cell, out, current=float(currents[0]), delay=delay,
+                               duration=duration, t_stop=t_stop, dt=dt, method=method)
+    for f in files:
+        click.echo(f"wrote {Path(out) / f}")
+    click.echo(f"then: cd {out} && nrnivmodl && python run_{cell.name}.py")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Also save as an ionzoo model file (.yaml or .json).")
+def import_cmd(path, out):
+    """Import a NeuroML2 file (a one-segment cell, or ion channels) and print it."""
+    from ..interop import neuroml
+    from ..io import save
+
+    obj = neuroml.read(path)
+    items = [obj] if isinstance(obj, Neuron) else list(obj.values())
+    for item in items:
+        click.echo(str(item))
+    if out:
+        if not isinstance(obj, Neuron):
+            raise ValidationError("--out", "only a file with a cell can be saved as a model")
+        save(obj, out)
+        click.echo(f"saved: {out}")
