@@ -57,7 +57,9 @@ def with_extra_states(k: int) -> iz.Neuron:
 def time_batch(cell: iz.Neuron, amps: np.ndarray, steps: int, repeats: int,
                method: str) -> dict:
     stim = iz.stimulus.step(amps)
-    kw = {"dt": DT, "record": None, "method": method}
+    # stabilize=False: NEURON's linearised update exactly (the default differs only where
+    # NEURON's update diverges: WB and RTM at this dt), so that the spike counts compare
+    kw = {"dt": DT, "record": None, "method": method, "stabilize": False}
     iz.simulate(cell, stim, t_stop=DT * 10, **kw)  # compile / load the kernel
     walls = []
     for _ in range(repeats):
@@ -68,8 +70,9 @@ def time_batch(cell: iz.Neuron, amps: np.ndarray, steps: int, repeats: int,
             "counts": np.asarray(res.spike_count.values).reshape(-1).tolist()}
 
 
-def export(name: str, directory: Path, n: int, steps: int, method: str) -> dict:
-    """The model's mechanisms and a description of the NEURON batch (``neuron_models.py``)."""
+def export(name: str, directory: Path, n: int, steps: int, method: str, full: int) -> dict:
+    """The model's mechanisms and a description of the NEURON batch (``neuron_models.py``):
+    every (full // n)-th current of ionzoo's batch of ``full``, so the spike counts compare."""
     cell = model(name)
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*.mod"):
@@ -92,7 +95,7 @@ def export(name: str, directory: Path, n: int, steps: int, method: str) -> dict:
             mechanisms[suffix] = {"cai0": cell.calcium.cai}
     spec = {"mechanisms": mechanisms, "ions": ions, "cm": cell.capacitance,
             "celsius": cell.temperature, "v_init": cell.v_init, "dt": DT, "steps": steps,
-            "currents": currents(name, cell, n).tolist(),
+            "currents": currents(name, cell, full)[:: max(1, full // n)][:n].tolist(),
             "secondorder": 2 if method == "crank_nicolson" else 0}
     (directory / "batch.json").write_text(json.dumps(spec))
     return {"exported": name, "files": sorted(p.name for p in directory.iterdir())}
@@ -107,10 +110,13 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=8000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--method", default="backward_euler")
+    ap.add_argument("--full", type=int, default=1000,
+                    help="export: the size of ionzoo's batch the NEURON currents are taken from")
     args = ap.parse_args()
     t0 = time.perf_counter()
     if args.what == "export":
-        out = export(args.name, Path(args.directory), args.n, args.steps, args.method)
+        out = export(args.name, Path(args.directory), args.n, args.steps, args.method,
+                     args.full)
     elif args.what == "states":
         cell = with_extra_states(int(args.name))
         out = time_batch(cell, np.linspace(0, 50.0, args.n), args.steps, args.repeats,

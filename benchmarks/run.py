@@ -274,9 +274,10 @@ def model_tables(py: str, peer_py: str, args, med: dict) -> list[str]:
         lines.append("ionzoo: 1000 neurons (currents 0…2× the model's demonstration current), "
                      "2 threads; NEURON: 200 sections with ionzoo's exported mechanisms "
                      "(`ionzoo export`), one thread. Both backward Euler, dt = 0.025 ms, 8000 "
-                     "steps, spike counts only. 'counts equal' compares NEURON's 200 currents "
-                     "with ionzoo's on the same currents (ionzoo's default stabilised update "
-                     "differs from NEURON's where NEURON's diverges: WB and RTM at this dt).\n")
+                     "steps, spike counts only; ionzoo with `stabilize=False` (NEURON's "
+                     "linearised update exactly; the default differs only where NEURON's "
+                     "diverges: WB and RTM at this dt). 'counts equal': NEURON's 200 currents "
+                     "are every fifth of ionzoo's 1000.\n")
         lines.append("| model | states | ionzoo M neuron-steps/s | NEURON M neuron-steps/s | "
                      "ionzoo × NEURON | counts equal |")
         lines.append("|---|---|---|---|---|---|")

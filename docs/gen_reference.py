@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import ionzoo as iz  # noqa: E402
+from ionzoo.model.params import pretty_unit  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -61,12 +62,23 @@ def channel_figure(ch, path: Path) -> None:
     plt.close(fig)
 
 
+def _unit(unit: str) -> str:
+    """A unit for the tables: typeset, "1" for dimensionless, "—" where none is declared."""
+    return "1" if unit == "1" else (pretty_unit(unit) or "—")
+
+
 def channel_page(key: str, ch, fig_rel: str) -> str:
     p = ch.provenance
-    rows = "\n".join(f"| `{ch.name}.{k}` | {v:g} | {ch.parameter_spec(k).unit} |"
+    rows = "\n".join(f"| `{ch.name}.{k}` | {v:g} | "
+                     f"{_unit(ch.parameter_spec(k).unit)} |"
                      for k, v in ch.parameters().items())
     reversal = {"nernst": "Nernst (calcium pool)", "ghk": "GHK permeability current"}.get(
-        ch.reversal, f"{ch.e} mV")
+        ch.reversal, f"{ch.e:g} mV" if isinstance(ch.e, (int, float)) else str(ch.e))
+    if ch.reversal == "ghk":
+        current = ("Current I = P · Π x^p · GHK(v, cai, cao) in µA/cm² (P in cm/s, the "
+                   "Goldman–Hodgkin–Katz flux of Ca²⁺, z = 2)")
+    else:
+        current = "Current I = gbar · Π x^p · (v − e) in µA/cm² (gbar mS/cm², v mV)"
     eq = str(ch).replace("\n", "\n    ")
     return f"""# {key} — {ch.description}
 
@@ -79,7 +91,7 @@ def channel_page(key: str, ch, fig_rel: str) -> str:
 
     {eq}
 
-Current I = gbar · Π x^p · (v − e) in µA/cm² (gbar mS/cm², v mV); rates α, β in 1/ms, x∞
+{current}; rates α, β in 1/ms, x∞
 dimensionless, τ in ms{'' if not ch.reads_calcium() else '; cai, cao in mM'}.
 
 ## Parameters
@@ -100,8 +112,8 @@ and a batchable parameter path.
 
 
 def model_page(key: str, cell, fig_rel: str) -> str:
-    rows = "\n".join(f"| `{path}` | {float(cell.default(path)):g} | {cell.unit(path)} |"
-                     for path in cell.parameter_paths())
+    rows = "\n".join(f"| `{path}` | {float(cell.default(path)):g} | "
+                     f"{_unit(cell.unit(path))} |" for path in cell.parameter_paths())
     chans = "\n".join(f"- `{c.name}`: {c.description} ({c.rule_text()})"
                       for c in cell.channels)
     doc = (iz.models.REGISTRY[key].__doc__ or "").strip()

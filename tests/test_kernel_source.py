@@ -70,6 +70,7 @@ def test_invariants_bind_parameter_only_work_and_reciprocals():
     assert bound["h0"] == parse("exp(-dtk / tau)", allowed_names=None)
     assert bound["h1"] == Bin("/", Num(1.0), Name("k"))
     assert new.names == {"h0", "h1", "v", "g"}  # g·v is one multiplication: not worth a load
+    assert Invariants(["k"])(parse("v ** (1 / 3) / (2 / 3)")) == parse("v ** (1 / 3) / (2 / 3)")
     env = {"tau": 2.5, "g": 0.1, "dtk": 0.025, "k": 7.0, "v": V}
     env_h = {**env, **{n: b.evaluate(env) for n, b in inv.bindings}}
     want = e.evaluate(env)

@@ -185,13 +185,13 @@ class Invariants:
         return Name(name)
 
     def _leaf(self, node: Expr) -> Expr | None:
-        if isinstance(node, (Num, Name)):
+        if isinstance(node, (Num, Name)) or not node.names:  # numbers: the compiler folds them
             return None
         if self._invariant(node):
             worth = any(isinstance(n, Call) or (isinstance(n, Bin) and n.op in ("/", "**"))
                         for n in node.walk())
             return self._bind(node) if worth else None
-        if isinstance(node, Bin) and node.op == "/" and not isinstance(node.right, Num) \
+        if isinstance(node, Bin) and node.op == "/" and node.right.names \
                 and self._invariant(node.right):
             return Bin("*", self(node.left), self._bind(Num(1.0) / node.right))
         return None
