@@ -56,9 +56,12 @@ def test_reference_pages_are_generated(tmp_path):
     from ionzoo.channels import REGISTRY
     from ionzoo.models import REGISTRY as MODELS
 
+    from ionzoo.model.params import pretty_unit
+
     for key in REGISTRY:
         page = (tmp_path / "channels" / f"{key.replace('.', '_')}.md").read_text()
-        assert "## Parameters" in page and "mS/cm²" in page and "Source:" in page
+        gbar_unit = pretty_unit(REGISTRY[key]().parameter_spec("gbar").unit)  # mS/cm², cm/s
+        assert "## Parameters" in page and f"| {gbar_unit} |" in page and "Source:" in page
         assert (tmp_path / "channels" / "figures" / f"{key.replace('.', '_')}.png").exists()
     for key in MODELS:
         assert (tmp_path / "models" / f"{key}.md").exists()
