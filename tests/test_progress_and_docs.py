@@ -54,9 +54,8 @@ def test_reference_pages_are_generated(tmp_path):
                            str(tmp_path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     from ionzoo.channels import REGISTRY
-    from ionzoo.models import REGISTRY as MODELS
-
     from ionzoo.model.params import pretty_unit
+    from ionzoo.models import REGISTRY as MODELS
 
     for key in REGISTRY:
         page = (tmp_path / "channels" / f"{key.replace('.', '_')}.md").read_text()
