@@ -84,7 +84,8 @@ def export(name: str, directory: Path, n: int, steps: int, method: str, full: in
             continue
         suffix = nmodl.mechanism_name(ch)
         (directory / f"{suffix}.mod").write_text(nmodl.channel_to_nmodl(ch))
-        params = {k: v for k, v in ch.parameters().items() if k != "gbar"}
+        mapped = nmodl.nmodl_names(ch)
+        params = {mapped[k]: v for k, v in ch.parameters().items() if k != "gbar"}
         mechanisms[suffix] = {"gbar": nmodl.nmodl_gbar(ch), **params}
     ions = {}
     if cell.calcium is not None:

@@ -1,11 +1,20 @@
 """Shared fixtures. Kernels are cached on disk (``$IONZOO_CACHE_DIR`` or ~/.cache/ionzoo)."""
 
+import os
+
 import matplotlib
 import pytest
+from hypothesis import settings
 
 import ionzoo as iz
 
 matplotlib.use("Agg")
+
+# Fuzzing budget: a bounded number of examples per property in CI; IONZOO_FUZZ=deep for a long
+# local campaign. The example database stays out of the repository (.gitignore).
+settings.register_profile("ci", max_examples=200)
+settings.register_profile("deep", max_examples=5000)
+settings.load_profile("deep" if os.environ.get("IONZOO_FUZZ") == "deep" else "ci")
 
 
 @pytest.fixture(scope="session")

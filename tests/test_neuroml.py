@@ -47,7 +47,9 @@ def test_handmade_file_against_neuron_and_the_builtin_model():
     HHExpRate and HHSigmoidRate gates) imports, simulates like ionzoo's hh1952(leak="neuron")
     to 1e-12 ms, and like NEURON running the imported channels to 1e-6 ms (CN, dt 0.025)."""
     nml.validate(HANDMADE)
-    cell = nml.read(HANDMADE)
+    with pytest.raises(iz.ValidationError, match="gives no temperature"):
+        nml.read(HANDMADE)  # a cell file without a temperature is never read at a default
+    cell = nml.read(HANDMADE, temperature=6.3)
     assert [c.name for c in cell.channels] == ["naChan", "kChan", "leakChan"]
     stim, t_stop = iz.stimulus.step(10.0), 300.0
     mine = iz.simulate(cell, stim, t_stop=t_stop, record=None).spike_trains()[0]

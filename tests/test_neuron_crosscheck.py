@@ -34,7 +34,7 @@ def channel_cell(key):
     needs_ca = ch.nernst or ch.reads_calcium() or ch.ion == "ca"
     leak = iz.channels.Channel("leak", gbar=0.1, e=-65.0)
     return iz.Neuron(channels=(ch, leak) if ch.name != "leak" else (ch,), temperature=30.0,
-                     calcium=Calcium.hay() if needs_ca else None, name=key)
+                     calcium=Calcium.hay() if needs_ca else None, name=key.replace(".", "_"))
 
 
 @pytest.fixture(scope="module", autouse=True)

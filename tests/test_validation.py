@@ -14,7 +14,7 @@ from ionzoo.errors import ExpressionError, ValidationError
     ({"K.gbar": [36.0, -2.0]}, "K.gbar", ">= 0"),
     ({"capacitance": 0.0}, "capacitance", "> 0"),
     ({"capacitance": -1.0}, "capacitance", "> 0"),
-    ({"temperature": -300.0}, "temperature", "absolute zero"),
+    ({"temperature": -300.0}, "temperature", ">= -20"),
     ({"Na.q10": 0.0}, "Na.q10", "> 0"),
     ({"Nav.gbar": 1.0}, "Nav", "unknown channel"),
     ({"Na.gmax": 1.0}, "Na.gmax", "no parameter"),

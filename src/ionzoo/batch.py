@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +35,13 @@ class Batch:
         return int(np.prod(self.sizes, dtype=np.int64)) if self.sizes else 1
 
 
+_STIMULUS_PATH = re.compile(r"stim(\d+)\.(\w+)")
+
+
 def _value(neuron: Neuron, components: tuple[Stimulus, ...], path: str) -> Any:
-    if path.startswith("stim"):
-        head, _, fieldname = path.partition(".")
-        return getattr(components[int(head[4:])], fieldname)
+    m = _STIMULUS_PATH.fullmatch(path)
+    if m:
+        return getattr(components[int(m.group(1))], m.group(2))
     return neuron.value(path)
 
 
@@ -64,7 +68,7 @@ def build_batch(neuron: Neuron, components: tuple[Stimulus, ...], ir: ModelIR,
     # batch dimensions in the order the user introduced them: neuron parameters in the order
     # given to with_params(), then stimulus fields
     order = [pid for path in neuron.overrides for pid in values if paths[pid] == path]
-    order += [pid for pid in values if paths[pid].startswith("stim")]
+    order += [pid for pid in values if _STIMULUS_PATH.fullmatch(paths[pid])]
     arrays = {k: values[k] for k in order
               if isinstance(values[k], xr.DataArray) and values[k].ndim > 0}
     if arrays:

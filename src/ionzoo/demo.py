@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import models, simulate, stimulus
+from .io.atomic import save_figure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "hh_demo.png"
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path)
     print(f"  figure:        {path}")
     return 0
 

@@ -30,3 +30,8 @@ class ValidationError(IonzooError, ValueError):
 
 class ExpressionError(ValidationError):
     """A rate expression could not be parsed or uses a construct that is not allowed."""
+
+
+class NonFiniteWarning(RuntimeWarning):
+    """A simulated neuron's state became NaN or infinite (a rate dividing by zero, an unstable
+    step); the neuron was stopped and ``Result.dataset.diverged_at`` says when and where."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from .errors import ValidationError
 from .expr import Bin, Call, Expr, Name, Num, substitute
 from .ir import Current, Derived, GateIR, ModelIR, Observable, Parameter, Pool, State
+from .limits import MAX_MODEL_NODES, MAX_STATES
 from .model.channel import Channel, Gate
 from .model.ions import FARADAY, GAS_CONSTANT, VALENCE
 from .model.neuron import Neuron
@@ -45,11 +46,26 @@ def lower(neuron: Neuron, stimulus: Sequence[Stimulus] | Stimulus | None = (),
     hit = _MEMO.get(key)
     if hit is None:
         hit = _Lowering(neuron, components).build(tuple(dict.fromkeys(record)))
+        _check_size(hit)
         LOWERINGS["count"] += 1
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
         _MEMO[key] = hit
     return hit
+
+
+def _check_size(ir: ModelIR) -> None:
+    """Refuse models whose kernels would be unreasonably large to generate and compile."""
+    if len(ir.states) > MAX_STATES:
+        raise ValidationError("neuron", f"{len(ir.states)} state variables, more than the "
+                              f"limit of {MAX_STATES}")
+    exprs = [e for g in ir.gates for e in (g.inf, g.rate)]
+    exprs += [e for c in ir.currents for e in (c.conductance, c.current)]
+    exprs += [e for p in ir.pools for e in (p.drive, p.tau, p.rest)]
+    nodes = sum(e.size() for e in exprs)
+    if nodes > MAX_MODEL_NODES:
+        raise ValidationError("neuron", f"the model's expressions have {nodes} nodes, more "
+                              f"than the limit of {MAX_MODEL_NODES}")
 
 
 def recordable(neuron: Neuron) -> dict[str, str]:

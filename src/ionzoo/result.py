@@ -92,8 +92,14 @@ class Result:
 
     # ------------------------------------------------------------------ io
     def to_netcdf(self, path: str | os.PathLike) -> None:
-        """Save to NetCDF4 (lossless: float64 values, attributes and coordinates)."""
-        self.dataset.to_netcdf(path, engine="h5netcdf")
+        """Save to NetCDF4 (lossless: float64 values, attributes and coordinates), written to a
+        temporary file and renamed into place (an interrupted save leaves any earlier file at
+        ``path`` intact)."""
+        from .io.atomic import atomic_path
+
+        data = self.dataset  # assembled before the file is opened
+        with atomic_path(path) as tmp:
+            data.to_netcdf(tmp, engine="h5netcdf")
 
     def summary(self) -> dict[str, Any]:
         """A small machine-readable summary (counts and first spike per neuron)."""

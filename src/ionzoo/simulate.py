@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time as _time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,8 +20,9 @@ import xarray as xr
 from ._version import __version__
 from .backends.numba import kernels as numba_kernels
 from .batch import Batch, build_batch
-from .errors import ValidationError
+from .errors import NonFiniteWarning, ValidationError
 from .ir import ModelIR
+from .limits import MAX_STEPS
 from .lower import is_extra, lower, recordable
 from .model.neuron import Neuron
 from .model.params import number
@@ -46,6 +48,9 @@ def _positive(field: str, value: Any) -> float:
 def _steps(t_stop: float, dt: float) -> int:
     if dt > t_stop:
         raise ValidationError("dt", f"must not exceed t_stop ({dt!r} > {t_stop!r} ms)")
+    if t_stop / dt > MAX_STEPS:
+        raise ValidationError("dt", f"t_stop / dt = {t_stop / dt:.3g} steps, more than the "
+                              f"limit of {MAX_STEPS:.0e}")
     n_steps = int(round(t_stop / dt))
     if abs(n_steps * dt - t_stop) > 1e-9 * max(1.0, t_stop):
         raise ValidationError("t_stop", f"must be a multiple of dt ({t_stop!r} / {dt!r} is "
@@ -137,23 +142,36 @@ def simulate(
     if dtype != "float64" and isinstance(solver, Adaptive):
         raise ValidationError("dtype", "the adaptive reference runs in float64 only")
     record_every = _integer("record_every", record_every, 1)
+    if record_every > max(n_steps, 1):
+        raise ValidationError("record_every", f"must be <= the number of steps ({n_steps})")
     threshold = number("threshold", threshold)
     ir = lower(neuron, components, _record(neuron, record))
     batch = build_batch(neuron, components, ir, np.dtype(_DTYPES[dtype]))
     if max_spikes is None:
         max_spikes = min(int(math.ceil(t_stop * 0.5)) + 2, max(1, _SPIKE_BUDGET // batch.n))
     max_spikes = _integer("max_spikes", max_spikes, 0)
+    if max_spikes * batch.n > 50 * _SPIKE_BUDGET:
+        raise ValidationError("max_spikes", f"{max_spikes} spike times for each of {batch.n} "
+                              f"neurons is more than {50 * _SPIKE_BUDGET:.0e} in all")
     arrays, wall = _solve(ir, solver, components, batch, neuron.name, n_steps, t_stop,
                           record_every, threshold, max_spikes, _DTYPES[dtype], progress)
+    bad = arrays[3]
+    diverged = int(np.count_nonzero(bad[:, 0] >= 0))
+    if diverged:
+        i = int(np.argmax(bad[:, 0] >= 0))
+        warnings.warn(f"{diverged} of {batch.n} neurons became non-finite and were stopped "
+                      f"(first: neuron {i} at t = {bad[i, 0]:.6g} ms, state "
+                      f"{ir.states[int(bad[i, 1])].name}); see Result.dataset.diverged_at",
+                      NonFiniteWarning, stacklevel=2)
     attrs = dict(method=solver.name, dt=solver.dt, t_stop=t_stop, threshold=threshold,
                  record_every=record_every, max_spikes=max_spikes, dtype=dtype,
                  model=neuron.name, ionzoo_version=__version__, wall_time_s=wall,
-                 spikes_truncated=int(np.any(arrays[1] > max_spikes)),
+                 spikes_truncated=int(np.any(arrays[1] > max_spikes)), diverged=diverged,
                  **({"rtol": solver.rtol, "atol": solver.atol, "solver": solver.method}
                     if isinstance(solver, Adaptive) else {}))
-    rec, counts, times = arrays
+    rec, counts, times, _ = arrays
     return Result(build=lambda: _make_result(neuron, components, ir, batch, rec, counts, times,
-                                             attrs, solver.dt))
+                                             bad, attrs, solver.dt))
 
 
 def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch: Batch,
@@ -171,23 +189,27 @@ def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch:
                   np.nan, dtype=dtype)
     spk_count = np.zeros(n, dtype=np.int64)
     spk_times = np.full((n, max_spikes), np.nan, dtype=np.float64)
+    bad = np.full((n, 2), -1.0)  # time (ms) and state row where a neuron became non-finite
+    start_bad = ~np.isfinite(S)
+    for i in np.flatnonzero(start_bad.any(axis=0)):  # its initial state already
+        bad[i] = (0.0, float(np.argmax(start_bad[:, i])))
     report = make_reporter(progress, f"{label} {solver.name}")
     t0 = _time.perf_counter()
     if isinstance(solver, Adaptive):
         from .solvers.adaptive import run_adaptive
 
         run_adaptive(kernels, solver, ir, components, batch.P, S, t_stop, record_every,
-                     threshold, REC, spk_count, spk_times, waves, report)
+                     threshold, REC, spk_count, spk_times, bad, waves, report)
     else:
         from .solvers.fixed import run_fixed
 
         assert isinstance(solver, FixedStep)
         run_fixed(kernels, solver, batch.P, S, n_steps, threshold, record_every, REC,
-                  spk_count, spk_times, waves, report)
+                  spk_count, spk_times, bad, waves, report)
     wall = _time.perf_counter() - t0
     if report is not None:
         report.close()
-    return (REC, spk_count, spk_times), wall
+    return (REC, spk_count, spk_times, bad), wall
 
 
 def _wave(component: Stimulus) -> np.ndarray:
@@ -197,7 +219,7 @@ def _wave(component: Stimulus) -> np.ndarray:
 
 def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], ir: ModelIR, batch: Batch,
                  REC: np.ndarray, spk_count: np.ndarray, spk_times: np.ndarray,
-                 attrs: dict, dt: float) -> xr.Dataset:
+                 bad: np.ndarray, attrs: dict, dt: float) -> xr.Dataset:
     dims, sizes = batch.dims, batch.sizes
     coords: dict[str, Any] = {d: (d, np.asarray(batch.coords[d])) for d in dims
                               if d in batch.coords}
@@ -207,6 +229,14 @@ def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], ir: ModelIR, 
         "spike_times": ((*dims, "spike"), spk_times.reshape((*sizes, spk_times.shape[1])),
                         {"units": "ms", "long_name": "spike times (NaN-padded)"}),
     }
+    if attrs.get("diverged"):
+        names = np.array([""] + [s.name for s in ir.states], dtype=object)
+        rows = np.where(bad[:, 0] >= 0, bad[:, 1].astype(int) + 1, 0)
+        data["diverged_at"] = (dims, np.where(bad[:, 0] >= 0, bad[:, 0], np.nan).reshape(sizes),
+                               {"units": "ms", "long_name": "time a state became non-finite "
+                                "(NaN: never); the neuron's values are NaN from then on"})
+        data["diverged_state"] = (dims, names[rows].astype(str).reshape(sizes),
+                                  {"long_name": "the first state that became non-finite"})
     if ir.record:
         n_samples = REC.shape[1]
         coords["time"] = ("time", np.arange(n_samples) * attrs["record_every"] * dt,

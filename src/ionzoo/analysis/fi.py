@@ -26,6 +26,7 @@ Currents are densities (µA/cm²).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,7 +35,9 @@ import xarray as xr
 from scipy.optimize import brentq
 
 from ..errors import ValidationError
+from ..limits import MAX_BISECTIONS
 from ..model.neuron import Neuron
+from ..model.params import number
 from ..model.stimulus import Stimulus, ramp, step
 from ..reference import steady_state_current as _reference_iv
 from ..simulate import simulate
@@ -155,8 +158,18 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
     """
     if kind not in ("single", "sustained"):
         raise ValidationError("kind", f"expected 'single' or 'sustained', got {kind!r}")
-    if not (tol > 0 and per_batch >= 2 and hi > lo):
-        raise ValidationError("tol", "need tol > 0, per_batch >= 2 and hi > lo")
+    lo, hi, tol = number("lo", lo), number("hi", hi), number("tol", tol)
+    if not (per_batch >= 2 and hi > lo):
+        raise ValidationError("hi", "need per_batch >= 2 and hi > lo")
+    resolution = 1e-12 * max(1.0, abs(lo), abs(hi))
+    if not tol >= resolution:
+        raise ValidationError("tol", f"must be >= {resolution:.3g} µA/cm² (the resolution of "
+                              f"the bracket), got {tol!r}")
+    rounds = math.ceil(math.log((hi - lo) / tol) / math.log(per_batch + 1)) if hi - lo > tol \
+        else 0
+    if rounds > MAX_BISECTIONS:
+        raise ValidationError("tol", f"needs {rounds} rounds of bisection, more than "
+                              f"{MAX_BISECTIONS}")
 
     def fires(currents):
         ds = fi_curve(neuron, currents, t_stop=t_stop, dt=dt, method=method)
@@ -168,7 +181,9 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
         raise ValidationError("lo", f"the neuron already fires at {lo!r} µA/cm²")
     if not edge[1]:
         raise ValidationError("hi", f"the neuron does not fire at {hi!r} µA/cm²")
-    while hi - lo > tol:
+    for _ in range(rounds + 1):  # bounded: each round shrinks the bracket per_batch + 1 times
+        if not hi - lo > tol:
+            break
         grid = np.linspace(lo, hi, per_batch + 2)[1:-1]
         f = fires(grid)
         batches += 1

@@ -19,11 +19,12 @@ family of commands (``simulation``, ``analysis``, ``catalog``, ``interchange``).
 from __future__ import annotations
 
 import sys
+import warnings
 
 import click
 
-from ..errors import IonzooError
-from . import analysis, catalog, interchange, simulation  # noqa: F401  (register the commands)
+from ..errors import IonzooError, NonFiniteWarning
+from . import analysis, catalog, interchange, simulation  # noqa: F401  (register)
 from .common import parse_currents
 from .group import cli
 
@@ -33,16 +34,19 @@ __all__ = ["main", "cli", "parse_currents"]
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; user errors become one line on stderr and exit status 2."""
     try:
-        rc = cli.main(args=argv, prog_name="ionzoo", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("ionzoo: aborted", err=True)
-        return 1
+        with warnings.catch_warnings():  # the commands report non-finite runs themselves
+            warnings.simplefilter("ignore", NonFiniteWarning)
+            rc = cli.main(args=argv, prog_name="ionzoo", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
+        click.echo("ionzoo: interrupted; files already saved are intact, none is half-written",
+                   err=True)
+        return 130
     except click.exceptions.ClickException as exc:
         click.echo(f"ionzoo: error: {exc.format_message()}", err=True)
         return exc.exit_code
     except (IonzooError, OSError) as exc:
         click.echo(f"ionzoo: error: {exc}", err=True)
-        return 2
+        return getattr(exc, "exit_code", 2)
     return rc if isinstance(rc, int) else 0
 
 

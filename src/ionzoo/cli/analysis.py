@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..errors import ValidationError
-from .common import build_cell, json_safe, offscreen, parse_currents, save_figure
+from .common import build_cell, echo_json, json_safe, offscreen, parse_currents, save_figure
 from .group import cli
 from .options import (
     drug_option,
@@ -50,9 +48,9 @@ def fi_cmd(model, currents, protocols, from_current, t_stop, temperature, sets, 
                                      else from_current)
         curves.append(fi_curve(cell, cur, protocol=protocol, t_stop=t_stop, **extra))
     if as_json:
-        click.echo(json.dumps({"model": model, "currents_uA_cm2": cur.tolist(),
+        echo_json({"model": model, "currents_uA_cm2": cur.tolist(),
                                "rate_hz": {p: ds.rate.values.reshape(-1).tolist()
-                                           for p, ds in zip(protocols, curves)}}))
+                                           for p, ds in zip(protocols, curves)}})
     else:
         head = "".join(f"{p:>12s}" for p in protocols)
         click.echo(f"{model}: f–I, rate (Hz) over the last {curves[0].attrs['window']:g} ms")
@@ -82,8 +80,8 @@ def rheobase_cmd(model, kind, lo, hi, tol, temperature, sets, drugs, as_json):
 
     rb = rheobase(build_cell(model, temperature, sets, drugs), kind, lo, hi, tol=tol)
     if as_json:
-        click.echo(json.dumps({"model": model, "kind": kind, "rheobase_uA_cm2": rb.value,
-                               "bracket": list(rb.bracket), "batches": rb.batches}))
+        echo_json({"model": model, "kind": kind, "rheobase_uA_cm2": rb.value,
+                               "bracket": list(rb.bracket), "batches": rb.batches})
     else:
         click.echo(f"{model}: {kind} rheobase {rb.value:.6g} µA/cm² (bracket "
                    f"{rb.bracket[0]:.6g}–{rb.bracket[1]:.6g}, {rb.batches} batches)")
@@ -113,10 +111,10 @@ def temperature_cmd(model, temperatures, current, delay, duration, dt, sets, dru
                            t_stop=delay + duration + 30.0, dt=dt)
     names = ("spike_half_width", "AP_begin_voltage", "AP_height", "rate", "spike_count")
     if as_json:
-        click.echo(json.dumps({"model": model, "current_uA_cm2": current,
+        echo_json({"model": model, "current_uA_cm2": current,
                                "temperature_degC": temps.tolist(),
                                **{n: json_safe(ds[n].values.astype(float).tolist())
-                                  for n in names}}, allow_nan=False))
+                                  for n in names}})
     else:
         click.echo(f"{model}: {current:g} µA/cm² for {duration:g} ms")
         click.echo(f"{'°C':>7s} {'half-width ms':>14s} {'onset mV':>9s} {'peak mV':>8s} "
@@ -160,12 +158,12 @@ def dose_response_cmd(model, drug, concentrations, subtype, channels, current, d
                        subtype=subtype, channels=list(channels) or None)
     unit = ds.attrs["unit"]
     if as_json:
-        click.echo(json.dumps({"model": model, "drug": ds.attrs["drug"], "unit": unit,
+        echo_json({"model": model, "drug": ds.attrs["drug"], "unit": unit,
                                "ic50": ds.attrs["ic50"], "subtype": ds.attrs["subtype"],
                                "concentration": ds.concentration.values.tolist(),
                                "fraction_blocked": ds.fraction_blocked.values.tolist(),
                                "rate_hz": ds.rate.values.tolist(),
-                               "spike_count": ds.spike_count.values.tolist()}))
+                               "spike_count": ds.spike_count.values.tolist()})
     else:
         click.echo(f"{model}: {ds.attrs['drug']} (IC50 {ds.attrs['ic50']:g} {unit}, "
                    f"{ds.attrs['subtype']}), {current:g} µA/cm² for {duration:g} ms")

@@ -10,6 +10,7 @@ from ..model.neuron import Neuron
 from ..model.params import pretty_unit
 from .common import offscreen, save_figure
 from .group import cli
+from .options import plot_option
 
 
 @cli.command("models")
@@ -37,8 +38,7 @@ def channels_cmd(ctx):
 
 @channels_cmd.command("show")
 @click.argument("name")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
-              help="Write the x∞/τ figure of this channel.")
+@plot_option("Write the x∞/τ figure of this channel.")
 def channels_show(name, plot_path):
     """Equations, parameters (with units), temperature rule and provenance of a channel."""
     if name not in channels.REGISTRY:

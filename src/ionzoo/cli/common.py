@@ -3,18 +3,22 @@ figures: what the commands share."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import numpy as np
 
 from .. import models, stimulus
-from ..errors import ValidationError
+from ..errors import IonzooError, ValidationError
+from ..limits import MAX_CURRENTS
 from ..model.neuron import Neuron
+from ..model.params import number
 from ..simulate import simulate
 
 __all__ = ["parse_currents", "parse_sets", "load_model", "build_cell", "spike_summary",
-           "run_step", "json_safe", "offscreen", "save_figure"]
+           "run_step", "json_safe", "echo_json", "offscreen", "save_figure", "diverged_message",
+           "NonFiniteRun"]
 
 
 def parse_currents(text: str, field: str = "--current") -> np.ndarray:
@@ -31,8 +35,10 @@ def parse_currents(text: str, field: str = "--current") -> np.ndarray:
         if not step > 0 or not stop >= start:
             raise ValidationError(field, f"range {text!r} has no points "
                                   "(need start <= stop and step > 0)")
-        n = int(math.floor((stop - start) / step + 1e-9)) + 1
-        values = start + step * np.arange(n)
+        span = (stop - start) / step + 1e-9
+        if not math.isfinite(span) or span + 1 > MAX_CURRENTS:
+            raise ValidationError(field, f"range {text!r} has more than {MAX_CURRENTS} points")
+        values = start + step * np.arange(math.floor(span) + 1)
     else:
         try:
             values = np.array([float(p) for p in text.split(",") if p.strip() != ""])
@@ -105,15 +111,33 @@ def spike_summary(res, currents: np.ndarray, start: float, stop: float) -> list[
             "rate_hz": float(len(in_window) / ((stop - start) / 1000.0)) if stop > start else None,
         }
         if v is not None:
-            row["peak_mv"] = float(np.max(v[i]))
+            row["peak_mv"] = float(np.nanmax(v[i])) if np.isfinite(v[i]).any() else None
             row["ahp_mv"] = float(np.min(v[i][t > tr[0]])) if len(tr) else None
+        if "diverged_at" in res.dataset:
+            at = float(res.dataset.diverged_at.values.reshape(-1)[i])
+            row["diverged_at_ms"] = at if math.isfinite(at) else None
+            row["diverged_state"] = str(res.dataset.diverged_state.values.reshape(-1)[i]) or None
         out.append(row)
+    return out
+
+
+def _positive(field: str, value: float) -> float:
+    out = number(field, value)
+    if not out > 0:
+        raise ValidationError(field, f"must be > 0, got {out!r}")
     return out
 
 
 def run_step(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
          record, progress=None, threshold=0.0, record_every=None):
     """Build the cell and the step, simulate; returns (cell, currents, result, stimulus end)."""
+    t_stop = _positive("--t-stop", t_stop)
+    dt = _positive("--dt", dt)
+    delay = number("--delay", delay)
+    if delay < 0:
+        raise ValidationError("--delay", f"must be >= 0 ms, got {delay!r}")
+    if duration is not None:
+        duration = _positive("--duration", duration)
     cell = build_cell(model, temperature, sets, drugs)
     currents = parse_currents(current)
     stop = t_stop if duration is None else min(delay + duration, t_stop)
@@ -129,10 +153,38 @@ def run_step(model, current, delay, duration, t_stop, dt, method, temperature, s
 
 
 def json_safe(x):
-    """NaN → None (JSON has no NaN; the reason is reported next to it)."""
-    if isinstance(x, list):
+    """NaN and ±inf → None, in nested lists and mappings (JSON has no NaN; the reason is
+    reported next to it)."""
+    if isinstance(x, dict):
+        return {k: json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
         return [json_safe(v) for v in x]
-    return None if isinstance(x, float) and math.isnan(x) else x
+    return None if isinstance(x, float) and not math.isfinite(x) else x
+
+
+class NonFiniteRun(IonzooError):
+    """A command's simulation produced non-finite values (exit status 3)."""
+
+    exit_code = 3
+
+
+def echo_json(doc) -> None:
+    """Print ``doc`` as valid JSON (NaN and ±inf as null)."""
+    import click
+
+    click.echo(json.dumps(json_safe(doc), allow_nan=False))
+
+
+def diverged_message(res) -> str | None:
+    """One line naming the neurons whose state became non-finite (None if none did)."""
+    ds = res.dataset
+    if not ds.attrs.get("diverged"):
+        return None
+    at = ds.diverged_at.values.reshape(-1)
+    names = ds.diverged_state.values.reshape(-1)
+    i = int(np.flatnonzero(np.isfinite(at))[0])
+    return (f"{ds.attrs['diverged']} neuron(s) became non-finite and were stopped (first: "
+            f"neuron {i} at t = {at[i]:g} ms in {names[i]}); their values are NaN from then on")
 
 
 def offscreen() -> None:
@@ -143,7 +195,7 @@ def offscreen() -> None:
 
 
 def save_figure(fig, path: str) -> None:
-    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    if suffix not in ("png", "pdf", "svg"):
-        raise ValidationError("--plot/--out", f"{path!r}: use a .png, .pdf or .svg file name")
-    fig.savefig(path, dpi=120)
+    """Write a figure atomically (its path was checked when the options were read)."""
+    from ..io.atomic import save_figure as save
+
+    save(fig, path)

@@ -7,10 +7,11 @@ import click
 
 from .. import channels
 from ..errors import ValidationError
+from ..io.atomic import write_text_atomic
 from ..model.neuron import Neuron
 from .common import build_cell, parse_currents
 from .group import cli
-from .options import sim_options
+from .options import model_out_option, sim_options
 
 
 @cli.command("export")
@@ -27,6 +28,8 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
 
     from ..interop import neuroml, nmodl
 
+    if Path(out).exists() and not Path(out).is_dir():
+        raise ValidationError("--out", f"{out!r} exists and is not a folder")
     if fmt == "neuroml":
         obj = channels.REGISTRY[name]() if name in channels.REGISTRY else build_cell(
             name, temperature, sets, drugs)
@@ -38,7 +41,7 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
         ch = channels.REGISTRY[name]()
         Path(out).mkdir(parents=True, exist_ok=True)
         path = Path(out) / f"{nmodl.mechanism_name(ch)}.mod"
-        path.write_text(nmodl.channel_to_nmodl(ch))
+        write_text_atomic(path, nmodl.channel_to_nmodl(ch))
         click.echo(f"wrote {path}")
         return
     cell = build_cell(name, temperature, sets, drugs)
@@ -56,14 +59,15 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
 
 @cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Also save as an ionzoo model file (.yaml or .json).")
-def import_cmd(path, out):
+@click.option("--temperature", type=float, default=None,
+              help="Temperature (°C) of a cell whose file gives none (or to override it).")
+@model_out_option
+def import_cmd(path, temperature, out):
     """Import a NeuroML2 file (a one-segment cell, or ion channels) and print it."""
     from ..interop import neuroml
     from ..io import save
 
-    obj = neuroml.read(path)
+    obj = neuroml.read(path, temperature=temperature)
     items = [obj] if isinstance(obj, Neuron) else list(obj.values())
     for item in items:
         click.echo(str(item))

@@ -7,10 +7,11 @@ from typing import Any, TypeVar
 
 import click
 
+from ..io.atomic import FIGURE_SUFFIXES, check_writable
 from ..solvers import METHODS
 
 __all__ = ["temperature_option", "set_option", "drug_option", "model_options", "sim_options",
-           "plot_option", "json_option"]
+           "plot_option", "json_option", "figure_out_option", "save_option", "model_out_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,7 +56,35 @@ def sim_options(f: F) -> F:
     ])
 
 
+def _checked(suffixes: tuple[str, ...]):
+    """A click callback checking an output path before any work (folder exists and is
+    writable, the suffix is one of ``suffixes``)."""
+
+    def callback(ctx, param, value):
+        if value is not None:
+            check_writable(value, f"--{param.name.replace('_path', '').replace('_', '-')}",
+                           suffixes)
+        return value
+
+    return callback
+
+
 def plot_option(help: str = "Write a figure (.png, .pdf, .svg).") -> Callable[[F], F]:
-    """``--plot FILE``."""
+    """``--plot FILE``, checked before the run."""
     return click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
-                        help=help)
+                        callback=_checked(FIGURE_SUFFIXES), help=help)
+
+
+def figure_out_option(f: F) -> F:
+    """``--out FILE`` of the figure commands, checked before the run."""
+    return click.option("--out", type=click.Path(dir_okay=False), required=True,
+                        callback=_checked(FIGURE_SUFFIXES),
+                        help="Figure file (.png, .pdf, .svg).")(f)
+
+
+save_option = click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None,
+                           callback=_checked((".nc",)),
+                           help="Save the full result as NetCDF (.nc).")
+model_out_option = click.option("--out", type=click.Path(dir_okay=False), default=None,
+                                callback=_checked((".yaml", ".yml", ".json")),
+                                help="Also save as an ionzoo model file (.yaml or .json).")

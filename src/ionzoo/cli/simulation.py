@@ -3,15 +3,31 @@ group (``gating``, ``mechanism``, ``phase``, ``traces``)."""
 
 from __future__ import annotations
 
-import json
-
 import click
 import numpy as np
 
 from ..errors import ValidationError
-from .common import build_cell, json_safe, offscreen, run_step, save_figure, spike_summary
+from .common import (
+    NonFiniteRun,
+    build_cell,
+    diverged_message,
+    echo_json,
+    json_safe,
+    offscreen,
+    run_step,
+    save_figure,
+    spike_summary,
+)
 from .group import cli
-from .options import json_option, plot_option, set_option, sim_options, temperature_option
+from .options import (
+    figure_out_option,
+    json_option,
+    plot_option,
+    save_option,
+    set_option,
+    sim_options,
+    temperature_option,
+)
 
 
 @cli.command()
@@ -20,8 +36,7 @@ from .options import json_option, plot_option, set_option, sim_options, temperat
 @click.option("--threshold", type=float, default=0.0, show_default=True,
               help="Spike threshold, mV.")
 @plot_option("Write a figure of the voltage traces (.png, .pdf, .svg).")
-@click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None,
-              help="Save the full result as NetCDF (.nc).")
+@save_option
 @json_option
 def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
         threshold, plot_path, save_path, as_json):
@@ -31,11 +46,11 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
                                      progress=False if as_json else None)
     rows = spike_summary(res, currents, delay, stop)
     if as_json:
-        click.echo(json.dumps({
+        echo_json({
             "model": model, "method": method, "dt_ms": dt, "t_stop_ms": t_stop,
             "temperature_degC": float(np.asarray(cell.value("temperature"))),
             "stimulus": {"kind": "step", "delay_ms": delay, "stop_ms": stop},
-            "threshold_mv": threshold, "neurons": rows}))
+            "threshold_mv": threshold, "neurons": rows})
     else:
         click.echo(f"{model}: {method}, dt = {dt:g} ms, t_stop = {t_stop:g} ms, "
                    f"T = {float(np.asarray(cell.value('temperature'))):g} °C, "
@@ -45,8 +60,9 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
         for r in rows:
             first = "–" if r["first_spike_ms"] is None else f"{r['first_spike_ms']:.3f}"
             ahp = "–" if r.get("ahp_mv") is None else f"{r['ahp_mv']:.2f}"
+            peak = "–" if r.get("peak_mv") is None else f"{r['peak_mv']:.2f}"
             click.echo(f"{r['current_uA_cm2']:>11g} {r['spike_count']:>7d} {first:>11} "
-                       f"{r['rate_hz']:>10.1f} {r['peak_mv']:>10.2f} {ahp:>9}")
+                       f"{r['rate_hz']:>10.1f} {peak:>10} {ahp:>9}")
     if plot_path:
         from .. import plot
 
@@ -58,6 +74,9 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
         res.to_netcdf(save_path)
         if not as_json:
             click.echo(f"saved: {save_path}")
+    problem = diverged_message(res)
+    if problem:
+        raise NonFiniteRun(problem)
 
 
 @cli.command("features")
@@ -83,9 +102,8 @@ def features_cmd(model, current, delay, duration, t_stop, dt, method, temperatur
                         for k, x in vals.items()},
                      "reasons": why})
     if as_json:
-        click.echo(json.dumps({"model": model, "stim_start_ms": delay,
-                               "stim_end_ms": delay + duration, "neurons": rows},
-                              allow_nan=False))
+        echo_json({"model": model, "stim_start_ms": delay,
+                               "stim_end_ms": delay + duration, "neurons": rows})
     else:
         for row in rows:
             click.echo(f"I = {row['current_uA_cm2']:g} µA/cm²")
@@ -108,7 +126,7 @@ def plot_cmd():
 @click.argument("model")
 @temperature_option
 @set_option
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+@figure_out_option
 def plot_gating(model, temperature, sets, out):
     """x∞, τ, steady-state conductances and I–V curves of MODEL."""
     from .. import plot
@@ -121,7 +139,7 @@ def plot_gating(model, temperature, sets, out):
 @plot_cmd.command("mechanism")
 @click.argument("model")
 @sim_options
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+@figure_out_option
 def plot_mechanism(model, current, delay, duration, t_stop, dt, method, temperature, sets,
                    drugs, out):
     """The ionic mechanism of the spike: V, gates, conductances, currents."""
@@ -142,7 +160,7 @@ def plot_mechanism(model, current, delay, duration, t_stop, dt, method, temperat
 @click.option("--x", "x", default="v", show_default=True, help="x axis: a recorded variable.")
 @click.option("--y", "y", default="K.n", show_default=True,
               help="y axis: a variable or expression, e.g. 'Na.m**3 * Na.h'.")
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+@figure_out_option
 def plot_phase(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
                x, y, out):
     """A trajectory in the (x, y) plane with direction arrows."""
@@ -158,7 +176,7 @@ def plot_phase(model, current, delay, duration, t_stop, dt, method, temperature,
 @plot_cmd.command("traces")
 @click.argument("model")
 @sim_options
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Figure file.")
+@figure_out_option
 def plot_traces(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
                 out):
     """Voltage traces, one panel per current."""

@@ -37,16 +37,21 @@ channels and neurons. Anything else raises a ValidationError naming the element.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import math
 import re
 from pathlib import Path
 
 from ..errors import ValidationError
 from ..expr import Bin, Call, Expr, LEMSPrinter, Num, parse, rename, transform
+from ..io.atomic import atomic_path
+from ..io.documents import read_bytes
 from ..model.channel import Q10, Channel, FixedFactor, Gate, Provenance
 from ..model.neuron import Neuron
 from ..model.rates import ExpLinearRate, ExpRate, ExprRate, Rate, SigmoidRate
+from .names import inert_text
 
 __all__ = ["channel_to_neuroml", "neuron_to_neuroml", "write", "read", "validate"]
 
@@ -104,11 +109,30 @@ def _fold(node: Expr) -> Expr | None:
     return Bin(node.op, a, b)
 
 
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+
+
 def _q(value: str, unit: str, where: str) -> float:
-    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*" + re.escape(unit) + r"\s*", str(value))
-    if not m:
-        raise ValidationError(where, f"expected a value in {unit}, got {value!r}")
+    """A NeuroML quantity ``"<number> <unit>"`` in exactly ``unit`` (finite)."""
+    m = re.fullmatch(r"\s*(" + _NUMBER + r")\s*" + re.escape(unit) + r"\s*", str(value))
+    if not m or not math.isfinite(float(m.group(1))):
+        raise ValidationError(where, f"expected a value in {unit}, got {str(value)[:80]!r}")
     return float(m.group(1))
+
+
+def _count(value, where: str) -> int:
+    """A whole number of gate instances."""
+    return int(_plain(value, where, integer=True))
+
+
+def _plain(value, where: str, integer: bool = False) -> float:
+    """A unitless NeuroML number (an integer where ``integer``)."""
+    pattern = r"\s*\d{1,9}\s*" if integer else r"\s*" + _NUMBER + r"\s*"
+    if value is None or not re.fullmatch(pattern, str(value)) \
+            or not math.isfinite(float(str(value))):
+        kind = "a whole number" if integer else "a number"
+        raise ValidationError(where, f"expected {kind}, got {str(value)[:80]!r}")
+    return int(value) if integer else float(value)
 
 
 # ---------------------------------------------------------------------------------- export
@@ -226,7 +250,9 @@ def _gates(ch: Channel, lems: _LemsTypes) -> tuple[list, list, list]:
 def _channel_notes(ch: Channel) -> str | None:
     """The citation, plus what NeuroML cannot say: the gate order (NeuroML groups gates by
     kind), per-gate temperature rules, the integration method."""
-    notes = ch.provenance.citation if ch.provenance else None
+    # the citation is free text from whoever wrote the model: one inert line (jNeuroML copies
+    # notes into the NMODL it generates)
+    notes = inert_text(ch.provenance.citation) or None if ch.provenance else None
     grouped = [g.name for g in ch.gates if g.alpha is not None] + \
         [g.name for g in ch.gates if g.alpha is None and not g.instantaneous] + \
         [g.name for g in ch.gates if g.instantaneous]
@@ -367,19 +393,22 @@ def write(obj: Neuron | Channel, path: str | Path) -> Path:
         channel, ctypes = channel_to_neuroml(obj)
         doc.ion_channel_hhs.append(channel)
         doc.ComponentType.extend(ctypes)
-    NeuroMLWriter.write(doc, str(path))
-    validate(path)
+    with atomic_path(path) as tmp:  # validated before it replaces anything
+        NeuroMLWriter.write(doc, str(tmp))
+        validate(tmp, where=str(path))
     return path
 
 
-def validate(path: str | Path) -> None:
-    """Validate a file against the NeuroML2 schema (libNeuroML's validator); raises on error."""
+def validate(path: str | Path, where: str | None = None) -> None:
+    """Validate a file against the NeuroML2 schema (libNeuroML's validator, its printed
+    verdict swallowed); raises a ValidationError naming ``where`` (default: the path)."""
     from neuroml.utils import validate_neuroml2
 
     try:
-        validate_neuroml2(str(path))
+        with contextlib.redirect_stdout(io.StringIO()):
+            validate_neuroml2(str(path))
     except Exception as exc:  # libNeuroML raises lxml errors or returns messages
-        raise ValidationError(str(path), f"not valid NeuroML2: {exc}") from None
+        raise ValidationError(where or str(path), f"not valid NeuroML2: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------- import
@@ -416,7 +445,7 @@ class _RateReader:
         value = dv[exposure].strip()
         for c in ct.Constant or []:
             if c.name.startswith("P_"):
-                key, val = c.name[2:], float(c.value)
+                key, val = c.name[2:], _plain(c.value, f"{w}.Constant[{c.name}]")
                 if self.params.setdefault(key, val) != val:
                     raise ValidationError(w, f"parameter {key!r} has two values in this "
                                           f"channel ({self.params[key]!r}, {val!r})")
@@ -452,10 +481,10 @@ def _q10_rule(settings, w: str) -> tuple:
     if settings is None:
         return ("none",)
     if settings.type == "q10ExpTemp":
-        return ("q10", float(settings.q10_factor),
+        return ("q10", _plain(settings.q10_factor, f"{w}.q10Factor"),
                 _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp"))
     if settings.type == "q10Fixed":
-        return ("fixed", float(settings.fixed_q10))
+        return ("fixed", _plain(settings.fixed_q10, f"{w}.fixedQ10"))
     raise ValidationError(w, f"q10Settings type {settings.type!r} is not supported")
 
 
@@ -465,18 +494,18 @@ def _gates_from(ion_channel, reader: _RateReader, where: str) -> tuple[list, dic
     for g in ion_channel.gate_hh_rates:
         w = f"{where}.gateHHrates[{g.id}]"
         rules[g.id] = _q10_rule(g.q10_settings, w)
-        gates.append(Gate(g.id, int(g.instances),
+        gates.append(Gate(g.id, _count(g.instances, f"{w}.instances"),
                           alpha=reader.rate(g.forward_rate, f"{w}.forwardRate"),
                           beta=reader.rate(g.reverse_rate, f"{w}.reverseRate")))
     for g in ion_channel.gate_hh_tau_infs:
         w = f"{where}.gateHHtauInf[{g.id}]"
         rules[g.id] = _q10_rule(g.q10_settings, w)
-        gates.append(Gate(g.id, int(g.instances),
+        gates.append(Gate(g.id, _count(g.instances, f"{w}.instances"),
                           inf=reader.variable(g.steady_state, f"{w}.steadyState"),
                           tau=reader.time(g.time_course, f"{w}.timeCourse")))
     for g in ion_channel.gate_hh_instantaneouses:
         w = f"{where}.gateHHInstantaneous[{g.id}]"
-        gates.append(Gate(g.id, int(g.instances),
+        gates.append(Gate(g.id, _count(g.instances, f"{w}.instances"),
                           inf=reader.variable(g.steady_state, f"{w}.steadyState"),
                           instantaneous=True))
     return gates, rules
@@ -522,20 +551,54 @@ def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
                    provenance=Provenance(notes or "NeuroML import"))
 
 
-def read(path: str | Path) -> Neuron | dict[str, Channel]:
-    """Read a NeuroML2 file: its cell as a :class:`Neuron` (when it has exactly one cell), else
-    its ion channels as ``{id: Channel}``."""
-    from neuroml.loaders import read_neuroml2_file
+def _parse(raw: bytes, where: str):
+    """A NeuroMLDocument from the bytes of a file, parsed in memory by a parser that resolves
+    no entities, loads no DTD and opens no file or network address (libNeuroML's own loaders
+    take text that does not start with ``<`` for a file name, print the document, and exit the
+    process on some errors); DOCTYPE and ENTITY declarations — how XML files read other files
+    or explode in memory — are refused outright. ``<include>`` is not followed."""
+    from lxml import etree
+    from neuroml.nml import nml as generated
 
-    path = Path(path)
+    if b"<!doctype" in raw.lower() or b"<!entity" in raw.lower():
+        raise ValidationError(where, "DOCTYPE and ENTITY declarations are not allowed in "
+                              "NeuroML files read by ionzoo")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=False, remove_comments=True,
+                             remove_pis=True)
     try:
-        doc = read_neuroml2_file(str(path))
-    except Exception as exc:
-        raise ValidationError(str(path), f"cannot read NeuroML2: {exc}") from None
+        root = etree.fromstring(raw, parser)
+        _tag, root_class = generated.get_root_tag(root)
+        if root_class is not generated.NeuroMLDocument:
+            raise ValidationError(where, f"the root element is <{etree.QName(root).localname}>, "
+                                  "not <neuroml>")
+        doc = root_class.factory()
+        doc.build(root, gds_collector_=generated.GdsCollector_())
+        return doc
+    except ValidationError:
+        raise
+    except (Exception, SystemExit) as exc:
+        first = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise ValidationError(where, f"cannot read NeuroML2: {first}") from None
+
+
+def read(path: str | Path, temperature: float | None = None) -> Neuron | dict[str, Channel]:
+    """Read a NeuroML2 file: its cell as a :class:`Neuron` (when it has exactly one cell), else
+    its ion channels as ``{id: Channel}``.
+
+    ``temperature`` (°C) is the cell's temperature where the file gives none (NeuroML keeps it
+    on a ``<network>``, which a cell file often lacks) and overrides the file's where it does; a
+    cell file without a temperature and no ``temperature`` is an error, never a silent default.
+    """
+    path = Path(path)
+    doc = _parse(read_bytes(path), path.name)
     if doc.ion_channel or doc.ion_channel_kses:
         el = "ionChannel" if doc.ion_channel else "ionChannelKS"
         raise ValidationError(f"{path.name}: <{el}>", "only <ionChannelHH> channels are "
                               "supported")
+    if doc.includes:
+        raise ValidationError(f"{path.name}: <include href={doc.includes[0].href!r}>",
+                              "<include> is not followed; put the included elements in the file")
     ctypes = {ct.name: ct for ct in doc.ComponentType}
     chans = {c.id: _channel_from(c, ctypes, f"{path.name}: ionChannelHH[{c.id}]")
              for c in doc.ion_channel_hhs}
@@ -545,7 +608,24 @@ def read(path: str | Path) -> Neuron | dict[str, Channel]:
         raise ValidationError(path.name, "files with several cells are not supported")
     pools = {m.id: m for m in doc.fixed_factor_concentration_models}
     pools.update({m.id: m for m in doc.decaying_pool_concentration_models})
-    return _neuron_from(doc.cells[0], chans, path.name, pools)
+    network_t = [n.temperature for n in doc.networks if getattr(n, "temperature", None)]
+    return _neuron_from(doc.cells[0], chans, path.name, pools,
+                        temperature if temperature is not None else
+                        (network_t[0] if network_t else None))
+
+
+def _temperature(cell, given: float | str | None, w: str) -> float:
+    """The cell's temperature (°C): ``given`` (a number, or a network's ``"6.3 degC"``), else
+    ionzoo's ``temperature`` property of the cell; neither is an error."""
+    if isinstance(given, str):
+        return _q(given, "degC", f"{w}: network temperature")
+    if given is not None:
+        return float(given)
+    temps = [pr.value for pr in (cell.properties or []) if pr.tag == "temperature"]
+    if not temps:
+        raise ValidationError(f"{w}: temperature", "the file gives no temperature: pass "
+                              "temperature= (°C) to read(), or --temperature to ionzoo import")
+    return _q(temps[0], "degC", f"{w}.property[temperature]")
 
 
 def _pool_from(model, species, area_um2: float, w: str, props: dict):
@@ -574,8 +654,9 @@ def _pool_from(model, species, area_um2: float, w: str, props: dict):
     kind = props.get("ionzoo.ca_pool", "hay")
     if kind not in ("hay", "destexhe"):
         raise ValidationError(f"{w}: property ionzoo.ca_pool", f"unknown pool {kind!r}")
-    depth = float(props.get("ionzoo.ca_depth_um", 0.1))
-    gamma = float(props.get("ionzoo.ca_gamma", rho * 2.0 * FARADAY * depth * 1e-6))
+    depth = _plain(props.get("ionzoo.ca_depth_um", 0.1), f"{w}: property ionzoo.ca_depth_um")
+    gamma = _plain(props.get("ionzoo.ca_gamma", rho * 2.0 * FARADAY * depth * 1e-6),
+                   f"{w}: property ionzoo.ca_gamma")
     if not math.isclose(gamma / (2.0 * FARADAY * depth * 1e-6), rho, rel_tol=1e-12):
         raise ValidationError(f"{w}.rho", "disagrees with the cell's ionzoo.ca_gamma and "
                               "ionzoo.ca_depth_um properties")
@@ -583,9 +664,9 @@ def _pool_from(model, species, area_um2: float, w: str, props: dict):
                    gamma=gamma)
 
 
-def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None) -> Neuron:
+def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None,
+                 temperature: float | str | None = None) -> Neuron:
     from dataclasses import replace
-
 
     w = f"{where}: cell[{cell.id}]"
     segs = cell.morphology.segments if cell.morphology else []
@@ -593,8 +674,15 @@ def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None) -> Ne
         raise ValidationError(w, f"only single-segment cells are supported (found {len(segs)})")
     seg = segs[0]
     p, d = seg.proximal, seg.distal
-    length = math.dist((p.x, p.y, p.z), (d.x, d.y, d.z))
-    area = math.pi * float(d.diameter) * length
+    if p is None or d is None:
+        raise ValidationError(f"{w}.segment", "needs a proximal and a distal point")
+    ends = [[_plain(getattr(pt, k), f"{w}.segment.{name}.{k}") for k in "xyz"]
+            for pt, name in ((p, "proximal"), (d, "distal"))]
+    length = math.dist(*ends)
+    area = math.pi * _plain(d.diameter, f"{w}.segment.distal.diameter") * length
+    if cell.biophysical_properties is None or \
+            cell.biophysical_properties.membrane_properties is None:
+        raise ValidationError(w, "needs <biophysicalProperties> with <membraneProperties>")
     mp = cell.biophysical_properties.membrane_properties
     for attr in ("channel_populations", "channel_density_v_shifts", "channel_density_ghks",
                  "channel_density_ghk2s", "channel_density_non_uniforms",
@@ -620,10 +708,13 @@ def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None) -> Ne
     # ionzoo writes channels in the neuron's order: keep it (it fixes the order in which
     # currents are summed, so a round trip is bitwise)
     channels = [ch for _, ch in sorted(placed, key=lambda pair: pair[0])]
+    for attr, element in (("specific_capacitances", "specificCapacitance"),
+                          ("init_memb_potentials", "initMembPotential")):
+        if len(getattr(mp, attr)) != 1:
+            raise ValidationError(f"{w}.membraneProperties", f"needs exactly one <{element}>")
     cap = _q(mp.specific_capacitances[0].value, "uF_per_cm2", f"{w}.specificCapacitance")
     v_init = _q(mp.init_memb_potentials[0].value, "mV", f"{w}.initMembPotential")
-    temps = [pr.value for pr in (cell.properties or []) if pr.tag == "temperature"]
-    temperature = _q(temps[0], "degC", f"{w}.property[temperature]") if temps else 6.3
+    temperature = _temperature(cell, temperature, w)
     calcium = None
     species = cell.biophysical_properties.intracellular_properties
     species = species.species if species is not None else []

@@ -145,7 +145,7 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
     """
     from neuron import h
 
-    from .nmodl import mechanism_name, nmodl_gbar, pool_name
+    from .nmodl import mechanism_name, nmodl_gbar, nmodl_names, pool_name
 
     load_mechanisms_for(neuron)
     h.load_file("stdrun.hoc")
@@ -164,9 +164,10 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
         for seg in sec:
             mech = getattr(seg, name)
             mech.gbar = nmodl_gbar(ch)
+            mapped = nmodl_names(ch)
             for k, val in ch.parameters().items():
                 if k != "gbar":
-                    setattr(mech, k, val)
+                    setattr(mech, mapped[k], val)
     if neuron.calcium is not None:
         h.cai0_ca_ion = neuron.calcium.cai
         h.cao0_ca_ion = neuron.calcium.cao

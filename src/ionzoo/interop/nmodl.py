@@ -27,50 +27,56 @@ import hashlib
 import json
 
 from ..expr import EXPREL_SERIES_BELOW, Expr, Name, NMODLPrinter
+from ..io.atomic import write_text_atomic
 from ..lower import lower
 from ..model.channel import Channel
 from ..model.ions import Calcium
 from ..model.neuron import Neuron
+from .names import NMODL_RESERVED, assign_names, inert_text
 
 __all__ = ["channel_to_nmodl", "pool_to_nmodl", "mechanism_name", "pool_name", "POOL_SUFFIX",
-           "neuron_to_script", "export_neuron", "nmodl_gbar"]
+           "neuron_to_script", "export_neuron", "nmodl_gbar", "nmodl_names"]
 
 POOL_SUFFIX = "iz_capool"
 
 _HELPERS = f"""
-FUNCTION iz_exp(x) {{ iz_exp = exp(x) }}
-FUNCTION iz_log(x) {{ iz_log = log(x) }}
-FUNCTION iz_sqrt(x) {{ iz_sqrt = sqrt(x) }}
-FUNCTION iz_tanh(x) {{ iz_tanh = tanh(x) }}
-FUNCTION iz_cosh(x) {{ iz_cosh = cosh(x) }}
-FUNCTION iz_sinh(x) {{ iz_sinh = sinh(x) }}
-FUNCTION iz_abs(x) {{ iz_abs = fabs(x) }}
-FUNCTION iz_floor(x) {{ iz_floor = floor(x) }}
-FUNCTION iz_min(a, b) {{
-    if (a < b) {{ iz_min = a }} else {{ iz_min = b }}
+FUNCTION iz_exp(iz_x) {{ iz_exp = exp(iz_x) }}
+FUNCTION iz_log(iz_x) {{ iz_log = log(iz_x) }}
+FUNCTION iz_sqrt(iz_x) {{ iz_sqrt = sqrt(iz_x) }}
+FUNCTION iz_tanh(iz_x) {{ iz_tanh = tanh(iz_x) }}
+FUNCTION iz_cosh(iz_x) {{ iz_cosh = cosh(iz_x) }}
+FUNCTION iz_sinh(iz_x) {{ iz_sinh = sinh(iz_x) }}
+FUNCTION iz_abs(iz_x) {{ iz_abs = fabs(iz_x) }}
+FUNCTION iz_floor(iz_x) {{ iz_floor = floor(iz_x) }}
+FUNCTION iz_min(iz_a, iz_b) {{
+    if (iz_a < iz_b) {{ iz_min = iz_a }} else {{ iz_min = iz_b }}
 }}
-FUNCTION iz_max(a, b) {{
-    if (a > b) {{ iz_max = a }} else {{ iz_max = b }}
+FUNCTION iz_max(iz_a, iz_b) {{
+    if (iz_a > iz_b) {{ iz_max = iz_a }} else {{ iz_max = iz_b }}
 }}
-FUNCTION iz_heaviside(x) {{
-    if (x >= 0) {{ iz_heaviside = 1 }} else {{ iz_heaviside = 0 }}
+FUNCTION iz_heaviside(iz_x) {{
+    if (iz_x >= 0) {{ iz_heaviside = 1 }} else {{ iz_heaviside = 0 }}
 }}
-FUNCTION iz_lt(a, b) {{ if (a < b) {{ iz_lt = 1 }} else {{ iz_lt = 0 }} }}
-FUNCTION iz_le(a, b) {{ if (a <= b) {{ iz_le = 1 }} else {{ iz_le = 0 }} }}
-FUNCTION iz_gt(a, b) {{ if (a > b) {{ iz_gt = 1 }} else {{ iz_gt = 0 }} }}
-FUNCTION iz_ge(a, b) {{ if (a >= b) {{ iz_ge = 1 }} else {{ iz_ge = 0 }} }}
-FUNCTION iz_eq(a, b) {{ if (a == b) {{ iz_eq = 1 }} else {{ iz_eq = 0 }} }}
-FUNCTION iz_ne(a, b) {{ if (a != b) {{ iz_ne = 1 }} else {{ iz_ne = 0 }} }}
-FUNCTION iz_and(a, b) {{ if (a != 0 && b != 0) {{ iz_and = 1 }} else {{ iz_and = 0 }} }}
-FUNCTION iz_or(a, b) {{ if (a != 0 || b != 0) {{ iz_or = 1 }} else {{ iz_or = 0 }} }}
-FUNCTION iz_where(c, a, b) {{
-    if (c != 0) {{ iz_where = a }} else {{ iz_where = b }}
+FUNCTION iz_lt(iz_a, iz_b) {{ if (iz_a < iz_b) {{ iz_lt = 1 }} else {{ iz_lt = 0 }} }}
+FUNCTION iz_le(iz_a, iz_b) {{ if (iz_a <= iz_b) {{ iz_le = 1 }} else {{ iz_le = 0 }} }}
+FUNCTION iz_gt(iz_a, iz_b) {{ if (iz_a > iz_b) {{ iz_gt = 1 }} else {{ iz_gt = 0 }} }}
+FUNCTION iz_ge(iz_a, iz_b) {{ if (iz_a >= iz_b) {{ iz_ge = 1 }} else {{ iz_ge = 0 }} }}
+FUNCTION iz_eq(iz_a, iz_b) {{ if (iz_a == iz_b) {{ iz_eq = 1 }} else {{ iz_eq = 0 }} }}
+FUNCTION iz_ne(iz_a, iz_b) {{ if (iz_a != iz_b) {{ iz_ne = 1 }} else {{ iz_ne = 0 }} }}
+FUNCTION iz_and(iz_a, iz_b) {{
+    if (iz_a != 0 && iz_b != 0) {{ iz_and = 1 }} else {{ iz_and = 0 }}
 }}
-FUNCTION iz_exprel(x) {{
-    if (fabs(x) < {EXPREL_SERIES_BELOW!r}) {{
-        iz_exprel = 1 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0)))
+FUNCTION iz_or(iz_a, iz_b) {{
+    if (iz_a != 0 || iz_b != 0) {{ iz_or = 1 }} else {{ iz_or = 0 }}
+}}
+FUNCTION iz_where(iz_c, iz_a, iz_b) {{
+    if (iz_c != 0) {{ iz_where = iz_a }} else {{ iz_where = iz_b }}
+}}
+FUNCTION iz_exprel(iz_x) {{
+    if (fabs(iz_x) < {EXPREL_SERIES_BELOW!r}) {{
+        iz_exprel = 1 + iz_x * (0.5 + iz_x * (1.0 / 6.0 + iz_x * (1.0 / 24.0)))
     }} else {{
-        iz_exprel = (exp(x) - 1) / x
+        iz_exprel = (exp(iz_x) - 1) / iz_x
     }}
 }}
 """
@@ -95,12 +101,26 @@ def nmodl_gbar(channel: Channel) -> float:
     return channel.gbar if channel.ghk else channel.gbar / 1000.0
 
 
+def nmodl_names(ch: Channel) -> dict[str, str]:
+    """The NMODL identifier of each of the channel's gates and parameters: its own name, or —
+    where that is an NMODL, NEURON, C++ or hoc reserved word, or clashes with a name the
+    mechanism defines (``g``, ``i``, ``<gate>_inf``) — the name with ``_`` appended
+    (:func:`ionzoo.interop.names.assign_names`). Set parameters through these names in
+    NEURON (``sec.<name>_<suffix>``)."""
+    gates = assign_names([g.name for g in ch.gates], NMODL_RESERVED)
+    derived = {f"{x}_{k}" for x in gates.values() for k in ("inf", "tau")}
+    params = assign_names(ch.parameters(), NMODL_RESERVED | derived | set(gates.values()),
+                          keep=("gbar", "e"))
+    return {**gates, **params}
+
+
 def _printer(ch: Channel, ir) -> NMODLPrinter:
     names = {"v": "v", "ca.cai": "cai", "ca.cao": "cao", "temperature": "celsius",
              "ca.rtf2": "iz_rtf2"}
-    names.update({f"{ch.name}.{p}": p for p in ch.parameters()})
+    mapped = nmodl_names(ch)
+    names.update({f"{ch.name}.{p}": mapped[p] for p in ch.parameters()})
     names.update({d.id: _derived_name(ch, d.id) for d in ir.derived})
-    names.update({g.name: g.name.split(".", 1)[1] for g in ir.gates})
+    names.update({g.name: mapped[g.name.split(".", 1)[1]] for g in ir.gates})
     return NMODLPrinter(names)
 
 
@@ -131,7 +151,7 @@ def channel_to_nmodl(ch: Channel) -> str:
     lines += [f"    {pr.names[d.id]} = {pr(d.expr)}" for d in ir.derived]
     lines += ["    UNITSON", "}", ""]
     if kinetic:
-        short = [g.name.split(".", 1)[1] for g in kinetic]
+        short = [pr.names[g.name] for g in kinetic]
         lines += ["INITIAL {", "    rates(v)", *(f"    {x} = {x}_inf" for x in short), "}", "",
                   "DERIVATIVE states {", "    rates(v)",
                   *(f"    {x}' = ({x}_inf - {x}) / {x}_tau" for x in short), "}", "",
@@ -161,14 +181,19 @@ def _current_lines(ch: Channel, ir, pr: NMODLPrinter) -> list[str]:
 
 def _channel_header(ch: Channel, ir) -> list[str]:
     uses_ca = ch.ion == "ca" or ch.reads_calcium()
-    params = {k: (nmodl_gbar(ch) if k == "gbar" else v) for k, v in ch.parameters().items()}
+    mapped = nmodl_names(ch)
+    params = {mapped[k]: (nmodl_gbar(ch) if k == "gbar" else v)
+              for k, v in ch.parameters().items()}
     units = {"gbar": "(cm/s)" if ch.ghk else "(S/cm2)", "e": "(mV)"}
-    kinetic = [g.name.split(".", 1)[1] for g in ir.gates if not g.instantaneous]
-    lines = [f"TITLE {ch.description or ch.name} (exported by ionzoo)", "",
+    kinetic = [mapped[g.name.split(".", 1)[1]] for g in ir.gates if not g.instantaneous]
+    renamed = [f"{k} -> {v}" for k, v in mapped.items() if k != v]
+    prov = ch.provenance
+    lines = [f"TITLE {inert_text(ch.description or ch.name)} (exported by ionzoo)", "",
              "COMMENT",
-             f"Source: {ch.provenance.citation if ch.provenance else 'unknown'}",
-             f"Reference file: {ch.provenance.model_file if ch.provenance else ''}",
-             f"Temperature rule: {ch.rule_text()}",
+             f"Source: {inert_text(prov.citation) if prov else 'unknown'}",
+             f"Reference file: {inert_text(prov.model_file) if prov else ''}",
+             f"Temperature rule: {inert_text(ch.rule_text())}",
+             *([f"Renamed for NEURON: {', '.join(renamed)}"] if renamed else []),
              "Generated from the ionzoo channel description; do not edit.",
              "ENDCOMMENT", "",
              "NEURON {", f"    SUFFIX {mechanism_name(ch)}"]
@@ -276,7 +301,8 @@ def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
     of ``current`` µA/cm² and prints the spike times (upward 0-mV crossings, interpolated)."""
     area = neuron.area or 1e5
     lines = [
-        f'"""{neuron.name}: exported by ionzoo. Run `nrnivmodl` here first, then this script."""',
+        f'"""{inert_text(neuron.name)}: exported by ionzoo. Run `nrnivmodl` here first, then '
+        'this script."""',
         "import math",
         "import os",
         "",
@@ -300,11 +326,12 @@ def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
                       f"sec.e_pas = {ch.e!r}"]
             continue
         name = mechanism_name(ch)
-        lines.append(f"sec.insert('{name}')  # {ch.name}: {ch.description}")
+        lines.append(f"sec.insert({name!r})  # {ch.name}: {inert_text(ch.description)}")
         lines.append(f"sec.gbar_{name} = {nmodl_gbar(ch)!r}  # S/cm² (cm/s for GHK)")
+        mapped = nmodl_names(ch)
         for k, val in ch.parameters().items():
             if k != "gbar":
-                lines.append(f"sec.{k}_{name} = {val!r}")
+                lines.append(f"sec.{mapped[k]}_{name} = {val!r}")
     if neuron.calcium is not None:
         lines += [f"h.cai0_ca_ion = {neuron.calcium.cai!r}",
                   f"h.cao0_ca_ion = {neuron.calcium.cao!r}"]
@@ -339,14 +366,13 @@ def export_neuron(neuron, directory, **protocol) -> list[str]:
 
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    names = []
+    files: dict[str, str] = {}
     for ch in neuron.channels:
         if ch.gates or ch.ion == "ca":
-            names.append(f"{mechanism_name(ch)}.mod")
-            (out / names[-1]).write_text(channel_to_nmodl(ch))
+            files[f"{mechanism_name(ch)}.mod"] = channel_to_nmodl(ch)
     if neuron.calcium is not None and neuron.calcium.pool:
-        names.append(f"{pool_name(neuron.calcium)}.mod")
-        (out / names[-1]).write_text(pool_to_nmodl(neuron.calcium))
-    names.append(f"run_{neuron.name}.py")
-    (out / names[-1]).write_text(neuron_to_script(neuron, **protocol))
-    return names
+        files[f"{pool_name(neuron.calcium)}.mod"] = pool_to_nmodl(neuron.calcium)
+    files[f"run_{neuron.name}.py"] = neuron_to_script(neuron, **protocol)
+    for name, text in files.items():  # everything generated first, then each file atomically
+        write_text_atomic(out / name, text)
+    return list(files)

@@ -29,22 +29,25 @@ A neuron document::
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import ValidationError
+from ..limits import MAX_CHANNELS, MAX_GATES, MAX_TEXT
 from ..model.channel import Q10, Channel, FixedFactor, Gate, Provenance
 from ..model.ions import Calcium
 from ..model.neuron import Neuron
 from ..model.rates import as_rate
+from .atomic import write_text_atomic
+from .documents import load_document
 
 __all__ = ["channel_to_dict", "channel_from_dict", "neuron_to_dict", "neuron_from_dict",
            "save", "load", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
-_MAX_BYTES = 5_000_000
 
 
 def _keys(where: str, doc: Any, required: set[str], optional: set[str]) -> dict:
@@ -61,8 +64,43 @@ def _keys(where: str, doc: Any, required: set[str], optional: set[str]) -> dict:
 
 def _num(where: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(where, f"expected a number, got {value!r}")
-    return float(value)
+        raise ValidationError(where, f"expected a number, got {_shown(value)}")
+    try:
+        out = float(value)
+    except OverflowError:
+        raise ValidationError(where, "number too large") from None
+    if not math.isfinite(out):
+        raise ValidationError(where, f"expected a finite number, got {out!r}")
+    return out
+
+
+def _bool(where: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(where, f"expected true or false, got {_shown(value)}")
+    return value
+
+
+def _text(where: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(where, f"expected text, got {type(value).__name__}")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(where, f"text longer than {MAX_TEXT} characters")
+    return value
+
+
+def _list(where: str, value: Any, limit: int) -> list:
+    if not isinstance(value, list):
+        raise ValidationError(where, f"expected a list, got {type(value).__name__}")
+    if len(value) > limit:
+        raise ValidationError(where, f"more than {limit} entries")
+    return value
+
+
+def _shown(value: Any) -> str:
+    """A value for an error message: short, whatever it is."""
+    text = repr(value) if isinstance(value, (str, int, float, type(None))) else \
+        f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # ---------------------------------------------------------------------------------- channels
@@ -75,9 +113,7 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
     """Build a :class:`Channel` from plain data (validated; see the module docstring)."""
     d = _keys(where, doc, {"name", "gates", "gbar", "e"},
               {"ion", "temperature", "params", "provenance", "description", "method"})
-    gates_doc = d["gates"]
-    if not isinstance(gates_doc, list):
-        raise ValidationError(f"{where}.gates", "expected a list")
+    gates_doc = _list(f"{where}.gates", d["gates"], MAX_GATES)
     gates = []
     for i, g in enumerate(gates_doc):
         gw = f"{where}.gates[{i}]"
@@ -88,24 +124,32 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
         rule = gd.get("temperature")
         if rule is not None and rule != "none":
             rule = _rule(f"{gw}.temperature", rule)
-        gates.append(Gate(gd["name"], gd["power"], instantaneous=gd.get("instantaneous", False),
+        gates.append(Gate(gd["name"], gd["power"],
+                          instantaneous=_bool(f"{gw}.instantaneous",
+                                              gd.get("instantaneous", False)),
                           temperature=rule, **rates))
     temperature = None
     if d.get("temperature") is not None:
         temperature = _rule(f"{where}.temperature", d["temperature"])
     provenance = None
     if d.get("provenance") is not None:
-        pd = _keys(f"{where}.provenance", d["provenance"], {"citation"}, {"model_file", "notes"})
-        provenance = Provenance(str(pd["citation"]), str(pd.get("model_file", "")),
-                                str(pd.get("notes", "")))
-    params = d.get("params") or {}
+        pw = f"{where}.provenance"
+        pd = _keys(pw, d["provenance"], {"citation"}, {"model_file", "notes"})
+        provenance = Provenance(_text(f"{pw}.citation", pd["citation"]),
+                                _text(f"{pw}.model_file", pd.get("model_file", "")),
+                                _text(f"{pw}.notes", pd.get("notes", "")))
+    params = d.get("params", {})
+    if params is None:
+        params = {}
     if not isinstance(params, dict):
         raise ValidationError(f"{where}.params", "expected a mapping of name: number")
-    e = d["e"] if d["e"] in ("nernst", "ghk") else _num(f"{where}.e", d["e"])
+    e = d["e"] if isinstance(d["e"], str) and d["e"] in ("nernst", "ghk") \
+        else _num(f"{where}.e", d["e"])
     return Channel(name=d["name"], gates=tuple(gates), gbar=_num(f"{where}.gbar", d["gbar"]),
                    e=e, ion=d.get("ion"), temperature=temperature,
                    params={k: _num(f"{where}.params.{k}", v) for k, v in params.items()},
-                   provenance=provenance, description=str(d.get("description", "")),
+                   provenance=provenance,
+                   description=_text(f"{where}.description", d.get("description", "")),
                    method=d.get("method", "cnexp"))
 
 
@@ -113,10 +157,11 @@ def _rule(where: str, td: Any) -> Q10 | FixedFactor:
     """A temperature rule from ``{q10, reference[, conductance]}`` or ``{factor[, note]}``."""
     if isinstance(td, dict) and "factor" in td:
         td = _keys(where, td, {"factor"}, {"note"})
-        return FixedFactor(_num(f"{where}.factor", td["factor"]), str(td.get("note", "")))
+        return FixedFactor(_num(f"{where}.factor", td["factor"]),
+                           _text(f"{where}.note", td.get("note", "")))
     td = _keys(where, td, {"q10", "reference"}, {"conductance"})
     return Q10(_num(f"{where}.q10", td["q10"]), _num(f"{where}.reference", td["reference"]),
-               td.get("conductance", False))
+               _bool(f"{where}.conductance", td.get("conductance", False)))
 
 
 # ---------------------------------------------------------------------------------- neurons
@@ -149,20 +194,21 @@ def neuron_from_dict(doc: Any, where: str = "neuron") -> Neuron:
         raise ValidationError(f"{where}.ionzoo", f"unsupported format version {d['ionzoo']!r}")
     if d.get("kind", "neuron") != "neuron":
         raise ValidationError(f"{where}.kind", f"expected 'neuron', got {d['kind']!r}")
-    chans = d["channels"]
-    if not isinstance(chans, list):
-        raise ValidationError(f"{where}.channels", "expected a list")
+    chans = _list(f"{where}.channels", d["channels"], MAX_CHANNELS)
     channels = tuple(channel_from_dict(c, f"{where}.channels[{i}]") for i, c in enumerate(chans))
     calcium = None
     if d.get("calcium") is not None:
         cd = _keys(f"{where}.calcium", d["calcium"], set(),
                    {"pool", "cai", "cao", "depth", "tau", "cai_rest", "gamma", "method", "lagged"})
-        values: dict[str, Any] = {k: (v if k in ("pool", "method", "lagged")
-                                      else _num(f"{where}.calcium.{k}", v)) for k, v in cd.items()}
+        values: dict[str, Any] = {
+            k: (_text(f"{where}.calcium.{k}", v) if k in ("pool", "method")
+                else _bool(f"{where}.calcium.lagged", v) if k == "lagged"
+                else _num(f"{where}.calcium.{k}", v)) for k, v in cd.items()}
         calcium = Calcium(**values)
     kw: dict[str, Any] = {k: _num(f"{where}.{k}", d[k])
                           for k in ("capacitance", "temperature", "v_init", "area") if k in d}
-    return Neuron(channels=channels, name=str(d.get("name", "neuron")), calcium=calcium, **kw)
+    return Neuron(channels=channels, name=_text(f"{where}.name", d.get("name", "neuron")),
+                  calcium=calcium, **kw)
 
 
 # ---------------------------------------------------------------------------------- files
@@ -172,26 +218,18 @@ def save(obj: Neuron | Channel, path: str | Path) -> None:
     doc = neuron_to_dict(obj) if isinstance(obj, Neuron) else {
         "ionzoo": FORMAT_VERSION, "kind": "channel", **channel_to_dict(obj)}
     if path.suffix in (".yaml", ".yml"):
-        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     elif path.suffix == ".json":
-        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False))
+        text = json.dumps(doc, indent=2, ensure_ascii=False)
     else:
         raise ValidationError("path", f"{str(path)!r}: use .yaml, .yml or .json")
+    write_text_atomic(path, text)
 
 
 def load(path: str | Path) -> Neuron | Channel:
     """Read a neuron or channel file (never executes anything; see the module docstring)."""
     path = Path(path)
-    if path.suffix not in (".yaml", ".yml", ".json"):
-        raise ValidationError("path", f"{str(path)!r}: use .yaml, .yml or .json")
-    raw = path.read_bytes()
-    if len(raw) > _MAX_BYTES:
-        raise ValidationError(str(path), f"file larger than {_MAX_BYTES} bytes")
-    try:
-        doc = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
-    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValidationError(str(path), f"not valid {path.suffix[1:].upper()}: {first}") from None
+    doc = load_document(path)
     if isinstance(doc, dict) and doc.get("kind") == "channel":
         body = {k: v for k, v in doc.items() if k not in ("ionzoo", "kind")}
         return channel_from_dict(body, path.name)

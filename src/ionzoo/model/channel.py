@@ -31,6 +31,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..expr import Expr
+from ..limits import MAX_GATES, MAX_PARAMETERS, MAX_TEXT
 from .params import CHANNEL_PARAMETERS, FREE, ParamSpec, check, number
 from .rates import Rate, RateLike, as_rate
 from .temperature import Q10, FixedFactor, Rule, rule_parameter, rule_text, rule_value
@@ -69,6 +70,8 @@ def check_name(field_name: str, name: Any) -> str:
 def _text(field_name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise ValidationError(field_name, f"expected text, got {type(value).__name__}")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(field_name, f"text longer than {MAX_TEXT} characters")
     return value
 
 
@@ -241,6 +244,8 @@ class Channel:
                                   f"{self.method!r}")
         f = f"channel {self.name!r}"
         gates = tuple(self.gates)
+        if len(gates) > MAX_GATES:
+            raise ValidationError(f"{f}.gates", f"more than {MAX_GATES} gates")
         for g in gates:
             if not isinstance(g, Gate):
                 raise ValidationError(f"{f}.gates",
@@ -276,6 +281,8 @@ class Channel:
     def _checked_params(self, gate_names: list[str]) -> _FrozenDict:
         if not isinstance(self.params, Mapping):
             raise ValidationError(f"{self.name}.params", "expected a mapping of name: number")
+        if len(self.params) > MAX_PARAMETERS:
+            raise ValidationError(f"{self.name}.params", f"more than {MAX_PARAMETERS} parameters")
         reserved = {*RESERVED_PARAMETERS, *BUILTIN_NAMES, *gate_names,
                     *(f"{g}_{k}" for g in gate_names for k in ("q10", "rate_factor"))}
         extra = {}
@@ -344,7 +351,7 @@ class Channel:
     def parameter_spec(self, name: str) -> ParamSpec:
         """Unit and bounds of parameter ``name`` (see :mod:`ionzoo.model.params`)."""
         if name == "gbar" and self.ghk:
-            return ParamSpec("cm/s", 0.0, doc="permeability")
+            return ParamSpec("cm/s", 0.0, False, 1.0, doc="permeability")
         if name in CHANNEL_PARAMETERS:
             return CHANNEL_PARAMETERS[name]
         for rule in ("q10", "rate_factor"):

@@ -29,6 +29,7 @@ named dimensions are used, so two parameters can share one dimension).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -37,11 +38,16 @@ import numpy as np
 import xarray as xr
 
 from ..errors import ValidationError
-from .channel import Channel
+from ..limits import MAX_CHANNELS
+from .channel import Channel, check_name
 from .ions import Calcium
 from .params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec, check, check_array
 
-__all__ = ["Neuron", "NEURON_PARAMETERS"]
+__all__ = ["Neuron", "NEURON_PARAMETERS", "RESERVED_CHANNEL_NAMES"]
+
+#: Names a channel may not take: they name the neuron's own quantities (``v``, ``i_ion``,
+#: ``ca.cai``…) and the stimulus (``i_stim``, ``stim<k>.<field>``).
+RESERVED_CHANNEL_NAMES = ("ca", "v", "t", "time", "i_ion", "i_stim")
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class Neuron:
 
     def __post_init__(self) -> None:
         chans = tuple(self.channels)
+        if len(chans) > MAX_CHANNELS:
+            raise ValidationError("channels", f"more than {MAX_CHANNELS} channels")
         for ch in chans:
             if not isinstance(ch, Channel):
                 raise ValidationError("channels", f"expected Channel objects, got "
@@ -87,9 +95,11 @@ class Neuron:
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValidationError("channels", f"duplicate channel name(s) {sorted(dup)}")
-        if set(names) & {*NEURON_PARAMETERS, "ca"}:
-            raise ValidationError("channels", f"channel names {sorted({*NEURON_PARAMETERS, 'ca'})}"
-                                  " are reserved")
+        reserved = {*NEURON_PARAMETERS, *RESERVED_CHANNEL_NAMES}
+        for n in names:
+            if n in reserved or re.fullmatch(r"stim\d+", n):
+                raise ValidationError("channels", f"channel name {n!r} is reserved (reserved: "
+                                      f"{', '.join(sorted(reserved))}, stim<number>)")
         if self.calcium is not None and not isinstance(self.calcium, Calcium):
             raise ValidationError("calcium", "expected an ionzoo.ions.Calcium or None")
         if self.calcium is None:
@@ -104,8 +114,7 @@ class Neuron:
             object.__setattr__(self, key, check(key, getattr(self, key), spec))
         if self.area is not None:
             object.__setattr__(self, "area", check("area", self.area, _AREA))
-        if not isinstance(self.name, str):
-            raise ValidationError("name", f"expected text, got {type(self.name).__name__}")
+        check_name("name", self.name)  # it names files and appears in exported scripts
         object.__setattr__(self, "overrides", dict(self.overrides))
 
     @classmethod

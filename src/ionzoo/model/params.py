@@ -8,20 +8,25 @@ integers and floats (never booleans, strings or containers) and requires a finit
 ==================  ========  ============  ===========================================
 name                unit      bounds        meaning
 ==================  ========  ============  ===========================================
-``capacitance``     µF/cm²    > 0           membrane capacitance
-``temperature``     °C        > −273.15     temperature (each channel applies its rule)
-``v_init``          mV        –             initial membrane potential
-``gbar``            mS/cm²    ≥ 0           maximal conductance (cm/s: GHK permeability)
-``e``               mV        –             fixed reversal potential
-``q10``             1         > 0           Q10 of a temperature rule
-``rate_factor``     1         > 0           fixed rate factor of a temperature rule
-``ca.cai``          mM        > 0           internal calcium (initial value with a pool)
-``ca.cao``          mM        > 0           external calcium
-``ca.depth``        µm        > 0           depth of the submembrane shell of a pool
-``ca.tau``          ms        > 0           decay time constant of a pool
-``ca.cai_rest``     mM        ≥ 0           concentration a pool relaxes to
-``ca.gamma``        1         ≥ 0           free fraction of the calcium influx
+``capacitance``     µF/cm²    (0, 100]      membrane capacitance
+``temperature``     °C        [−20, 60]     temperature (each channel applies its rule)
+``v_init``          mV        [−200, 200]   initial membrane potential
+``gbar``            mS/cm²    [0, 1e6]      maximal conductance (GHK: cm/s, [0, 1])
+``e``               mV        [−500, 500]   fixed reversal potential
+``q10``             1         (0, 100]      Q10 of a temperature rule
+``rate_factor``     1         (0, 1e6]      fixed rate factor of a temperature rule
+``ca.cai``          mM        (0, 1000]     internal calcium (initial value with a pool)
+``ca.cao``          mM        (0, 1000]     external calcium
+``ca.depth``        µm        (0, 1e4]      depth of the submembrane shell of a pool
+``ca.tau``          ms        (0, 1e9]      decay time constant of a pool
+``ca.cai_rest``     mM        [0, 1000]     concentration a pool relaxes to
+``ca.gamma``        1         [0, 1000]     free fraction (scale) of the calcium influx
 ==================  ========  ============  ===========================================
+
+The upper bounds are far beyond any published model (the largest conductance in the zoo is
+Hay's axonal NaTa_t, 3,000 mS/cm²; temperatures of published preparations lie within 0–40 °C);
+they exist so that a typing error or a hostile file (ḡ = 1e30, 1e4 °C) is refused with its
+range instead of producing a meaningless simulation.
 """
 
 from __future__ import annotations
@@ -61,25 +66,26 @@ class ParamSpec:
 
 #: Parameters of the neuron itself.
 NEURON_PARAMETERS: dict[str, ParamSpec] = {
-    "capacitance": ParamSpec("uF/cm2", 0.0, True, doc="membrane capacitance"),
-    "temperature": ParamSpec("degC", -273.15, True, doc="above absolute zero"),
-    "v_init": ParamSpec("mV", doc="initial membrane potential"),
+    "capacitance": ParamSpec("uF/cm2", 0.0, True, 100.0, doc="membrane capacitance"),
+    "temperature": ParamSpec("degC", -20.0, False, 60.0,
+                             doc="the range of physiological preparations, with margins"),
+    "v_init": ParamSpec("mV", -200.0, False, 200.0, doc="initial membrane potential"),
 }
 #: Parameters every channel may have (``gbar`` is a permeability in cm/s for GHK currents).
 CHANNEL_PARAMETERS: dict[str, ParamSpec] = {
-    "gbar": ParamSpec("mS/cm2", 0.0, doc="maximal conductance"),
-    "e": ParamSpec("mV", doc="reversal potential"),
-    "q10": ParamSpec("1", 0.0, True, doc="Q10 of the temperature rule"),
-    "rate_factor": ParamSpec("1", 0.0, True, doc="fixed rate factor"),
+    "gbar": ParamSpec("mS/cm2", 0.0, False, 1e6, doc="maximal conductance"),
+    "e": ParamSpec("mV", -500.0, False, 500.0, doc="reversal potential"),
+    "q10": ParamSpec("1", 0.0, True, 100.0, doc="Q10 of the temperature rule"),
+    "rate_factor": ParamSpec("1", 0.0, True, 1e6, doc="fixed rate factor"),
 }
 #: Parameters of the calcium description (``ca.<name>``).
 CALCIUM_PARAMETERS: dict[str, ParamSpec] = {
-    "cai": ParamSpec("mM", 0.0, True, doc="internal calcium (initial value with a pool)"),
-    "cao": ParamSpec("mM", 0.0, True, doc="external calcium"),
-    "depth": ParamSpec("um", 0.0, True, doc="depth of the submembrane shell"),
-    "tau": ParamSpec("ms", 0.0, True, doc="decay time constant of the pool"),
-    "cai_rest": ParamSpec("mM", 0.0, doc="concentration the pool relaxes to"),
-    "gamma": ParamSpec("1", 0.0, doc="free fraction of the calcium influx"),
+    "cai": ParamSpec("mM", 0.0, True, 1000.0, doc="internal calcium (initial value with a pool)"),
+    "cao": ParamSpec("mM", 0.0, True, 1000.0, doc="external calcium"),
+    "depth": ParamSpec("um", 0.0, True, 1e4, doc="depth of the submembrane shell"),
+    "tau": ParamSpec("ms", 0.0, True, 1e9, doc="decay time constant of the pool"),
+    "cai_rest": ParamSpec("mM", 0.0, False, 1000.0, doc="concentration the pool relaxes to"),
+    "gamma": ParamSpec("1", 0.0, False, 1000.0, doc="free fraction (scale) of the calcium influx"),
 }
 #: An extra channel parameter read by rate expressions: any finite value, unit stated by the
 #: channel's provenance.

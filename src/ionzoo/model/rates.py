@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import ValidationError
 from ..expr import Call, Expr, Name, Num, parse
@@ -156,11 +157,11 @@ def as_rate(spec: RateLike, field: str = "rate") -> Rate:
     if isinstance(spec, Rate):
         return spec
     if isinstance(spec, Expr):
-        return ExprRate(str(spec))
+        return _expr_rate(str(spec), field)
     if isinstance(spec, bool):
         raise ValidationError(field, "a boolean is not a rate")
     if isinstance(spec, str):
-        return ExprRate(spec)
+        return _expr_rate(spec, field)
     if isinstance(spec, dict):
         return _rate_from_dict(spec, field)
     try:
@@ -170,15 +171,29 @@ def as_rate(spec: RateLike, field: str = "rate") -> Rate:
     return ExprRate(repr(value))
 
 
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+def _expr_rate(text: Any, field: str) -> ExprRate:
+    """An :class:`ExprRate`, its errors naming ``field`` (e.g. ``K.gates[0].beta``)."""
+    try:
+        return ExprRate(text)
+    except ValidationError as exc:
+        raise type(exc)(field, exc.reason) from None
+
+
 def _rate_from_dict(spec: dict, field: str) -> Rate:
     form = spec.get("form")
+    if not isinstance(form, str):
+        raise ValidationError(f"{field}.form", f"expected a rate form name, got {_kind(form)}")
     if form == "expr":
         extra = set(spec) - {"form", "expr"}
         if extra:
             raise ValidationError(field, f"unknown key(s) {sorted(map(str, extra))}")
         if "expr" not in spec:
             raise ValidationError(field, "missing key 'expr'")
-        return ExprRate(spec["expr"])
+        return _expr_rate(spec["expr"], field)
     if form not in _FORMS:
         raise ValidationError(f"{field}.form", f"unknown rate form {form!r} "
                               f"(expected one of {sorted([*_FORMS, 'expr'])})")

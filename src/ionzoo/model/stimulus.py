@@ -32,6 +32,8 @@ import xarray as xr
 from ..errors import ValidationError
 from ..expr import Call, Compare, Expr, Logic, Lookup, Name, Num, Where
 from ..expr import evaluate as _evaluate
+from ..limits import MAX_SAMPLES
+from .params import number
 
 _T = Name("t")  # time, ms, in stimulus expressions
 
@@ -86,6 +88,21 @@ class Stimulus:
         return out
 
 
+#: Shortest sampling interval of a waveform (ms).
+MIN_SAMPLE_INTERVAL = 1e-6
+
+
+def _ordered(kind: str, first: str, a: Any, second: str, b: Any) -> None:
+    """``b >= a`` everywhere (arrays broadcast as the batch will), or a ValidationError."""
+    try:
+        ok = bool(np.all(xr.DataArray(b) >= a) if isinstance(b, xr.DataArray) or
+                  isinstance(a, xr.DataArray) else np.all(np.asarray(b) >= np.asarray(a)))
+    except ValueError:  # shapes that only the batch's named dimensions can align
+        return
+    if not ok:
+        raise ValidationError(f"stimulus.{kind}.{second}", f"must not be before {first}")
+
+
 def _field(kind: str, name: str, value: Any, allow_inf: bool = False,
            nonneg: bool = False, positive: bool = False) -> float | xr.DataArray:
     where = f"stimulus.{kind}.{name}"
@@ -132,6 +149,7 @@ class Step(Stimulus):
         object.__setattr__(self, "amplitude", _field("step", "amplitude", self.amplitude))
         object.__setattr__(self, "start", _field("step", "start", self.start, nonneg=True))
         object.__setattr__(self, "stop", _field("step", "stop", self.stop, allow_inf=True))
+        _ordered("step", "start", self.start, "stop", self.stop)
 
     def expression(self, p, t=_T, table="wave"):
         on = Logic("and", Compare(">=", t, p["start"]), Compare("<", t, p["stop"]))
@@ -256,14 +274,17 @@ class Waveform(Stimulus):
         vals = np.asarray(self.values, dtype=float)
         if vals.ndim != 1 or vals.size < 2:
             raise ValidationError("stimulus.waveform.values", "need a 1-D array of >= 2 samples")
+        if vals.size > MAX_SAMPLES:
+            raise ValidationError("stimulus.waveform.values", f"more than {MAX_SAMPLES} samples")
         if not np.all(np.isfinite(vals)):
             raise ValidationError("stimulus.waveform.values", "must be finite")
         vals = vals.copy()
         vals.setflags(write=False)
         object.__setattr__(self, "values", vals)
-        dt = float(self.dt)
-        if not math.isfinite(dt) or dt <= 0:
-            raise ValidationError("stimulus.waveform.dt", f"must be > 0 ms, got {self.dt!r}")
+        dt = number("stimulus.waveform.dt", self.dt)
+        if not dt >= MIN_SAMPLE_INTERVAL:
+            raise ValidationError("stimulus.waveform.dt", f"must be >= {MIN_SAMPLE_INTERVAL} ms, "
+                                  f"got {self.dt!r}")
         object.__setattr__(self, "dt", dt)
         object.__setattr__(self, "start", _field("waveform", "start", self.start, nonneg=True))
         object.__setattr__(self, "scale", _field("waveform", "scale", self.scale))

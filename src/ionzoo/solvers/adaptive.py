@@ -34,23 +34,38 @@ def _breakpoints(components: tuple[Stimulus, ...], ir: ModelIR, p: np.ndarray,
     return sorted(cuts)
 
 
+class _NonFinite(Exception):
+    """The right-hand side became non-finite at time ``t`` (ms) in state row ``row``."""
+
+    def __init__(self, t: float, row: int) -> None:
+        super().__init__(t, row)
+        self.t, self.row = float(t), row
+
+
 def run_adaptive(kernels: ModuleType, solver: Adaptive, ir: ModelIR,
                  components: tuple[Stimulus, ...], P: np.ndarray, S: np.ndarray,
                  t_stop: float, record_every: int, threshold: float, REC: np.ndarray,
-                 spk_count: np.ndarray, spk_times: np.ndarray, waves: list[np.ndarray],
-                 progress: Callable[[float], None] | None) -> None:
-    """Integrate every neuron (column of ``S``) from 0 to ``t_stop`` ms in place."""
+                 spk_count: np.ndarray, spk_times: np.ndarray, bad: np.ndarray,
+                 waves: list[np.ndarray], progress: Callable[[float], None] | None) -> None:
+    """Integrate every neuron (column of ``S``) from 0 to ``t_stop`` ms in place. A neuron whose
+    right-hand side becomes non-finite is stopped there: ``bad[i]`` = (time in ms, state row),
+    its state NaN from then on."""
     n = S.shape[1]
     nrec = len(ir.record)
     sample_t = np.arange(REC.shape[1] if nrec else 0) * record_every * solver.dt
     out = np.empty(max(nrec, 1))
     for i in range(n):
+        if bad[i, 0] >= 0:  # not finite from the start
+            S[:, i] = np.nan
+            continue
         p = np.ascontiguousarray(P[:, i])
         y = np.ascontiguousarray(S[:, i], dtype=float)
 
         def f(t, y, p=p):
             dy = np.empty_like(y)
             kernels.rhs(t, y, p, dy, *waves)
+            if not np.all(np.isfinite(dy)):
+                raise _NonFinite(t, int(np.flatnonzero(~np.isfinite(dy))[0]))
             return dy
 
         def event(t, y):
@@ -62,8 +77,13 @@ def run_adaptive(kernels: ModuleType, solver: Adaptive, ir: ModelIR,
         for a, b in zip(edges[:-1], edges[1:]):
             if b <= a:
                 continue
-            sol = solve_ivp(f, (a, b), y, method=solver.method, rtol=solver.rtol,
-                            atol=solver.atol, events=event, dense_output=nrec > 0)
+            try:
+                sol = solve_ivp(f, (a, b), y, method=solver.method, rtol=solver.rtol,
+                                atol=solver.atol, events=event, dense_output=nrec > 0)
+            except _NonFinite as stop:
+                bad[i] = (stop.t, stop.row)
+                y = np.full_like(y, np.nan)
+                break
             if sol.status < 0:
                 raise IonzooError(f"adaptive integration failed for neuron {i} at "
                                   f"t = {sol.t[-1]:.6g} ms: {sol.message}")

@@ -20,7 +20,7 @@ from .source import EXACT, assign
 __all__ = ["observe_pairs", "init_kernel", "observe_kernel", "rhs_kernel",
            "observe_one_kernel"]
 
-_JIT = '@numba.njit(cache=True, nogil=True, error_model="numpy")'
+_JIT = '@numba.njit(cache=_DISK_CACHE, nogil=True, error_model="numpy")'
 
 
 def observe_pairs(ir: ModelIR) -> list[Expr]:

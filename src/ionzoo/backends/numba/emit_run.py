@@ -49,14 +49,21 @@ BLOCK = 64
 #: odd number of lines, so that no two rows less than 64 apart share their low 12 address bits).
 STRIDE = BLOCK + 8
 
-_JIT = '@numba.njit(fastmath=set(FASTMATH), cache=True, nogil=True, error_model="numpy")'
+_JIT = ('@numba.njit(fastmath=set(FASTMATH), cache=_DISK_CACHE, nogil=True, '
+        'error_model="numpy")')
 
 
 def signature(ir: ModelIR, blocks: bool = False) -> str:
     waves = "".join(f", W{k}" for k in range(len(ir.tables)))
     span = ", b0, b1" if blocks else ""
     return ("(n_steps, step0, dt, dtk, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, "
-            f"REC{span}{waves}):")
+            f"REC{span}, bad{waves}):")
+
+
+def _finite_sum(ns: int, prefix: str = "y") -> str:
+    """An expression that is 0.0 when every new state is finite, NaN otherwise (x − x is NaN
+    for NaN and ±inf; the kernels' fast-math flags keep NaN semantics)."""
+    return " + ".join(f"({prefix}{i} - {prefix}{i})" for i in range(ns))
 
 
 def _tm(flavor: Flavor) -> str:
@@ -121,6 +128,7 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
           "            t = (step0 + step) * dt",
           f"            tm = {_tm(flavor)}",
           "            crossed = 0  # neurons of the block that crossed thr in this step",
+          "            blown = 0  # neurons of the block with a non-finite state",
           f"            for j in range({b}):"]
     ind = " " * 16
     L += [f"{ind}x{i} = X[{i}, j]" for i in range(ns)]
@@ -130,6 +138,7 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
     L.append(f"{ind}X[{ns}, j] = x0")
     L += [f"{ind}X[{i}, j] = y{i}" for i in range(ns)]
     L.append(f"{ind}crossed += 1 if x0 < thr and y0 >= thr else 0")
+    L.append(f"{ind}blown += 0 if {_finite_sum(ns)} == 0.0 else 1")
     L += _spike_and_record_lines(ir, params, flavor)
     L += [f"        for k in range({ns}):",
           "            for j in range(n):",
@@ -139,8 +148,18 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
 
 
 def _spike_and_record_lines(ir: ModelIR, params: dict[str, str], flavor: Flavor) -> list[str]:
-    """The blocked kernel's per-step spike detection and recording (after the neuron loop)."""
+    """The blocked kernel's per-step spike detection, non-finite detection and recording
+    (after the neuron loop)."""
     ns, nr = len(ir.states), len(ir.rows)
+    # a neuron whose state became non-finite: the step and the first such state, once
+    blow = ["            if blown > 0:",
+            "                for j in range(n):",
+            "                    if bad[i0 + j, 0] < 0:",
+            f"                        for k in range({ns}):",
+            "                            if not (X[k, j] - X[k, j] == 0.0):",
+            "                                bad[i0 + j, 0] = (step0 + step + 1) * dt",
+            "                                bad[i0 + j, 1] = k",
+            "                                break"]
     # the (scalar) search for the neurons that spiked runs only in the rare steps with one
     L = ["            if crossed > 0:",
          "                for j in range(n):",
@@ -150,7 +169,7 @@ def _spike_and_record_lines(ir: ModelIR, params: dict[str, str], flavor: Flavor)
          "                        c = spk_count[i0 + j]",
          "                        if c < max_spk:",
          "                            spk_times[i0 + j, c] = t + dt * (thr - vo) / (vn - vo)",
-         "                        spk_count[i0 + j] = c + 1"]
+         "                        spk_count[i0 + j] = c + 1"] + blow
     if ir.record:
         L += ["            k = step0 + step + 1",
               "            if k % rec_every == 0:",
@@ -186,6 +205,10 @@ def scalar_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
           f"{ind}    if c < max_spk:",
           f"{ind}        spk_times[i, c] = t + dt * (thr - x0) / (y0 - x0)",
           f"{ind}    c += 1"]
+    L += [f"{ind}if bad[i, 0] < 0 and not ({_finite_sum(ns)} == 0.0):",
+          f"{ind}    bad[i, 0] = (step0 + step + 1) * dt"]
+    L += [f"{ind}    {'if' if i == 0 else 'elif'} not (y{i} - y{i} == 0.0):\n"
+          f"{ind}        bad[i, 1] = {i}" for i in range(ns)]
     L += [f"{ind}x{i} = y{i}" for i in range(ns)]
     if ir.record:
         L += [f"{ind}k = step0 + step + 1",

@@ -330,7 +330,7 @@ def _x_invexprel(x):
 def _wave(w, x):
     """Linear interpolation of samples ``w`` at fractional index ``x``; 0 outside."""
     n = w.shape[0]
-    if x < 0.0 or x > n - 1.0:
+    if not (x >= 0.0 and x <= n - 1.0):  # written so that NaN is outside too
         return 0.0
     j = min(int(math.floor(x)), n - 2)
     f = x - j
@@ -481,7 +481,7 @@ def _g_floor(x):
 @_jit
 def _g_wave(w, x):
     n = w.shape[0]
-    if x < _G_ZERO or x > _F(n - 1):
+    if not (x >= _G_ZERO and x <= _F(n - 1)):  # NaN is outside too
         return _G_ZERO
     j = min(int(math.floor(x)), n - 2)
     f = x - _F(j)
