@@ -70,6 +70,9 @@ def main() -> None:
     ap.add_argument("--peers-python", required=True, help="python of the peers' environment")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per subprocess")
     ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds")
+    ap.add_argument("--model-steps", type=int, default=40000,
+                    help="steps per run of the per-model and states tables (long enough that "
+                         "the fastest model's run lasts > 0.1 s)")
     ap.add_argument("--write", help="markdown file to write (docs/benchmarks.md)")
     ap.add_argument("--models", default="all",
                     help="comma-separated canonical models for the per-model table ('none')")
@@ -244,15 +247,16 @@ def model_tables(py: str, peer_py: str, args, med: dict) -> list[str]:
     names = (sorted(ionzoo.models.REGISTRY) if args.models == "all" else
              [] if args.models == "none" else args.models.split(","))
     rep = ["--repeats", str(args.repeats)]
+    steps = ["--steps", str(args.model_steps)]
     iz_rate, nrn_rate, agree = {}, {}, {}
     with tempfile.TemporaryDirectory(prefix="iz_models_") as tmp:
         for name in names:
             print(f"[models] {name} ...", flush=True)
             d = Path(tmp) / name
-            run_json([py, bench, "export", name, str(d), "--n", "200"])
+            run_json([py, bench, "export", name, str(d), "--n", "200", *steps])
             walls_i, walls_n = [], []
             for _ in range(args.rounds):
-                a = run_json([py, bench, "ionzoo", name, *rep])
+                a = run_json([py, bench, "ionzoo", name, *rep, *steps])
                 b = run_json([peer_py, nrn, str(d), *rep])
                 walls_i += a["walls"]
                 walls_n += b["walls"]
@@ -265,7 +269,7 @@ def model_tables(py: str, peer_py: str, args, med: dict) -> list[str]:
             print(f"[states] HH + {k} ...", flush=True)
             walls = []
             for _ in range(args.rounds):
-                out = run_json([py, bench, "states", str(k), *rep])
+                out = run_json([py, bench, "states", str(k), *rep, *steps])
                 walls += out["walls"]
             states[k] = (out["states"], out["n"] * out["steps"] / statistics.median(walls) / 1e6)
     lines = []
@@ -273,8 +277,9 @@ def model_tables(py: str, peer_py: str, args, med: dict) -> list[str]:
         lines.append("\n## Every canonical model: ionzoo's batch against NEURON's\n")
         lines.append("ionzoo: 1000 neurons (currents 0…2× the model's demonstration current), "
                      "2 threads; NEURON: 200 sections with ionzoo's exported mechanisms "
-                     "(`ionzoo export`), one thread. Both backward Euler, dt = 0.025 ms, 8000 "
-                     "steps, spike counts only; ionzoo with `stabilize=False` (NEURON's "
+                     "(`ionzoo export`), one thread. Both backward Euler, dt = 0.025 ms, "
+                     f"{args.model_steps} steps, spike counts only; ionzoo with "
+                     "`stabilize=False` (NEURON's "
                      "linearised update exactly; the default differs only where NEURON's "
                      "diverges: WB and RTM at this dt). 'counts equal': NEURON's 200 currents "
                      "are every fifth of ionzoo's 1000.\n")
@@ -288,7 +293,7 @@ def model_tables(py: str, peer_py: str, args, med: dict) -> list[str]:
     lines.append("\n## Throughput against the number of states (ionzoo)\n")
     lines.append("HH plus k zero-conductance gated channels (alternately an M channel, one gate, "
                  "and an A channel, two gates): 1000 neurons, 2 threads, backward Euler, "
-                 "8000 steps.\n")
+                 f"{args.model_steps} steps.\n")
     lines.append("| extra channels | states | M neuron-steps/s | % of HH |")
     lines.append("|---|---|---|---|")
     hh = states[0][1]
