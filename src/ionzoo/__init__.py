@@ -8,8 +8,8 @@ Units throughout (NEURON's density units): mV, ms, mS/cm², µA/cm², µF/cm², 
 >>> int(res.spike_count)
 3
 
-The heavier parts (``plot``, ``analysis``, ``io``, ``interop``, ``testing``, ``pharmacology``,
-``reference``) load on first use, so ``import ionzoo`` stays light.
+The heavier parts (``plot``, ``analysis``, ``dynamics``, ``io``, ``interop``, ``testing``,
+``pharmacology``, ``reference``) load on first use, so ``import ionzoo`` stays light.
 """
 
 from __future__ import annotations
@@ -26,10 +26,19 @@ from .simulate import simulate  # noqa: E402
 from .solvers import Adaptive, BackwardEuler, CrankNicolson  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import analysis, interop, io, pharmacology, plot, reference, testing  # noqa: F401
+    from . import (  # noqa: F401
+        analysis,
+        dynamics,
+        interop,
+        io,
+        pharmacology,
+        plot,
+        reference,
+        testing,
+    )
 
-_LAZY = ("plot", "analysis", "io", "interop", "testing", "pharmacology", "reference", "lower",
-         "ir", "solvers", "backends")
+_LAZY = ("plot", "analysis", "dynamics", "io", "interop", "testing", "pharmacology", "reference",
+         "lower", "ir", "solvers", "backends")
 
 
 def __getattr__(name: str) -> Any:
@@ -42,6 +51,6 @@ __all__ = [
     "simulate", "Result", "load_result", "Neuron",
     "BackwardEuler", "CrankNicolson", "Adaptive",
     "models", "channels", "stimulus", "expr", "ions",
-    "plot", "io", "interop", "testing", "analysis", "pharmacology", "reference",
+    "plot", "io", "interop", "testing", "analysis", "dynamics", "pharmacology", "reference",
     "IonzooError", "ValidationError", "ExpressionError", "__version__",
 ]

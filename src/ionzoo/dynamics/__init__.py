@@ -1,0 +1,16 @@
+"""Dynamics of one-compartment neurons: equilibria and their stability, and the bifurcation
+diagram of the equilibrium branch over the injected current (folds and Hopf points with
+frequency and first Lyapunov coefficient). Pure Python on the lowered model: the same
+expressions the kernels run, with exact (symbolic) Jacobians.
+
+>>> import ionzoo as iz
+>>> diagram = iz.dynamics.bifurcation(iz.models.hh1952(), start=0, stop=200)
+>>> diagram.points("hopf")[["value", "frequency_hz", "criticality"]]  # doctest: +SKIP
+"""
+
+from .bifurcation import Bifurcation, bifurcation, first_lyapunov
+from .branch import EquilibriumBranch
+from .equilibria import DEFAULT_V_RANGE, classify, equilibria
+
+__all__ = ["equilibria", "classify", "bifurcation", "Bifurcation", "first_lyapunov",
+           "EquilibriumBranch", "DEFAULT_V_RANGE"]

@@ -1,0 +1,200 @@
+"""The branch of equilibria over the injected current and its special points: folds
+(saddle-node bifurcations) and Hopf bifurcations with their frequency and first Lyapunov
+coefficient.
+
+The branch is the curve V ↦ (I*(V), x*(V)) of :class:`~.branch.EquilibriumBranch`, sampled on a
+0.05-mV grid; along it the eigenvalues of the exact Jacobian give stability. A fold is a zero
+of dI*/dV, a Hopf point a zero of the real part of the leading complex pair; each is refined
+by Brent's method (1e-12 mV) from the grid interval where its test function changes sign.
+
+First Lyapunov coefficient
+--------------------------
+ℓ₁ follows Kuznetsov (*Elements of Applied Bifurcation Theory*, 3rd ed., eq. 10.53 with 3.20):
+with A q = iωq, Aᵀp = −iωp, ⟨q, q⟩ = 1 and ⟨p, q⟩ = 1 (⟨a, b⟩ = āᵀb),
+
+    ℓ₁ = Re[⟨p, C(q,q,q̄)⟩ − 2⟨p, B(q, A⁻¹B(q,q̄))⟩ + ⟨p, B(q̄, (2iω − A)⁻¹B(q,q))⟩] / (2ω),
+
+in the model's own units (V in mV, t in ms; ω in rad/ms). MatCont prints ω·ℓ₁ in the same
+units; only the sign is independent of the scaling: ℓ₁ > 0 is a subcritical Hopf (an
+unstable cycle is born), ℓ₁ < 0 a supercritical one. The multilinear forms B and C are central
+differences of the exact Jacobian (steps 1e-4 and 1e-3 along unit vectors: truncation and
+rounding both below 1e-7 relative for the zoo's models).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy.optimize import brentq
+
+from ..errors import ValidationError
+from ..model.neuron import Neuron
+from .branch import EquilibriumBranch
+from .equilibria import DEFAULT_V_RANGE
+
+__all__ = ["bifurcation", "Bifurcation", "first_lyapunov"]
+
+_GRID_STEP = 0.05  # mV
+_IMAG = 1e-7  # 1/ms: eigenvalues with a smaller imaginary part are real
+_B_STEP, _C_STEP = 1e-4, 1e-3
+#: A refined Hopf point must have its pair's real part this close to 0 (1/ms); a larger value
+#: means the test function jumped (real eigenvalues turning complex away from the axis).
+_HOPF_RESIDUAL = 1e-8
+
+
+@dataclass(frozen=True)
+class Bifurcation:
+    """A one-parameter bifurcation diagram.
+
+    ``equilibria``: the branch as a Dataset over ``point`` (``current`` µA/cm², ``v`` mV,
+    ``stable``, ``leading_real`` — the largest real part of an eigenvalue, 1/ms);
+    ``special_points``: a table with columns ``kind`` (``saddle_node``, ``hopf``), ``value``
+    (the current, µA/cm²), ``v`` (mV), ``frequency_hz`` (Hopf), ``first_lyapunov`` (Hopf;
+    see the module docstring for its normalisation) and ``criticality``.
+    """
+
+    parameter: str
+    equilibria: xr.Dataset
+    special_points: pd.DataFrame
+
+    def points(self, kind: str) -> pd.DataFrame:
+        """The special points of one kind, in order of their value."""
+        sp = self.special_points
+        return sp[sp.kind == kind].sort_values("value").reset_index(drop=True)
+
+
+def _leading_pair(eig: np.ndarray) -> np.ndarray:
+    """Real part of the leading complex pair per row (−inf where all eigenvalues are real)."""
+    re = np.where(np.abs(eig.imag) > _IMAG, eig.real, -np.inf)
+    return re.max(axis=-1)
+
+
+def _eig(branch: EquilibriumBranch, v) -> np.ndarray:
+    return np.linalg.eigvals(branch.jacobian(branch.state(np.asarray(v, dtype=float))))
+
+
+def _hopf_test(branch: EquilibriumBranch, v: float) -> float:
+    return float(_leading_pair(_eig(branch, v)[None])[0])
+
+
+def _scales(branch: EquilibriumBranch, x0: np.ndarray) -> np.ndarray:
+    """The size of a safe step per state: 1 (mV, or a gate's fraction) except for pools,
+    whose concentration (mM) may be 1e-4 and must stay positive: a step is a fraction of it."""
+    return np.array([abs(x0[i]) if k in branch.pools else 1.0
+                     for i, k in enumerate(branch.states)])
+
+
+def _forms(branch: EquilibriumBranch, x0: np.ndarray):
+    """B(x, y) and C(x, y, z) at state vector ``x0`` from central differences of the exact
+    Jacobian (complex arguments by multilinearity). Each difference step is ``_B_STEP`` or
+    ``_C_STEP`` times the largest multiple of its direction that stays within every state's
+    scale (:func:`_scales`), so a pool is never stepped across zero."""
+    scale = _scales(branch, x0)
+
+    def step(d: np.ndarray, r: float) -> float:
+        nz = np.abs(d) > 0
+        return r * min(1.0, float(np.min(scale[nz] / np.abs(d[nz])))) if nz.any() else r
+
+    def jac(x: np.ndarray) -> np.ndarray:
+        return branch.jacobian(branch.as_states(x))
+
+    def d_jac(d: np.ndarray) -> np.ndarray:  # directional derivative of J along real d
+        h = step(d, _B_STEP)
+        return (jac(x0 + h * d) - jac(x0 - h * d)) / (2 * h)
+
+    def dd_jac(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ha, hb = step(a, _C_STEP), step(b, _C_STEP)
+        return (jac(x0 + ha * a + hb * b) - jac(x0 + ha * a - hb * b)
+                - jac(x0 - ha * a + hb * b) + jac(x0 - ha * a - hb * b)) / (4 * ha * hb)
+
+    def B(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return d_jac(x.real) @ y + 1j * (d_jac(x.imag) @ y)
+
+    def C(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+        parts = [(x.real, y.real, 1), (x.real, y.imag, 1j), (x.imag, y.real, 1j),
+                 (x.imag, y.imag, -1)]
+        return sum(w * (dd_jac(a, b) @ z) for a, b, w in parts)
+
+    return B, C
+
+
+def first_lyapunov(branch: EquilibriumBranch, v: float) -> tuple[float, float]:
+    """(ℓ₁, ω) at the Hopf point of ``branch`` at voltage ``v`` (mV); ω in rad/ms."""
+    x0 = branch.as_vector(branch.state(np.asarray(v, dtype=float)))
+    A = branch.jacobian(branch.as_states(x0))
+    lam, vecs = np.linalg.eig(A)
+    k = int(np.argmax(np.where(lam.imag > _IMAG, -np.abs(lam.real), -np.inf)))
+    omega = float(lam[k].imag)
+    q = vecs[:, k] / np.linalg.norm(vecs[:, k])
+    lam_t, vecs_t = np.linalg.eig(A.T)
+    p = vecs_t[:, int(np.argmin(np.abs(lam_t - (-1j * omega))))]
+    p = p / np.conj(np.vdot(p, q))  # ⟨p, q⟩ = p̄ᵀq = 1
+    B, C = _forms(branch, x0)
+    n = len(q)
+    term1 = np.vdot(p, C(q, q, np.conj(q)))
+    term2 = np.vdot(p, B(q, np.linalg.solve(A, B(q, np.conj(q)))))
+    term3 = np.vdot(p, B(np.conj(q), np.linalg.solve(2j * omega * np.eye(n) - A, B(q, q))))
+    return float((term1 - 2 * term2 + term3).real / (2 * omega)), omega
+
+
+def _refine(fun, grid: np.ndarray, values: np.ndarray, ok: np.ndarray) -> list[float]:
+    """Roots of ``fun`` in every grid interval where ``values`` change sign (both ends ok)."""
+    change = np.flatnonzero((np.sign(values[:-1]) * np.sign(values[1:]) < 0)
+                            & ok[:-1] & ok[1:])
+    return [brentq(fun, grid[k], grid[k + 1], xtol=1e-12, rtol=4 * np.finfo(float).eps,
+                   maxiter=200) for k in change]
+
+
+def _special(branch: EquilibriumBranch, grid: np.ndarray, eig: np.ndarray) -> pd.DataFrame:
+    rows = []
+    slope = branch.slope(grid)
+    for v in _refine(lambda x: float(branch.slope(x)), grid, slope, np.isfinite(slope)):
+        rows.append({"kind": "saddle_node", "value": float(branch.current(v)), "v": v,
+                     "frequency_hz": np.nan, "first_lyapunov": np.nan, "criticality": ""})
+    lead = _leading_pair(eig)
+    for v in _refine(lambda x: _hopf_test(branch, x), grid, lead, np.isfinite(lead)):
+        if abs(_hopf_test(branch, v)) > _HOPF_RESIDUAL:
+            continue  # the sign change was a jump: two real eigenvalues meeting off the axis
+        l1, omega = first_lyapunov(branch, v)
+        rows.append({"kind": "hopf", "value": float(branch.current(v)), "v": v,
+                     "frequency_hz": omega / (2 * np.pi) * 1000.0, "first_lyapunov": l1,
+                     "criticality": "subcritical" if l1 > 0 else "supercritical"})
+    cols = ["kind", "value", "v", "frequency_hz", "first_lyapunov", "criticality"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["value", "kind"]).reset_index(
+        drop=True)
+
+
+def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
+                stop: float = 200.0, *,
+                v_range: tuple[float, float] = DEFAULT_V_RANGE) -> Bifurcation:
+    """The equilibrium branch of ``neuron`` over the constant current from ``start`` to
+    ``stop`` (µA/cm²), with its folds and Hopf points (see the module docstring).
+
+    Only ``parameter="current"`` is supported so far.
+    """
+    if parameter != "current":
+        raise ValidationError("parameter", "only 'current' can be continued so far")
+    start, stop = float(start), float(stop)
+    if not (np.isfinite(start) and np.isfinite(stop) and start < stop):
+        raise ValidationError("start/stop", f"need finite start < stop, got {start}, {stop}")
+    lo, hi = map(float, v_range)
+    branch = EquilibriumBranch(neuron)
+    grid = np.linspace(lo, hi, int(round((hi - lo) / _GRID_STEP)) + 1)
+    current = branch.current(grid)
+    eig = np.linalg.eigvals(branch.jacobian(branch.state(grid)))
+    inside = (current >= start) & (current <= stop)
+    if not inside.any():
+        raise ValidationError("start/stop", f"no equilibrium with a current in [{start}, "
+                              f"{stop}] µA/cm² for V in {v_range} mV")
+    sp = _special(branch, grid, eig)
+    sp = sp[(sp.value >= start) & (sp.value <= stop)].reset_index(drop=True)
+    ds = xr.Dataset({"current": ("point", current[inside], {"units": "uA/cm2"}),
+                     "v": ("point", grid[inside], {"units": "mV"}),
+                     "stable": ("point", np.all(eig.real < 0, axis=-1)[inside]),
+                     "leading_real": ("point", eig.real.max(axis=-1)[inside],
+                                      {"units": "1/ms"})},
+                    attrs={"model": neuron.name, "parameter": parameter})
+    return Bifurcation(parameter, ds, sp)

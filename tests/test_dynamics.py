@@ -1,0 +1,190 @@
+"""Equilibria, stability and the equilibrium bifurcation diagram (``ionzoo.dynamics``).
+
+References (independent of this code):
+
+* HH 1952 (6.3 °C, EL = −54.387 mV): Hopf at 9.775437995 µA/cm² (V* = −59.654144 mV,
+  93.302 Hz, ℓ₁ = +1.479e−2, subcritical) and at 154.522433666 µA/cm² (V* = −43.058092 mV,
+  169.169 Hz, ℓ₁ = −4.729e−3, supercritical); with NEURON's EL = −54.3 mV both Hopf currents
+  move by −0.0261 µA/cm² (shared/reference/dynamics.md: exact derivatives and tight root
+  solves; Hendrick's HH analysis gives the same Hopf values to 12 digits). Tolerances: the
+  currents to 1e-6 µA/cm² and V* to 1e-6 mV (the digits given), frequencies to 1e-5 relative
+  and ℓ₁ to 5e-4 relative (5 and 4 significant digits given).
+* Morris–Lecar with the Rinzel–Ermentrout type I parameters: saddle-node on the invariant
+  circle at I = 39.96 µA/cm² (Rinzel & Ermentrout 1998, Methods in Neuronal Modeling, ch. 7);
+  I_Na,p + I_K, high threshold: saddle-node at I = 4.51 µA/cm² (Izhikevich 2007, Dynamical
+  Systems in Neuroscience, fig. 6.7) — both to the digits given.
+* The exact Jacobian is compared with central differences of the right-hand side (step 1e-6
+  of each state's value, 1e-6 mV for v: truncation ~1e-12, rounding ~1e-10 relative;
+  tolerance 1e-6 of the row's largest entry).
+* Stability is checked by simulation: started slightly off a stable equilibrium the adaptive
+  solver returns to it; started off an unstable one it leaves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.dynamics import EquilibriumBranch, bifurcation, classify, equilibria
+
+HOPF = [(9.775437995, -59.654144, 93.302, 1.479e-2, "subcritical"),
+        (154.522433666, -43.058092, 169.169, -4.729e-3, "supercritical")]
+
+
+@pytest.fixture(scope="module")
+def hh_diagram():
+    return bifurcation(iz.models.hh1952(), start=0.0, stop=200.0)
+
+
+def test_hh_hopf_points_match_the_reference(hh_diagram):
+    hopf = hh_diagram.points("hopf")
+    assert len(hopf) == 2
+    assert len(hh_diagram.points("saddle_node")) == 0  # HH's I–V curve is monotonic
+    for row, (value, v, freq, l1, crit) in zip(hopf.itertuples(), HOPF):
+        assert row.value == pytest.approx(value, abs=1e-6)
+        assert row.v == pytest.approx(v, abs=1e-6)
+        assert row.frequency_hz == pytest.approx(freq, rel=1e-5)
+        assert row.first_lyapunov == pytest.approx(l1, rel=5e-4)
+        assert row.criticality == crit
+
+
+def test_neuron_leak_shifts_both_hopf_points(hh_diagram):
+    shifted = bifurcation(iz.models.hh1952(leak="neuron"), start=0.0, stop=200.0)
+    a, b = hh_diagram.points("hopf").value.values, shifted.points("hopf").value.values
+    np.testing.assert_allclose(b - a, -0.0261, atol=5e-5)
+
+
+def test_hh_stability_between_the_hopf_points(hh_diagram):
+    ds = hh_diagram.equilibria
+    inside = (ds.current > 9.8) & (ds.current < 154.5)
+    outside = (ds.current < 9.7) | (ds.current > 154.6)
+    assert not ds.stable[inside].any() and ds.stable[outside].all()
+
+
+@pytest.mark.parametrize("key,fold", [("morris_lecar_snlc", 39.96), ("inap_ik_high", 4.51)])
+def test_saddle_node_matches_the_literature(key, fold):
+    d = bifurcation(iz.models.REGISTRY[key](), start=0.0, stop=100.0)
+    values = d.points("saddle_node").value.values
+    assert np.any(np.abs(values - fold) < 0.005), values
+
+
+@pytest.mark.parametrize("key", sorted(iz.models.REGISTRY))
+def test_exact_jacobian_equals_finite_differences(key):
+    cell = iz.models.REGISTRY[key]()
+    branch = EquilibriumBranch(cell)
+    for current in (0.0, iz.models.DEMO_CURRENT.get(key, 10.0)):
+        eq = equilibria(cell, current=current)
+        for v in eq.v.values[np.isfinite(eq.v.values)]:
+            x0 = branch.as_vector(branch.state(np.asarray(v)))
+            exact = branch.jacobian(branch.as_states(x0))
+            # steps relative to each state's value (a tiny gate stepped by more than its value
+            # would cross the kink of a pool's max(−k·ica, 0)); 1 mV scale for v
+            scale = np.maximum(np.abs(x0), 1e-12)
+            scale[0] = 1.0
+            fd = np.empty_like(exact)
+            for j in range(len(x0)):
+                h = 1e-6 * scale[j]
+                up, down = x0.copy(), x0.copy()
+                up[j] += h
+                down[j] -= h
+                fd[:, j] = (branch.vector_field(branch.as_states(up), current)
+                            - branch.vector_field(branch.as_states(down), current)) / (2 * h)
+            tol = 1e-6 * np.abs(exact).max(axis=1, keepdims=True) + 1e-12
+            assert np.all(np.abs(fd - exact) <= tol), (key, v)
+
+
+@pytest.mark.parametrize("key", sorted(iz.models.REGISTRY))
+def test_equilibria_are_equilibria(key):
+    cell = iz.models.REGISTRY[key]()
+    branch = EquilibriumBranch(cell)
+    currents = [0.0, 5.0, 20.0]
+    eq = equilibria(cell, current=currents)
+    assert eq.sizes["current"] == 3
+    for a, current in enumerate(currents):
+        vs = eq.v.values[a][np.isfinite(eq.v.values[a])]
+        assert vs.size >= 1
+        for v in vs:
+            f = branch.vector_field(branch.state(np.asarray(v)), current)
+            scale = np.abs(branch.as_vector(branch.state(np.asarray(v)))) + 1.0
+            assert np.all(np.abs(f) < 1e-8 * scale), (key, current, v, f)
+
+
+def _excursion(cell, v, current, push):
+    """Start at V = v + push (gates at their steady state there, O(push) from x*(v)) under
+    the constant current; the largest distance of V from v over the last 100 of 300 ms."""
+    kicked = cell.with_params(v_init=float(v) + push)
+    res = iz.simulate(kicked, iz.stimulus.step(current), t_stop=300.0, method="adaptive",
+                      rtol=1e-9, atol=1e-9)
+    late = res.v.values[np.asarray(res.t) >= 200.0]
+    return float(np.max(np.abs(late - v)))
+
+
+def test_stable_and_unstable_equilibria_by_simulation():
+    hh = iz.models.hh1952()
+    eq = equilibria(hh, current=[5.0, 20.0])
+    assert eq.type.values[0, 0] in ("stable focus", "stable node")
+    assert eq.type.values[1, 0] == "unstable focus"
+    assert _excursion(hh, eq.v.values[0, 0], 5.0, 0.5) < 1e-3
+    assert _excursion(hh, eq.v.values[1, 0], 20.0, 0.5) > 50.0  # it fires
+
+
+def test_bistable_morris_lecar_has_three_equilibria_with_a_saddle():
+    cell = iz.models.REGISTRY["morris_lecar_snlc"]()
+    eq = equilibria(cell, current=30.0)
+    types = [t for t in eq.type.values if t]
+    assert len(types) == 3 and "saddle" in types
+    # the fold of the branch is where two of them meet: one equilibrium just above it
+    one = equilibria(cell, current=40.5)
+    assert int(np.isfinite(one.v.values).sum()) == 1
+
+
+def test_classify():
+    assert classify(np.array([-1.0, -2.0])) == "stable node"
+    assert classify(np.array([-1 + 2j, -1 - 2j])) == "stable focus"
+    assert classify(np.array([1.0, -2.0])) == "saddle"
+    assert classify(np.array([1 + 1j, 1 - 1j])) == "unstable focus"
+    assert classify(np.array([1 + 1j, 1 - 1j, -3.0])) == "unstable focus"
+    assert classify(np.array([1.0, 2.0 + 1j, 2.0 - 1j])) == "saddle"
+    assert classify(np.array([2.0, 1.0])) == "unstable node"
+    assert classify(np.array([0.0, -1.0])) == "non-hyperbolic"
+
+
+def test_lyapunov_coefficient_does_not_depend_on_the_difference_steps(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("ionzoo.dynamics.bifurcation")
+
+    branch = EquilibriumBranch(iz.models.hh1952())
+    v = HOPF[0][1]
+    base, _ = module.first_lyapunov(branch, v)
+    monkeypatch.setattr(module, "_B_STEP", 3e-4)
+    monkeypatch.setattr(module, "_C_STEP", 3e-3)
+    other, _ = module.first_lyapunov(branch, v)
+    assert other == pytest.approx(base, rel=1e-5)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"parameter": "K.gbar"}, "parameter"),
+    ({"start": 10.0, "stop": 5.0}, "start"),
+    ({"start": 1e6, "stop": 2e6}, "no equilibrium"),
+])
+def test_bad_input(kwargs, match):
+    with pytest.raises(iz.ValidationError, match=match):
+        bifurcation(iz.models.hh1952(), **kwargs)
+
+
+def test_cli_and_figure(tmp_path, capsys):
+    import json
+
+    from ionzoo.cli import main
+
+    out = tmp_path / "bif.png"
+    assert main(["bifurcation", "hh1952", "--range", "0", "200", "--json", "--plot",
+                 str(out)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    values = [p["value"] for p in doc["special_points"] if p["kind"] == "hopf"]
+    assert values == pytest.approx([9.775437995, 154.522433666], abs=1e-6)
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    assert main(["bifurcation", "hh1952", "--parameter", "K.gbar"]) == 2
+    assert "parameter" in capsys.readouterr().err
