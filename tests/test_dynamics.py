@@ -188,3 +188,30 @@ def test_cli_and_figure(tmp_path, capsys):
     assert out.read_bytes()[:4] == b"\x89PNG"
     assert main(["bifurcation", "hh1952", "--parameter", "K.gbar"]) == 2
     assert "parameter" in capsys.readouterr().err
+
+
+# Near a saddle-node on the invariant circle the period grows like 1/√(I − I_sn): a step from rest
+# fires in the last 500 ms of a 1000-ms run (the rheobase's "sustained") only a little above the
+# fold. Measured margins: WB 7e-4, ML 0.031, I_Na,p+I_K 2e-5, Traub–Miles 3e-4, FS 3e-4 µA/cm².
+SNIC = ["wang_buzsaki", "morris_lecar_snlc", "inap_ik_high", "traub_miles", "pospischil_fs"]
+
+
+@pytest.mark.parametrize("key", SNIC)
+def test_simulated_rheobase_sits_just_above_the_diagrams_fold(key):
+    from ionzoo.analysis import rheobase
+
+    cell = iz.models.REGISTRY[key]()
+    folds = bifurcation(cell, start=0.0, stop=50.0).points("saddle_node").value.values
+    rb = rheobase(cell)  # defaults: 0…50 µA/cm²; WB is in depolarisation block at 50
+    onset = folds[folds < rb.value].max()
+    assert 0.0 < rb.bracket[1] - onset < 0.05, (rb, folds)
+
+
+def test_hh_rheobase_from_rest_is_below_the_hopf_point():
+    # HH is bistable between the fold of cycles (6.260321, reference) and the Hopf point: a step
+    # from rest starts sustained firing at the fold of cycles, well below the Hopf current
+    from ionzoo.analysis import rheobase
+
+    rb = rheobase(iz.models.hh1952())
+    assert rb.value == pytest.approx(6.260321, abs=1e-3)
+    assert rb.value < HOPF[0][0]

@@ -152,9 +152,13 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
     """Smallest step current (µA/cm², from rest) that makes ``neuron`` fire.
 
     ``kind="single"``: at least one spike within ``t_stop``; ``"sustained"``: spikes in the
-    last half of the run. Bisection on batches: each round simulates ``per_batch`` currents
-    spread over the current bracket and keeps the sub-interval where firing starts, until the
-    bracket is narrower than ``tol``. Assumes firing is monotonic in the current.
+    last half of the run. The bracket is found, not assumed: one batch of ``4·per_batch``
+    currents spread over [``lo``, ``hi``] finds the lowest that fires (a neuron in
+    depolarisation block at ``hi`` — Wang–Buzsáki at 50 µA/cm² — is fine), then bisection on
+    batches: each round simulates ``per_batch`` currents spread over the bracket and keeps the
+    sub-interval where firing starts, until it is narrower than ``tol``. Within the first
+    bracket firing is assumed to start once (a firing window narrower than (hi − lo)/63 can be
+    missed).
     """
     if kind not in ("single", "sustained"):
         raise ValidationError("kind", f"expected 'single' or 'sustained', got {kind!r}")
@@ -176,11 +180,15 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
         return (ds.spike_count.values > 0) if kind == "single" else (ds.rate.values > 0)
 
     batches = 1
-    edge = fires([lo, hi])
-    if edge[0]:
+    search = np.linspace(lo, hi, 4 * per_batch)
+    f = fires(search)
+    if f[0]:
         raise ValidationError("lo", f"the neuron already fires at {lo!r} µA/cm²")
-    if not edge[1]:
-        raise ValidationError("hi", f"the neuron does not fire at {hi!r} µA/cm²")
+    if not f.any():
+        raise ValidationError("hi", f"the neuron does not fire anywhere in [{lo!r}, {hi!r}] "
+                              f"µA/cm² ({search.size} currents tried)")
+    first = int(np.argmax(f))
+    lo, hi = float(search[first - 1]), float(search[first])
     for _ in range(rounds + 1):  # bounded: each round shrinks the bracket per_batch + 1 times
         if not hi - lo > tol:
             break
@@ -191,6 +199,10 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
         lo = float(grid[k - 1]) if k > 0 else lo
         hi = float(grid[k]) if k < len(grid) else hi
     return Rheobase(value=0.5 * (lo + hi), bracket=(lo, hi), batches=batches, kind=kind)
+
+
+#: Currents probed above the rheobase bracket for an attained train (tol·2^k, k < 10).
+_ONSET_PROBES = 10
 
 
 @dataclass(frozen=True)
@@ -215,11 +227,18 @@ def excitability_class(neuron: Neuron, lo: float = 0.0, hi: float = 50.0, t_stop
     rb = rheobase(neuron, "sustained", lo, hi, tol=tol, t_stop=t_stop)
     onset_i = rb.bracket[1]
     ref_i = min(2.0 * onset_i, hi) if onset_i > 0 else hi
-    ds = fi_curve(neuron, [onset_i, ref_i], t_stop=t_stop)
-    # the attained train's frequency; where fewer than two spikes fall in the window (a period
-    # longer than the window: a very low rate), the window count
-    rates = np.where(np.isfinite(ds.last_isi_rate.values), ds.last_isi_rate.values,
-                     ds.rate.values)
-    onset_rate, ref_rate = (float(x) for x in rates)
+    # Just above the onset a step from rest can start a long transient that dies before the
+    # end (HH between its fold of cycles and the basin boundary: 52 spikes, then rest). The
+    # onset rate is that of the first current above the bracket, in steps of tol·2^k, whose
+    # train lasts through the window (window rate ≥ half the last-ISI rate).
+    probes = onset_i + tol * 2.0 ** np.arange(_ONSET_PROBES)
+    ds = fi_curve(neuron, [*probes, ref_i], t_stop=t_stop)
+    last, window = ds.last_isi_rate.values, ds.rate.values
+    # where fewer than two spikes fall in the window (a period longer than the window: a very
+    # low rate), the window count
+    rates = np.where(np.isfinite(last), last, window)
+    attained = np.isfinite(last[:-1]) & (window[:-1] >= 0.5 * last[:-1])
+    k = int(np.argmax(attained)) if attained.any() else 0
+    onset_rate, ref_rate = float(rates[k]), float(rates[-1])
     kind = "I" if onset_rate < ratio * ref_rate else "II"
-    return Excitability(kind, onset_i, onset_rate, ref_i, ref_rate)
+    return Excitability(kind, float(probes[k]), onset_rate, ref_i, ref_rate)
