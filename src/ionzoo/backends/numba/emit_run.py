@@ -138,7 +138,9 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
     L.append(f"{ind}X[{ns}, j] = x0")
     L += [f"{ind}X[{i}, j] = y{i}" for i in range(ns)]
     L.append(f"{ind}crossed += 1 if x0 < thr and y0 >= thr else 0")
-    L.append(f"{ind}blown += 0 if {_finite_sum(ns)} == 0.0 else 1")
+    # v alone: every state reaches v within a step (a NaN gate makes its current NaN, even
+    # at ḡ = 0), and v's check costs one subtraction where all states' cost ns
+    L.append(f"{ind}blown += 0 if y0 - y0 == 0.0 else 1")
     L += _spike_and_record_lines(ir, params, flavor)
     L += [f"        for k in range({ns}):",
           "            for j in range(n):",
@@ -151,11 +153,13 @@ def _spike_and_record_lines(ir: ModelIR, params: dict[str, str], flavor: Flavor)
     """The blocked kernel's per-step spike detection, non-finite detection and recording
     (after the neuron loop)."""
     ns, nr = len(ir.states), len(ir.rows)
-    # a neuron whose state became non-finite: the step and the first such state, once
+    # a neuron whose v became non-finite: the step and the first non-finite state, once
     blow = ["            if blown > 0:",
             "                for j in range(n):",
             "                    if bad[i0 + j, 0] < 0:",
-            f"                        for k in range({ns}):",
+            # the states before v: v is non-finite because one of them became so
+            f"                        for kk in range({ns}):",
+            f"                            k = (kk + 1) % {ns}",
             "                            if not (X[k, j] - X[k, j] == 0.0):",
             "                                bad[i0 + j, 0] = (step0 + step + 1) * dt",
             "                                bad[i0 + j, 1] = k",
