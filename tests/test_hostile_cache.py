@@ -19,6 +19,9 @@ import pytest
 
 from ionzoo.backends.numba import cache
 
+# every case runs fresh processes (about 2 s each): the slow tier
+pytestmark = pytest.mark.slow
+
 RUN = ("import warnings, ionzoo as iz\n"
        "warnings.simplefilter('default')\n"
        "r = iz.simulate(iz.models.hh1952(), iz.stimulus.step(10.0), t_stop=50.0, dt=0.025)\n"

@@ -73,6 +73,7 @@ def _start_long_run(out: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signal_during_a_saving_run_keeps_the_old_result(tmp_path, sig):
     out = tmp_path / "out.nc"
@@ -107,6 +108,7 @@ def _small_disk(tmp_path: Path, limit: int):
     return mnt, set_limit, lambda: None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", ["result", "model", "figure", "export"])
 def test_full_disk_keeps_the_old_file_and_says_so(tmp_path, what):
     # the model file (7 KB) and the export (a few KB) need a smaller limit than the others
