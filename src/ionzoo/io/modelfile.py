@@ -36,10 +36,11 @@ from typing import Any
 import yaml
 
 from ..errors import ValidationError
-from ..limits import MAX_CHANNELS, MAX_GATES, MAX_TEXT
+from ..limits import MAX_CHANNELS, MAX_GATES
 from ..model.channel import Q10, Channel, FixedFactor, Gate, Provenance
 from ..model.ions import Calcium
 from ..model.neuron import Neuron
+from ..model.params import text as _free_text
 from ..model.rates import as_rate
 from .atomic import write_text_atomic
 from .documents import load_document
@@ -77,14 +78,6 @@ def _num(where: str, value: Any) -> float:
 def _bool(where: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValidationError(where, f"expected true or false, got {_shown(value)}")
-    return value
-
-
-def _text(where: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValidationError(where, f"expected text, got {type(value).__name__}")
-    if len(value) > MAX_TEXT:
-        raise ValidationError(where, f"text longer than {MAX_TEXT} characters")
     return value
 
 
@@ -135,9 +128,9 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
     if d.get("provenance") is not None:
         pw = f"{where}.provenance"
         pd = _keys(pw, d["provenance"], {"citation"}, {"model_file", "notes"})
-        provenance = Provenance(_text(f"{pw}.citation", pd["citation"]),
-                                _text(f"{pw}.model_file", pd.get("model_file", "")),
-                                _text(f"{pw}.notes", pd.get("notes", "")))
+        provenance = Provenance(_free_text(f"{pw}.citation", pd["citation"]),
+                                _free_text(f"{pw}.model_file", pd.get("model_file", "")),
+                                _free_text(f"{pw}.notes", pd.get("notes", "")))
     params = d.get("params", {})
     if params is None:
         params = {}
@@ -149,7 +142,7 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
                    e=e, ion=d.get("ion"), temperature=temperature,
                    params={k: _num(f"{where}.params.{k}", v) for k, v in params.items()},
                    provenance=provenance,
-                   description=_text(f"{where}.description", d.get("description", "")),
+                   description=_free_text(f"{where}.description", d.get("description", "")),
                    method=d.get("method", "cnexp"))
 
 
@@ -158,7 +151,7 @@ def _rule(where: str, td: Any) -> Q10 | FixedFactor:
     if isinstance(td, dict) and "factor" in td:
         td = _keys(where, td, {"factor"}, {"note"})
         return FixedFactor(_num(f"{where}.factor", td["factor"]),
-                           _text(f"{where}.note", td.get("note", "")))
+                           _free_text(f"{where}.note", td.get("note", "")))
     td = _keys(where, td, {"q10", "reference"}, {"conductance"})
     return Q10(_num(f"{where}.q10", td["q10"]), _num(f"{where}.reference", td["reference"]),
                _bool(f"{where}.conductance", td.get("conductance", False)))
@@ -201,13 +194,13 @@ def neuron_from_dict(doc: Any, where: str = "neuron") -> Neuron:
         cd = _keys(f"{where}.calcium", d["calcium"], set(),
                    {"pool", "cai", "cao", "depth", "tau", "cai_rest", "gamma", "method", "lagged"})
         values: dict[str, Any] = {
-            k: (_text(f"{where}.calcium.{k}", v) if k in ("pool", "method")
+            k: (_free_text(f"{where}.calcium.{k}", v) if k in ("pool", "method")
                 else _bool(f"{where}.calcium.lagged", v) if k == "lagged"
                 else _num(f"{where}.calcium.{k}", v)) for k, v in cd.items()}
         calcium = Calcium(**values)
     kw: dict[str, Any] = {k: _num(f"{where}.{k}", d[k])
                           for k in ("capacitance", "temperature", "v_init", "area") if k in d}
-    return Neuron(channels=channels, name=_text(f"{where}.name", d.get("name", "neuron")),
+    return Neuron(channels=channels, name=_free_text(f"{where}.name", d.get("name", "neuron")),
                   calcium=calcium, **kw)
 
 

@@ -31,8 +31,9 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..expr import Expr
-from ..limits import MAX_GATES, MAX_PARAMETERS, MAX_TEXT
+from ..limits import MAX_GATES, MAX_PARAMETERS
 from .params import CHANNEL_PARAMETERS, FREE, ParamSpec, check, number
+from .params import text as _free_text
 from .rates import Rate, RateLike, as_rate
 from .temperature import Q10, FixedFactor, Rule, rule_parameter, rule_text, rule_value
 
@@ -67,14 +68,6 @@ def check_name(field_name: str, name: Any) -> str:
     return name
 
 
-def _text(field_name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValidationError(field_name, f"expected text, got {type(value).__name__}")
-    if len(value) > MAX_TEXT:
-        raise ValidationError(field_name, f"text longer than {MAX_TEXT} characters")
-    return value
-
-
 @dataclass(frozen=True)
 class Provenance:
     """Where a channel's equations come from.
@@ -89,7 +82,7 @@ class Provenance:
 
     def __post_init__(self) -> None:
         for name in ("citation", "model_file", "notes"):
-            _text(f"provenance.{name}", getattr(self, name))
+            _free_text(f"provenance.{name}", getattr(self, name))
 
 
 @dataclass(frozen=True)
@@ -272,7 +265,7 @@ class Channel:
         object.__setattr__(self, "params", self._checked_params(names))
         if self.provenance is not None and not isinstance(self.provenance, Provenance):
             raise ValidationError(f"{f}.provenance", "expected a Provenance")
-        _text(f"{f}.description", self.description)
+        _free_text(f"{f}.description", self.description)
         allowed = self.expression_names()
         for g in gates:
             for rate in g.rates():

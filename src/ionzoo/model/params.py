@@ -111,6 +111,18 @@ def is_number(value: Any) -> bool:
             and isinstance(value, (int, float, np.integer, np.floating)))
 
 
+def text(field: str, value: Any) -> str:
+    """``value`` as free text (a string of at most :data:`~ionzoo.limits.MAX_TEXT`
+    characters), or a :class:`ValidationError` naming ``field``."""
+    from ..limits import MAX_TEXT
+
+    if not isinstance(value, str):
+        raise ValidationError(field, f"expected text, got {type(value).__name__}")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(field, f"text longer than {MAX_TEXT} characters")
+    return value
+
+
 def number(field: str, value: Any) -> float:
     """``value`` as a finite float, or a :class:`ValidationError` naming ``field``."""
     if not is_number(value):
