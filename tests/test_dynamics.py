@@ -215,3 +215,96 @@ def test_hh_rheobase_from_rest_is_below_the_hopf_point():
     rb = rheobase(iz.models.hh1952())
     assert rb.value == pytest.approx(6.260321, abs=1e-3)
     assert rb.value < HOPF[0][0]
+
+
+# --------------------------------------------------------------------------- phase planes
+def _ml_nullclines(cell, current):
+    """Morris–Lecar's nullclines written out from its parameters (independent of the IR):
+    V-nullcline w(V) = (I − gCa m∞(V − ECa) − gL(V − EL)) / (gK (V − EK)), w-nullcline w∞(V)."""
+    p = cell.default
+
+    def m_inf(v):
+        return 0.5 * (1 + np.tanh((v - p("Ca.v1")) / p("Ca.v2")))
+
+    def w_inf(v):
+        return 0.5 * (1 + np.tanh((v - p("K.v3")) / p("K.v4")))
+
+    def w_null(v):
+        return ((current - p("Ca.gbar") * m_inf(v) * (v - p("Ca.e"))
+                 - p("leak.gbar") * (v - p("leak.e"))) / (p("K.gbar") * (v - p("K.e"))))
+    return w_null, w_inf
+
+
+def _zero_along_y(field, ys):
+    """Per column, the y where the field (linear in y for Morris–Lecar) crosses zero."""
+    slope = (field[-1] - field[0]) / (ys[-1] - ys[0])
+    return ys[0] - field[0] / slope
+
+
+def test_morris_lecar_nullclines_are_exact():
+    from ionzoo.dynamics import phase_plane
+
+    cell = iz.models.REGISTRY["morris_lecar_snlc"]()
+    pp = phase_plane(cell, current=30.0, x_range=(-80.0, 40.0), y_range=(-0.05, 0.6), n=121)
+    assert pp.attrs["y_name"] == "K.w" and "two-dimensional" in pp.attrs["reduction"]
+    w_null, w_inf = _ml_nullclines(cell, 30.0)
+    xs, ys = pp.x.values, pp.y.values
+    np.testing.assert_allclose(_zero_along_y(pp.dxdt.values, ys), w_null(xs), rtol=1e-9,
+                               atol=1e-12)
+    np.testing.assert_allclose(_zero_along_y(pp.dydt.values, ys), w_inf(xs), rtol=1e-9,
+                               atol=1e-12)
+    # the equilibria are where the written-out nullclines cross
+    from scipy.optimize import brentq
+
+    grid = np.linspace(-79.9, 39.9, 4000)
+    g = w_null(grid) - w_inf(grid)
+    cross = [brentq(lambda v: w_null(v) - w_inf(v), a, b, xtol=1e-12)
+             for a, b, ga, gb in zip(grid[:-1], grid[1:], g[:-1], g[1:]) if ga * gb < 0]
+    np.testing.assert_allclose(np.sort(pp.eq_x.values), cross, atol=1e-8)
+    np.testing.assert_allclose(pp.eq_y.values, w_inf(pp.eq_x.values), atol=1e-12)
+    assert list(pp.eq_type.values) == ["stable node", "saddle", "unstable focus"]
+
+
+def test_reduced_phase_plane_and_figure(tmp_path):
+    from ionzoo.dynamics import phase_plane
+
+    hh = iz.models.hh1952()
+    pp = phase_plane(hh, y="K.n", current=0.0, reduce={"Na.h": 0.6}, y_range=(0.2, 0.8))
+    assert pp.attrs["reduction"] == "Na.m: inf, Na.h: 0.6"
+    # the n-nullcline does not depend on the reduction: n = n∞(V)
+    n_inf = iz.reference.steady_state(hh.channel("K"), "n", pp.x.values, temperature=6.3)
+    col = np.abs(pp.dydt.values).argmin(axis=0)
+    inside = (n_inf > 0.2) & (n_inf < 0.8)
+    assert inside.sum() > 20
+    step = pp.y.values[1] - pp.y.values[0]
+    assert np.all(np.abs(pp.y.values[col] - n_inf)[inside] <= step)
+    fig = iz.plot.nullclines(pp)
+    fig.savefig(tmp_path / "pp.png")
+    assert (tmp_path / "pp.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("kwargs,match", [({"y": "Na.q"}, "unknown state"),
+                                          ({"x": "K.n"}, "horizontal"),
+                                          ({"reduce": {"Na.h": "half"}}, "reduce"),
+                                          ({"reduce": {"X.y": 1.0}}, "unknown"),
+                                          ({"n": 10**6}, "n")])
+def test_phase_plane_bad_input(kwargs, match):
+    from ionzoo.dynamics import phase_plane
+
+    with pytest.raises(iz.ValidationError, match=match):
+        phase_plane(iz.models.hh1952(), **kwargs)
+
+
+def test_nullclines_cli(tmp_path, capsys):
+    import json
+
+    from ionzoo.cli import main
+
+    out = tmp_path / "pp.png"
+    assert main(["nullclines", "morris_lecar_snlc", "--current", "30", "--y-range", "-0.05",
+                 "0.6", "--json", "--plot", str(out)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [e["type"] for e in doc["equilibria"]] == ["stable node", "saddle", "unstable focus"]
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    assert main(["nullclines", "hh1952", "--reduce", "Na.h=half"]) == 2
+    assert "--reduce" in capsys.readouterr().err

@@ -1,9 +1,11 @@
-"""Dynamics commands: ``bifurcation`` (the equilibrium branch and its special points)."""
+"""Dynamics commands: ``bifurcation`` (the equilibrium branch and its special points) and
+``nullclines`` (a phase plane)."""
 
 from __future__ import annotations
 
 import click
 
+from ..errors import ValidationError
 from .common import build_cell, echo_json, offscreen, save_figure
 from .group import cli
 from .options import json_option, model_options, plot_option
@@ -44,5 +46,58 @@ def bifurcation_cmd(model, parameter, bounds, temperature, sets, drugs, plot_pat
 
         offscreen()
         save_figure(plot.bifurcation(diagram), plot_path)
+        if not as_json:
+            click.echo(f"figure: {plot_path}")
+
+
+def _reductions(items: tuple[str, ...]) -> dict[str, float | str]:
+    out: dict[str, float | str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValidationError("--reduce", f"expected STATE=inf or STATE=NUMBER, got {item!r}")
+        try:
+            out[name] = "inf" if value == "inf" else float(value)
+        except ValueError:
+            raise ValidationError("--reduce", f"{item!r}: not 'inf' or a number") from None
+    return out
+
+
+@cli.command("nullclines")
+@click.argument("model")
+@click.option("--current", type=float, default=0.0, show_default=True, help="µA/cm².")
+@click.option("--y", "y", default=None, help="The state on the vertical axis (default: the "
+              "model's last gate, e.g. K.n).")
+@click.option("--reduce", "reduce", multiple=True, metavar="STATE=inf|NUMBER",
+              help="How another state is reduced (default inf: its steady state at V).")
+@click.option("--x-range", type=(float, float), default=(-90.0, 50.0), show_default=True,
+              help="mV.")
+@click.option("--y-range", type=(float, float), default=(0.0, 1.0), show_default=True)
+@model_options
+@plot_option()
+@json_option
+def nullclines_cmd(model, current, y, reduce, x_range, y_range, temperature, sets, drugs,
+                   plot_path, as_json):
+    """The phase plane of MODEL in (V, Y): nullclines, vector field and equilibria."""
+    from ..dynamics import phase_plane
+
+    cell = build_cell(model, temperature, sets, drugs)
+    pp = phase_plane(cell, y=y, current=current, reduce=_reductions(reduce), x_range=x_range,
+                     y_range=y_range)
+    eqs = [{"v": float(a), pp.attrs["y_name"]: float(b), "type": str(t)}
+           for a, b, t in zip(pp.eq_x.values, pp.eq_y.values, pp.eq_type.values)]
+    if as_json:
+        echo_json({"model": model, "current": current, "y": pp.attrs["y_name"],
+                   "reduction": pp.attrs["reduction"], "equilibria": eqs})
+    else:
+        click.echo(f"{model} at {current:g} µA/cm² in (v, {pp.attrs['y_name']}); reduction: "
+                   f"{pp.attrs['reduction']}")
+        for e in eqs:
+            click.echo(f"  equilibrium V = {e['v']:.6f} mV  {e['type']}")
+    if plot_path:
+        from .. import plot
+
+        offscreen()
+        save_figure(plot.nullclines(pp), plot_path)
         if not as_json:
             click.echo(f"figure: {plot_path}")

@@ -1,7 +1,7 @@
-"""Dynamics of one-compartment neurons: equilibria and their stability, and the bifurcation
+"""Dynamics of one-compartment neurons: equilibria and their stability, the bifurcation
 diagram of the equilibrium branch over the injected current (folds and Hopf points with
-frequency and first Lyapunov coefficient). Pure Python on the lowered model: the same
-expressions the kernels run, with exact (symbolic) Jacobians.
+frequency and first Lyapunov coefficient), and phase planes with nullclines. Pure Python on
+the lowered model: the same expressions the kernels run, with exact (symbolic) Jacobians.
 
 >>> import ionzoo as iz
 >>> diagram = iz.dynamics.bifurcation(iz.models.hh1952(), start=0, stop=200)
@@ -11,6 +11,7 @@ expressions the kernels run, with exact (symbolic) Jacobians.
 from .bifurcation import Bifurcation, bifurcation, first_lyapunov
 from .branch import EquilibriumBranch
 from .equilibria import DEFAULT_V_RANGE, classify, equilibria
+from .phase import phase_plane
 
 __all__ = ["equilibria", "classify", "bifurcation", "Bifurcation", "first_lyapunov",
-           "EquilibriumBranch", "DEFAULT_V_RANGE"]
+           "EquilibriumBranch", "DEFAULT_V_RANGE", "phase_plane"]

@@ -16,12 +16,13 @@ one panel accept ``ax``; multi-panel figures accept ``fig``.
 :func:`dose_response`      firing rate and fraction blocked against drug concentration
 :func:`temperature`        half-width, rate and onset voltage against temperature
 :func:`bifurcation`        equilibria against current, stable/unstable, folds and Hopf points
+:func:`nullclines`         a phase plane: nullclines, vector field and equilibria
 =========================  ==================================================================
 """
 
 from .analysis import dose_response, features_on_trace, fi, temperature
-from .bifurcation import bifurcation
+from .bifurcation import bifurcation, nullclines
 from .dynamics import gating, mechanism, phase_plane, raster, traces
 
 __all__ = ["gating", "traces", "mechanism", "phase_plane", "raster", "fi", "features_on_trace",
-           "dose_response", "temperature", "bifurcation"]
+           "dose_response", "temperature", "bifurcation", "nullclines"]

@@ -1,10 +1,11 @@
-"""The bifurcation diagram of the equilibrium branch (:func:`ionzoo.dynamics.bifurcation`)."""
+"""Figures of :mod:`ionzoo.dynamics`: the bifurcation diagram of the equilibrium branch and
+the phase plane with nullclines."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bifurcation"]
+__all__ = ["bifurcation", "nullclines"]
 
 _MARK = {"saddle_node": ("s", "tab:purple", "saddle-node"),
          "hopf": ("o", "tab:red", "Hopf")}
@@ -34,4 +35,50 @@ def bifurcation(diagram, ax=None):
     ax.set_ylabel("V at equilibrium (mV)")
     ax.set_title(f"{ds.attrs.get('model', '')}: equilibria and their bifurcations")
     ax.legend(loc="best", fontsize=8, frameon=False)
+    return ax.figure
+
+
+def _label(name: str) -> str:
+    """``K.n`` → ``n (K)``; ``v`` → ``V (mV)``."""
+    if name == "v":
+        return "V (mV)"
+    channel, _, gate = name.partition(".")
+    return f"{gate} ({channel})" if gate else name
+
+
+def nullclines(plane, ax=None, arrows: int = 21):
+    """A phase plane from :func:`ionzoo.dynamics.phase_plane`: both nullclines (zero
+    contours of the vector field), the field as arrows, and the equilibria (filled stable,
+    open unstable). Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 5))
+    x, y = plane.x.values, plane.y.values
+    xn, yn = plane.attrs["x_name"], plane.attrs["y_name"]
+    ax.contour(x, y, plane.dxdt.values, levels=[0.0], colors="tab:blue", linewidths=1.8)
+    ax.contour(x, y, plane.dydt.values, levels=[0.0], colors="tab:orange", linewidths=1.8)
+    ax.plot([], [], color="tab:blue", label=f"{_label(xn)} nullcline")
+    ax.plot([], [], color="tab:orange", label=f"{_label(yn)} nullcline")
+    sx = max(1, len(x) // arrows)
+    sy = max(1, len(y) // arrows)
+    u, w = plane.dxdt.values[::sy, ::sx], plane.dydt.values[::sy, ::sx]
+    # arrows show the direction in the plot's own scale (both axes normalised by their range)
+    du, dw = u / np.ptp(x), w / np.ptp(y)
+    norm = np.hypot(du, dw)
+    norm[norm == 0] = 1.0
+    ax.quiver(x[::sx], y[::sy], du / norm, dw / norm, color="0.6", angles="uv", pivot="mid",
+              scale=40, width=0.003)
+    for stable, face in ((True, "k"), (False, "white")):
+        sel = plane.eq_stable.values == stable
+        if sel.any():
+            ax.plot(plane.eq_x.values[sel], plane.eq_y.values[sel], "o", mfc=face, mec="k",
+                    ms=8, zorder=4, label="stable equilibrium" if stable else
+                    "unstable equilibrium")
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(y[0], y[-1])
+    ax.set_xlabel(_label(xn))
+    ax.set_ylabel(_label(yn))
+    ax.set_title(f"{plane.attrs.get('model', '')} at {plane.attrs['current']:g} µA/cm²")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
     return ax.figure
