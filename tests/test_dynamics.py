@@ -168,6 +168,10 @@ def test_lyapunov_coefficient_does_not_depend_on_the_difference_steps(monkeypatc
     ({"parameter": "K.gbar"}, "parameter"),
     ({"start": 10.0, "stop": 5.0}, "start"),
     ({"start": 1e6, "stop": 2e6}, "no equilibrium"),
+    ({"v_range": (10.0, -10.0)}, "v_range"),
+    ({"v_range": (-1e9, 1e9)}, "v_range"),
+    ({"v_range": (float("nan"), 0.0)}, "v_range"),
+    ({"start": float("nan")}, "start"),
 ])
 def test_bad_input(kwargs, match):
     with pytest.raises(iz.ValidationError, match=match):
@@ -287,7 +291,9 @@ def test_reduced_phase_plane_and_figure(tmp_path):
                                           ({"x": "K.n"}, "horizontal"),
                                           ({"reduce": {"Na.h": "half"}}, "reduce"),
                                           ({"reduce": {"X.y": 1.0}}, "unknown"),
-                                          ({"n": 10**6}, "n")])
+                                          ({"n": 10**6}, "n"),
+                                          ({"x_range": (0.0, 0.0)}, "v_range"),
+                                          ({"y_range": (1.0, 0.0)}, "y_range")])
 def test_phase_plane_bad_input(kwargs, match):
     from ionzoo.dynamics import phase_plane
 
@@ -308,3 +314,12 @@ def test_nullclines_cli(tmp_path, capsys):
     assert out.read_bytes()[:4] == b"\x89PNG"
     assert main(["nullclines", "hh1952", "--reduce", "Na.h=half"]) == 2
     assert "--reduce" in capsys.readouterr().err
+
+
+def test_equilibria_bad_input():
+    with pytest.raises(iz.ValidationError, match="current"):
+        equilibria(iz.models.hh1952(), current=[0.0, float("nan")])
+    with pytest.raises(iz.ValidationError, match="at most"):
+        equilibria(iz.models.hh1952(), current=np.zeros(20_000))
+    with pytest.raises(iz.ValidationError, match="v_range"):
+        equilibria(iz.models.hh1952(), current=0.0, v_range=(0.0, -1.0))

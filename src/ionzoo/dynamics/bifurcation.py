@@ -33,7 +33,7 @@ from scipy.optimize import brentq
 from ..errors import ValidationError
 from ..model.neuron import Neuron
 from .branch import EquilibriumBranch
-from .equilibria import DEFAULT_V_RANGE
+from .equilibria import DEFAULT_V_RANGE, check_v_range
 
 __all__ = ["bifurcation", "Bifurcation", "first_lyapunov"]
 
@@ -180,7 +180,7 @@ def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
     start, stop = float(start), float(stop)
     if not (np.isfinite(start) and np.isfinite(stop) and start < stop):
         raise ValidationError("start/stop", f"need finite start < stop, got {start}, {stop}")
-    lo, hi = map(float, v_range)
+    lo, hi = check_v_range(v_range)
     branch = EquilibriumBranch(neuron)
     grid = np.linspace(lo, hi, int(round((hi - lo) / _GRID_STEP)) + 1)
     current = branch.current(grid)

@@ -12,7 +12,7 @@ from ..errors import ValidationError
 from ..model.neuron import Neuron
 from .branch import EquilibriumBranch
 
-__all__ = ["equilibria", "classify", "roots", "DEFAULT_V_RANGE"]
+__all__ = ["equilibria", "classify", "roots", "check_v_range", "DEFAULT_V_RANGE"]
 
 #: Voltages (mV) searched for equilibria unless given: wider than any zoo model's reversals.
 DEFAULT_V_RANGE = (-130.0, 80.0)
@@ -21,6 +21,8 @@ DEFAULT_V_RANGE = (-130.0, 80.0)
 _GRID_STEP = 0.01
 #: An eigenvalue with |Re λ| below this (1/ms) is treated as zero when classifying.
 _ZERO = 1e-9
+#: Most currents in one call of :func:`equilibria`.
+_MAX_CURRENTS = 10_000
 #: Most equilibria reported per current.
 _MAX_EQUILIBRIA = 32
 
@@ -50,13 +52,23 @@ def classify(eigenvalues: np.ndarray) -> str:
     return "saddle"
 
 
+def check_v_range(v_range) -> tuple[float, float]:
+    """``v_range`` as (low, high) mV, finite, ordered and within ±500 mV (the grids it spans are
+    sized from it)."""
+    try:
+        lo, hi = (float(x) for x in v_range)
+    except (TypeError, ValueError):
+        raise ValidationError("v_range", f"expected (low, high) in mV, got {v_range!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and -500.0 <= lo < hi <= 500.0):
+        raise ValidationError("v_range", f"needs -500 <= low < high <= 500 mV, got {v_range!r}")
+    return lo, hi
+
+
 def roots(branch: EquilibriumBranch, current: float,
           v_range: tuple[float, float] = DEFAULT_V_RANGE) -> np.ndarray:
     """Every V (mV) in ``v_range`` with I*(V) = ``current``: sign changes on a 0.01-mV grid,
     each refined by Brent's method to 1e-12 mV."""
-    lo, hi = map(float, v_range)
-    if not lo < hi:
-        raise ValidationError("v_range", f"needs low < high, got {v_range!r}")
+    lo, hi = check_v_range(v_range)
     grid = np.linspace(lo, hi, int(round((hi - lo) / _GRID_STEP)) + 1)
     f = branch.current(grid) - current
     found = [grid[k] for k in np.flatnonzero(f == 0.0)]
@@ -84,6 +96,10 @@ def equilibria(neuron: Neuron, current: float | Sequence[float] | np.ndarray = 0
     currents = np.atleast_1d(np.asarray(current, dtype=float))
     if currents.ndim != 1 or not np.all(np.isfinite(currents)):
         raise ValidationError("current", "must be finite numbers (µA/cm²)")
+    if currents.size > _MAX_CURRENTS:
+        raise ValidationError("current", f"at most {_MAX_CURRENTS} currents at once "
+                              f"(each is a root search over the voltage range), got "
+                              f"{currents.size}")
     branch = EquilibriumBranch(neuron)
     found = [roots(branch, float(i), v_range) for i in currents]
     width = max([len(r) for r in found] + [1])

@@ -18,7 +18,7 @@ import xarray as xr
 from ..errors import ValidationError
 from ..model.neuron import Neuron
 from .branch import EquilibriumBranch
-from .equilibria import equilibria
+from .equilibria import check_v_range, equilibria
 
 __all__ = ["phase_plane"]
 
@@ -73,8 +73,12 @@ def phase_plane(neuron: Neuron, x: str = "v", y: str | None = None, current: flo
         raise ValidationError("reduce", f"unknown state(s) {sorted(unknown)}")
     if not (isinstance(n, int) and 3 <= n <= _MAX_GRID):
         raise ValidationError("n", f"must be an integer from 3 to {_MAX_GRID}")
-    xs = np.linspace(float(x_range[0]), float(x_range[1]), n)
-    ys = np.linspace(float(y_range[0]), float(y_range[1]), n)
+    lo, hi = check_v_range(x_range)
+    y_lo, y_hi = (float(b) for b in y_range)
+    if not (np.isfinite(y_lo) and np.isfinite(y_hi) and y_lo < y_hi):
+        raise ValidationError("y_range", f"needs finite low < high, got {y_range!r}")
+    xs = np.linspace(lo, hi, n)
+    ys = np.linspace(y_lo, y_hi, n)
     V, Y = np.meshgrid(xs, ys)  # rows: y, columns: x
     states = {"v": V, y: Y, **_reduced(branch, x, y, V, reduce)}
     field = branch.vector_field(states, current)
