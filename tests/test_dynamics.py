@@ -323,3 +323,43 @@ def test_equilibria_bad_input():
         equilibria(iz.models.hh1952(), current=np.zeros(20_000))
     with pytest.raises(iz.ValidationError, match="v_range"):
         equilibria(iz.models.hh1952(), current=0.0, v_range=(0.0, -1.0))
+
+
+# --------------------------------------------------------------------------- two parameters
+@pytest.fixture(scope="module")
+def hh_in_temperature():
+    from ionzoo.dynamics import hopf_curve
+
+    return hopf_curve(iz.models.hh1952(), "temperature", np.arange(6.3, 32.0, 1.0))
+
+
+def test_hh_lower_hopf_point_followed_in_temperature(hh_in_temperature):
+    c = hh_in_temperature
+    lower = c.current.values[:, 0]
+    assert lower[0] == pytest.approx(HOPF[0][0], abs=1e-6)     # the 6.3 °C reference
+    assert c.current.values[0, 1] == pytest.approx(HOPF[1][0], abs=1e-6)
+    ok = np.isfinite(lower)
+    assert ok.sum() >= 20 and np.all(np.diff(lower[ok]) > 0)  # it rises monotonically
+    # smooth: second differences small against the first ones on the 1 °C grid
+    d1, d2 = np.diff(lower[ok]), np.diff(lower[ok], 2)
+    assert np.all(np.abs(d2) < 0.5 * np.abs(d1[1:]) + 1e-9)
+
+
+def test_hh_hopf_points_meet_and_vanish(hh_in_temperature):
+    (meet,) = hh_in_temperature.attrs["meeting"]
+    assert 28.3 < meet < 29.3
+    # checked through the model itself: the temperature set on the neuron, not as an override
+    below = bifurcation(iz.models.hh1952().with_params(temperature=meet - 0.05), stop=300.0)
+    above = bifurcation(iz.models.hh1952().with_params(temperature=meet + 0.05), stop=300.0)
+    assert len(below.points("hopf")) == 2 and len(above.points("hopf")) == 0
+
+
+@pytest.mark.parametrize("kwargs,match", [({"parameter": "K.q"}, "unknown parameter"),
+                                          ({"values": [10.0, 6.3]}, "increasing"),
+                                          ({"values": [6.3]}, "values")])
+def test_hopf_curve_bad_input(kwargs, match):
+    from ionzoo.dynamics import hopf_curve
+
+    args = {"parameter": "temperature", "values": [6.3, 10.0], **kwargs}
+    with pytest.raises(iz.ValidationError, match=match):
+        hopf_curve(iz.models.hh1952(), **args)

@@ -12,6 +12,8 @@ from .bifurcation import Bifurcation, bifurcation, first_lyapunov
 from .branch import EquilibriumBranch
 from .equilibria import DEFAULT_V_RANGE, classify, equilibria
 from .phase import phase_plane
+from .two_parameter import hopf_curve
 
 __all__ = ["equilibria", "classify", "bifurcation", "Bifurcation", "first_lyapunov",
-           "EquilibriumBranch", "DEFAULT_V_RANGE", "phase_plane"]
+           "EquilibriumBranch", "DEFAULT_V_RANGE", "phase_plane",
+           "hopf_curve"]
