@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ValidationError
-from .common import build_cell, echo_json, json_safe, offscreen, parse_currents, save_figure
+from .common import build_cell, echo_json, json_safe, parse_currents, write_figure
 from .group import cli
 from .options import (
     drug_option,
@@ -59,10 +59,7 @@ def fi_cmd(model, currents, protocols, from_current, t_stop, temperature, sets, 
         for k, i in enumerate(cur):
             click.echo(f"{i:10g}" + "".join(f"{r[k]:12.2f}" for r in rates))
     if plot_path:
-        offscreen()
-        from .. import plot
-
-        save_figure(plot.fi(curves), plot_path)
+        write_figure(lambda plot: plot.fi(curves), plot_path, announce=False)
 
 
 @cli.command("rheobase")
@@ -123,10 +120,7 @@ def temperature_cmd(model, temperatures, current, delay, duration, dt, sets, dru
             hw, vb, ah, rt, n = (ds[x].values[k] for x in names)
             click.echo(f"{temp:7g} {hw:14.4f} {vb:9.2f} {ah:8.2f} {rt:8.2f} {int(n):6d}")
     if plot_path:
-        offscreen()
-        from .. import plot
-
-        save_figure(plot.temperature(ds), plot_path)
+        write_figure(lambda plot: plot.temperature(ds), plot_path, announce=False)
 
 
 @cli.command("dose-response")
@@ -171,7 +165,4 @@ def dose_response_cmd(model, drug, concentrations, subtype, channels, current, d
                               ds.rate.values, ds.spike_count.values):
             click.echo(f"{c:10g} {unit}  blocked {b:6.3f}  {r:8.2f} Hz  {int(n):5d} spikes")
     if plot_path:
-        offscreen()
-        from .. import plot
-
-        save_figure(plot.dose_response(ds), plot_path)
+        write_figure(lambda plot: plot.dose_response(ds), plot_path, announce=False)

@@ -8,7 +8,7 @@ from .. import channels, models
 from ..errors import ValidationError
 from ..model.neuron import Neuron
 from ..model.params import pretty_unit
-from .common import offscreen, save_figure
+from .common import write_figure
 from .group import cli
 from .options import plot_option
 
@@ -56,8 +56,4 @@ def channels_show(name, plot_path):
     if plot_path:
         if not ch.gates:
             raise ValidationError("--plot", f"channel {name!r} has no gates to plot")
-        from .. import plot
-
-        offscreen()
-        save_figure(plot.gating(Neuron.for_channel(ch)), plot_path)
-        click.echo(f"figure: {plot_path}")
+        write_figure(lambda plot: plot.gating(Neuron.for_channel(ch)), plot_path)

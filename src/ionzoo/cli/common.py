@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any
 
+import click
 import numpy as np
 
 from .. import models, stimulus
@@ -199,3 +200,14 @@ def save_figure(fig, path: str) -> None:
     from ..io.atomic import save_figure as save
 
     save(fig, path)
+
+
+def write_figure(draw, path: str, announce: bool = True) -> None:
+    """Draw off-screen with ``draw(ionzoo.plot)`` (which returns the figure) and write it to
+    ``path``; ``announce`` prints ``figure: PATH``."""
+    offscreen()
+    from .. import plot
+
+    save_figure(draw(plot), path)
+    if announce:
+        click.echo(f"figure: {path}")

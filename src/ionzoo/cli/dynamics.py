@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ValidationError
-from .common import build_cell, echo_json, offscreen, save_figure
+from .common import build_cell, echo_json, write_figure
 from .group import cli
 from .options import json_option, model_options, plot_option
 
@@ -42,12 +42,7 @@ def bifurcation_cmd(model, parameter, bounds, temperature, sets, drugs, plot_pat
             click.echo(f"  {p['kind']:<12} I = {p['value']:.10g} µA/cm²  V = {p['v']:.6f} mV"
                        f"{extra}")
     if plot_path:
-        from .. import plot
-
-        offscreen()
-        save_figure(plot.bifurcation(diagram), plot_path)
-        if not as_json:
-            click.echo(f"figure: {plot_path}")
+        write_figure(lambda plot: plot.bifurcation(diagram), plot_path, announce=not as_json)
 
 
 def _reductions(items: tuple[str, ...]) -> dict[str, float | str]:
@@ -95,9 +90,4 @@ def nullclines_cmd(model, current, y, reduce, x_range, y_range, temperature, set
         for e in eqs:
             click.echo(f"  equilibrium V = {e['v']:.6f} mV  {e['type']}")
     if plot_path:
-        from .. import plot
-
-        offscreen()
-        save_figure(plot.nullclines(pp), plot_path)
-        if not as_json:
-            click.echo(f"figure: {plot_path}")
+        write_figure(lambda plot: plot.nullclines(pp), plot_path, announce=not as_json)

@@ -17,6 +17,7 @@ from .common import (
     run_step,
     save_figure,
     spike_summary,
+    write_figure,
 )
 from .group import cli
 from .options import (
@@ -64,12 +65,7 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
             click.echo(f"{r['current_uA_cm2']:>11g} {r['spike_count']:>7d} {first:>11} "
                        f"{r['rate_hz']:>10.1f} {peak:>10} {ahp:>9}")
     if plot_path:
-        from .. import plot
-
-        offscreen()
-        save_figure(plot.traces(res), plot_path)
-        if not as_json:
-            click.echo(f"figure: {plot_path}")
+        write_figure(lambda plot: plot.traces(res), plot_path, announce=not as_json)
     if save_path:
         res.to_netcdf(save_path)
         if not as_json:
@@ -111,10 +107,8 @@ def features_cmd(model, current, delay, duration, t_stop, dt, method, temperatur
                 if k not in ("current_uA_cm2", "reasons"):
                     click.echo(f"  {k:24s} {x}")
     if plot_path:
-        offscreen()
-        from .. import plot
-
-        save_figure(plot.features_on_trace(res.t, flat[0], delay, delay + duration), plot_path)
+        write_figure(lambda plot: plot.features_on_trace(res.t, flat[0], delay, delay + duration),
+                     plot_path, announce=False)
 
 
 @cli.group("plot")
