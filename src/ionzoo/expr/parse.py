@@ -39,7 +39,16 @@ MAX_DEPTH = 80
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _CMPOPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
            ast.NotEq: "!="}
-_BRACKETS = re.compile(r"[(\[{]")
+_BRACKETS = re.compile(r"[(\[{]|[)\]}]")
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of brackets in ``text`` (one linear scan)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group(0) in "([{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def parse(text: str | float | int | Expr, allowed_names: Iterable[str] | None = ("v",),
@@ -67,7 +76,7 @@ def parse(text: str | float | int | Expr, allowed_names: Iterable[str] | None = 
         raise ExpressionError(field, f"expected a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(field, f"expression longer than {MAX_LENGTH} characters")
-    if len(_BRACKETS.findall(text)) > MAX_DEPTH * 4:
+    if _bracket_depth(text) > MAX_DEPTH:  # before Python's parser, whose own limit is 200
         raise ExpressionError(field, "expression nested too deeply")
     dunder = re.search(r"\w*__\w*", text)
     if dunder:
