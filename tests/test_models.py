@@ -15,31 +15,54 @@ from ionzoo.models import pospischil
 REF = json.loads((Path(__file__).parent / "data" / "pospischil_spikes.json").read_text())
 
 
-def demo(cell, name, dt=0.01):
+def demo(cell, name, dt=0.01, method="crank_nicolson"):
     amp, t0, t1, t_stop = pospischil.DEMO_STIMULUS[name]
     stim = iz.stimulus.step(float(cell.density(amp)), t0, t1)
-    return iz.simulate(cell, stim, t_stop=t_stop, dt=dt, record=None).spike_trains()[0]
+    return iz.simulate(cell, stim, t_stop=t_stop, dt=dt, method=method,
+                       record=None).spike_trains()[0]
 
 
-@pytest.mark.parametrize("name, make, first_tol, all_tol", [
-    ("FS", pospischil.fs, 0.005, 0.02),
-    ("RS", pospischil.rs, 0.05, 0.6),
-    ("IB", pospischil.ib, 0.01, 0.9),
-    ("IBR", pospischil.ibr, 0.005, 0.25),
-    ("LTS", pospischil.lts, 0.01, 0.4),
+@pytest.mark.parametrize("name, make, tol", [
+    ("FS", pospischil.fs, 0.002),
+    ("RS", pospischil.rs, 0.002),
+    ("IB", pospischil.ib, 0.03),
+    ("IBR", pospischil.ibr, 0.015),
+    ("LTS", pospischil.lts, 0.05),
 ])
-def test_pospischil_against_the_public_neuron_version(name, make, first_tol, all_tol):
-    """Spike times of the public NEURON version (OSB PospischilEtAl2008, .test.*.spikes.mep)
-    for the ModelDB demo protocols. Same spike count for every cell. FS (no M-current) agrees
-    to 0.02 ms over 20 spikes (measured 0.010); the first two spikes of every cell to
-    ≤ first_tol. The cells with an M-current drift by up to all_tol over seconds because the
-    original IM starts at m = 0 and ionzoo at m∞(v_init) (a documented difference); measured
-    maxima RS 0.551, IB 0.843, IBR 0.190, LTS 0.355 ms at CN dt = 0.01 ms."""
+def test_pospischil_against_the_public_neuron_version(name, make, tol):
+    """Spike times of the public NEURON version (OSB PospischilEtAl2008 NEURON_MODIFIED,
+    .test.*.spikes.mep, printed to 1 µs) under the same scheme: its test_*_ModelDB.hoc files
+    run NEURON's default backward Euler at dt = 0.001 ms from v_init −70 (RS, FS) / −84 mV with
+    every gate at its steady state. Measured maxima: RS 0.0004, FS 0.0010, IBR 0.008, IB 0.021,
+    LTS 0.037 ms (every spike). The calcium cells keep differences of their files (NEURON_MODIFIED's
+    IT has a T activation state with kinetics, where ionzoo's, as the original's, is
+    instantaneous; its pool uses cnexp and FARADAY 96485.309); within the issue's 0.05 ms.
+
+    The reference is not the exact solution: at the 5th RS spike, NEURON's and ionzoo's backward
+    Euler at dt = 0.001 are 0.31 ms from the adaptive solution (rtol 1e-10), which
+    Crank–Nicolson at dt = 0.0005 reproduces to 0.001 ms — the spike after 300 ms of adaptation
+    is that sensitive. So the comparison is made at the reference's own scheme."""
     ref = np.array(REF["spike_times_ms"][name])
-    got = demo(make(), name)
+    got = demo(make(), name, dt=0.001, method="backward_euler")
     assert len(got) == len(ref)
-    assert np.max(np.abs(got[:2] - ref[:2])) < first_tol
-    assert np.max(np.abs(got - ref)) < all_tol
+    assert np.max(np.abs(got - ref)) < tol
+
+
+def test_pospischil_converges_to_the_adaptive_solution():
+    """The RS cell's 5th spike (the most sensitive, after 300 ms of adaptation): Crank–Nicolson
+    at dt = 0.0005 ms within 0.005 ms of the adaptive reference at rtol 1e-10 (measured 0.0006),
+    and backward Euler at dt = 0.001 ms 0.31 ms away (first order: the public reference's own
+    error)."""
+    cell = pospischil.rs()
+    amp, t0, t1, t_stop = pospischil.DEMO_STIMULUS["RS"]
+    stim = iz.stimulus.step(float(cell.density(amp)), t0, t1)
+    exact = iz.simulate(cell, stim, t_stop=t_stop, method="adaptive", rtol=1e-10, atol=1e-12,
+                        record=None).spike_trains()[0]
+    cn = demo(cell, "RS", dt=0.0005)
+    be = demo(cell, "RS", dt=0.001, method="backward_euler")
+    assert len(cn) == len(exact) == len(be) == 5
+    assert np.max(np.abs(cn - exact)) < 0.005
+    assert 0.2 < abs(be[-1] - exact[-1]) < 0.4
 
 
 def test_pospischil_firing_classes():

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 __all__ = ["MAX_FILE_BYTES", "MAX_DOCUMENT_DEPTH", "MAX_DOCUMENT_NODES", "MAX_TEXT",
            "MAX_CHANNELS", "MAX_GATES", "MAX_PARAMETERS", "MAX_STATES", "MAX_MODEL_NODES",
-           "MAX_BATCH", "MAX_STEPS", "MAX_BISECTIONS", "MAX_CURRENTS", "MAX_SAMPLES"]
+           "MAX_BATCH", "MAX_STEPS", "MAX_BISECTIONS", "MAX_CURRENTS", "MAX_SAMPLES",
+           "MAX_REST_NEURONS"]
 
 #: Largest model file, NeuroML or .mod file read (bytes); checked before reading.
 MAX_FILE_BYTES = 5_000_000
@@ -42,3 +43,6 @@ MAX_BISECTIONS = 200
 MAX_CURRENTS = 10_000_000
 #: Most samples of one sampled waveform.
 MAX_SAMPLES = 100_000_000
+#: Most distinct neurons of a batch started at rest (each is a root search of its I–V curve,
+#: about 0.3 ms apiece).
+MAX_REST_NEURONS = 100_000

@@ -106,6 +106,9 @@ class _Lowering:
             rtf2 = (Num(1000.0 * GAS_CONSTANT / (2.0 * FARADAY))
                     * (Name("temperature") + Num(273.15)))
             self.derived.append(Derived("ca.rtf2", "mV", rtf2))
+        for state, _ in self.neuron.initial:
+            path = f"initial.{state}"
+            self.params.append(Parameter(path, path, self.neuron.spec(path)))
         for k, comp in enumerate(self.components):
             for f in comp.numeric:
                 self.params.append(Parameter(f"stim{k}.{f}", f"stim{k}.{f}",
@@ -201,7 +204,9 @@ class _Lowering:
                            State(p.state, "mM", Name("ca.cai_rest"))]
             else:
                 states.append(State(p.state, "mM", Name("ca.cai0")))
-        return tuple(states)
+        given = {k for k, _ in self.neuron.initial}  # set by the user: a parameter each
+        return tuple(State(s.name, s.unit, Name(f"initial.{s.name}")) if s.name in given else s
+                     for s in states)
 
     def _stimulus(self) -> tuple[Expr, tuple[str, ...]]:
         total: Expr = Num(0.0)

@@ -153,8 +153,9 @@ def simulate(
     if max_spikes * batch.n > 50 * _SPIKE_BUDGET:
         raise ValidationError("max_spikes", f"{max_spikes} spike times for each of {batch.n} "
                               f"neurons is more than {50 * _SPIKE_BUDGET:.0e} in all")
+    start = _start_at_rest(neuron, ir, components, batch) if neuron.start == "rest" else {}
     arrays, wall = _solve(ir, solver, components, batch, neuron.name, n_steps, t_stop,
-                          record_every, threshold, max_spikes, _DTYPES[dtype], progress)
+                          record_every, threshold, max_spikes, _DTYPES[dtype], progress, start)
     bad = arrays[3]
     diverged = int(np.count_nonzero(bad[:, 0] >= 0))
     if diverged:
@@ -174,16 +175,40 @@ def simulate(
                                              bad, attrs, solver.dt))
 
 
+def _start_at_rest(neuron: Neuron, ir: ModelIR, components: tuple[Stimulus, ...],
+                   batch: Batch) -> dict[int, np.ndarray]:
+    """Set every neuron's ``v_init`` (and a pool's initial concentration) in ``batch.P`` to its
+    equilibrium under the stimulus at t = 0 (:mod:`ionzoo.initial`); returns the state rows to
+    overwrite after the initial-state kernel (a lagged pool's own state), by row."""
+    from .initial import rest_state
+
+    tables = {t: _wave(components[int(t[4:])]) for t in ir.tables}
+    v, conc = rest_state(neuron, ir, batch.P, tables)
+    rows = {p.id: k for k, p in enumerate(ir.params)}
+    batch.P[rows["v_init"]] = v
+    given = {k for k, _ in neuron.initial}
+    out: dict[int, np.ndarray] = {}
+    if conc is not None:
+        batch.P[rows["ca.cai0"]] = conc
+        for k, st in enumerate(ir.states):
+            if st.name.startswith("ca.") and st.name not in given:
+                out[k] = conc
+    return out
+
+
 def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch: Batch,
            label: str, n_steps: int, t_stop: float, record_every: int, threshold: float,
-           max_spikes: int, dtype, progress):
-    """Allocate the run's arrays, integrate, return (REC, spike counts, spike times), wall."""
+           max_spikes: int, dtype, progress, start: dict[int, np.ndarray]):
+    """Allocate the run's arrays, integrate, return (REC, spike counts, spike times), wall.
+    ``start`` overwrites rows of the initial state (values by neuron)."""
     stabilize = solver.stabilize if isinstance(solver, FixedStep) else True
     kernels = numba_kernels(ir, np.dtype(dtype).name, stabilize)
     n = batch.n
     waves = [np.ascontiguousarray(_wave(components[int(t[4:])]), dtype=dtype) for t in ir.tables]
     S = np.empty((len(ir.states), n), dtype=dtype)
     kernels.init(batch.P, S)
+    for row, values in start.items():
+        S[row] = values
     n_samples = n_steps // record_every + 1
     REC = np.full((len(ir.record), n_samples if ir.record else 1, n if ir.record else 1),
                   np.nan, dtype=dtype)

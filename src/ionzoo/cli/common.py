@@ -50,13 +50,17 @@ def parse_currents(text: str, field: str = "--current") -> np.ndarray:
     return values
 
 
-def parse_sets(items: tuple[str, ...]) -> dict[str, float]:
-    """``("Na.gbar=60", "temperature=16.3")`` → dict (values must be numbers)."""
-    out: dict[str, float] = {}
+def parse_sets(items: tuple[str, ...]) -> dict[str, Any]:
+    """``("Na.gbar=60", "temperature=16.3", "initial.v=rest")`` → dict (values must be
+    numbers; ``initial.v`` may be ``rest``)."""
+    out: dict[str, Any] = {}
     for item in items:
         path, sep, val = item.partition("=")
         if not sep or not path.strip():
             raise ValidationError("--set", f"{item!r} is not PATH=VALUE (e.g. Na.gbar=60)")
+        if path.strip() == "initial.v" and val.strip() == "rest":
+            out["initial.v"] = "rest"
+            continue
         try:
             out[path.strip()] = float(val)
         except ValueError:
@@ -85,7 +89,12 @@ def build_cell(model: str, temperature: float | None, sets: tuple[str, ...],
     params = parse_sets(sets)
     if temperature is not None:
         params["temperature"] = temperature
+    initial = {k[len("initial."):]: params.pop(k) for k in list(params)
+               if k.startswith("initial.")}
     cell = cell.with_params(params) if params else cell
+    if initial:  # --set initial.M.m=0, --set initial.v=rest (or a number)
+        v = initial.pop("v", None)
+        cell = cell.with_initial(initial, v=v)
     from .. import pharmacology
 
     for item in drugs:

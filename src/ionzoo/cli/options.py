@@ -25,7 +25,8 @@ def _stack(f: F, options: list[Callable[[F], F]]) -> F:
 temperature_option = click.option("--temperature", type=float, default=None,
                                   help="Temperature, °C (default: the model's).")
 set_option = click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-                          help="Set a parameter, e.g. --set Na.gbar=60 (repeatable).")
+                          help="Set a parameter, e.g. --set Na.gbar=60 (repeatable); "
+                               "initial states as --set initial.M.m=0, --set initial.v=rest.")
 drug_option = click.option("--drug", "drugs", multiple=True, metavar="NAME=CONC",
                            help="Apply a blocker, e.g. --drug TTX=10nM or --drug TEA=5mM.")
 json_option = click.option("--json", "as_json", is_flag=True,

@@ -50,7 +50,8 @@ class EquilibriumBranch:
             raise ValidationError("neuron", "equilibria of neurons with more than one "
                                   "concentration pool are not supported yet")
         self._jac: list[list[Expr]] | None = None
-        self.capacitance = float(self.ev.env["capacitance"])
+        cap = np.asarray(self.ev.env["capacitance"], dtype=float)  # µF/cm²; may be batched
+        self.capacitance = float(cap) if cap.ndim == 0 else cap
 
     # ------------------------------------------------------------------ states
     def state(self, v) -> dict[str, np.ndarray]:

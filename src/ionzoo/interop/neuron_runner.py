@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ValidationError
+from ..model.stimulus import as_stimulus
 
 __all__ = ["mechanism_sources", "compile_mechanisms", "load_mechanisms_for", "run_in_neuron",
            "run_mod_files", "run_neuroml_in_neuron"]
@@ -145,7 +146,14 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
     """
     from neuron import h
 
-    from .nmodl import mechanism_name, nmodl_gbar, nmodl_names, pool_name
+    from .nmodl import (
+        initial_assignments,
+        mechanism_name,
+        nmodl_gbar,
+        nmodl_names,
+        pool_name,
+        start_point,
+    )
 
     load_mechanisms_for(neuron)
     h.load_file("stdrun.hoc")
@@ -168,17 +176,28 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
             for k, val in ch.parameters().items():
                 if k != "gbar":
                     setattr(mech, mapped[k], val)
+    i0 = sum(float(c.evaluate(0.0, {f: getattr(c, f) for f in c.numeric}))
+             for c in as_stimulus(stimulus))
+    v0, cai0 = start_point(neuron, i0)
     if neuron.calcium is not None:
-        h.cai0_ca_ion = neuron.calcium.cai
+        h.cai0_ca_ion = cai0
         h.cao0_ca_ion = neuron.calcium.cao
         if neuron.calcium.pool:
             pool = pool_name(neuron.calcium)
             sec.insert(pool)
             for seg in sec:
-                getattr(seg, pool).cai0 = neuron.calcium.cai
+                getattr(seg, pool).cai0 = cai0
     clamps = _clamps(h, sec, stimulus, area)
-    spikes, v, _ = _run(h, sec, t_stop, dt, method, neuron.v_init, threshold)
-    del clamps, sec
+    sets = initial_assignments(neuron)
+    middle = sec(0.5)
+
+    def set_initial_states():
+        for mech, state, value in sets:
+            setattr(getattr(middle, mech), state, value)
+
+    handler = h.FInitializeHandler(1, set_initial_states) if sets else None
+    spikes, v, _ = _run(h, sec, t_stop, dt, method, v0, threshold)
+    del clamps, sec, handler
     return spikes, v
 
 

@@ -293,6 +293,36 @@ UNITSON
 """
 
 
+def initial_assignments(neuron: Neuron) -> list[tuple[str, str, float]]:
+    """The states ``neuron`` starts away from their steady state, as NEURON sees them:
+    (mechanism suffix, NMODL state name, value) — set them just after the INITIAL blocks
+    (``h.FInitializeHandler(1, ...)``)."""
+    by_channel = {c.name: c for c in neuron.channels}
+    out = []
+    for state, value in neuron.initial:
+        owner, _, gate = state.partition(".")
+        if owner == "ca":  # a lagged pool's own state (``ca.pool``)
+            assert neuron.calcium is not None
+            out.append((pool_name(neuron.calcium), "ca", value))
+        else:
+            ch = by_channel[owner]
+            out.append((mechanism_name(ch), nmodl_names(ch)[gate], value))
+    return out
+
+
+def start_point(neuron: Neuron, current: float = 0.0) -> tuple[float, float | None]:
+    """Where ``neuron`` starts: (v in mV, initial cai in mM or None without calcium) —
+    ``v_init`` and ``ca.cai``, or with ``start="rest"`` the equilibrium under ``current``
+    (µA/cm², the stimulus at t = 0) as :mod:`ionzoo.initial` finds it."""
+    cai = None if neuron.calcium is None else neuron.calcium.cai
+    if neuron.start != "rest":
+        return neuron.v_init, cai
+    from ..initial import rest_point
+
+    v, conc = rest_point(neuron, current)
+    return v, (cai if conc is None else conc)
+
+
 def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
                      duration: float | None = None, t_stop: float = 100.0, dt: float = 0.025,
                      method: str = "crank_nicolson") -> str:
@@ -332,12 +362,13 @@ def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
         for k, val in ch.parameters().items():
             if k != "gbar":
                 lines.append(f"sec.{mapped[k]}_{name} = {val!r}")
+    v0, cai0 = start_point(neuron, current if delay <= 0 else 0.0)
     if neuron.calcium is not None:
-        lines += [f"h.cai0_ca_ion = {neuron.calcium.cai!r}",
+        lines += [f"h.cai0_ca_ion = {cai0!r}",
                   f"h.cao0_ca_ion = {neuron.calcium.cao!r}"]
         if neuron.calcium.pool:
             pool = pool_name(neuron.calcium)
-            lines += [f"sec.insert('{pool}')", f"sec.cai0_{pool} = {neuron.calcium.cai!r}"]
+            lines += [f"sec.insert('{pool}')", f"sec.cai0_{pool} = {cai0!r}"]
     dur = 1e9 if duration is None else duration
     lines += [
         "stim = h.IClamp(sec(0.5))",
@@ -348,7 +379,8 @@ def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
         f"h.secondorder = {2 if method == 'crank_nicolson' else 0}",
         f"h.dt = {dt!r}",
         f"h.steps_per_ms = {1.0 / dt!r}",
-        f"h.finitialize({neuron.v_init!r})",
+        *_initial_lines(neuron),
+        f"h.finitialize({v0!r})",
         f"h.continuerun({t_stop!r})",
         "vv = np.array(v)",
         "i = np.nonzero((vv[:-1] < 0) & (vv[1:] >= 0))[0]",
@@ -357,6 +389,16 @@ def neuron_to_script(neuron, current: float = 10.0, delay: float = 0.0,
         "",
     ]
     return "\n".join(lines)
+
+
+def _initial_lines(neuron: Neuron) -> list[str]:
+    """Script lines that set the states with given initial values after the INITIAL blocks."""
+    sets = initial_assignments(neuron)
+    if not sets:
+        return []
+    body = [f"    sec(0.5).{mech}.{state} = {value!r}" for mech, state, value in sets]
+    return ["def set_initial_states():", *body, "",
+            "initial_states = h.FInitializeHandler(1, set_initial_states)"]
 
 
 def export_neuron(neuron, directory, **protocol) -> list[str]:

@@ -169,6 +169,10 @@ def neuron_to_dict(neuron: Neuron) -> dict:
                            "channels": [c.to_dict() for c in neuron.channels]}
     if neuron.area is not None:
         out["area"] = neuron.area
+    if neuron.start != "v_init":
+        out["start"] = neuron.start
+    if neuron.initial:
+        out["initial"] = dict(neuron.initial)
     if neuron.calcium is not None:
         c = neuron.calcium
         out["calcium"] = {"pool": c.pool, **c.parameters()}
@@ -182,7 +186,8 @@ def neuron_to_dict(neuron: Neuron) -> dict:
 def neuron_from_dict(doc: Any, where: str = "neuron") -> Neuron:
     """Build a :class:`Neuron` from plain data (validated)."""
     d = _keys(where, doc, {"channels"}, {"ionzoo", "kind", "name", "capacitance",
-                                         "temperature", "v_init", "area", "calcium"})
+                                         "temperature", "v_init", "area", "calcium",
+                                         "start", "initial"})
     if d.get("ionzoo", FORMAT_VERSION) != FORMAT_VERSION:
         raise ValidationError(f"{where}.ionzoo", f"unsupported format version {d['ionzoo']!r}")
     if d.get("kind", "neuron") != "neuron":
@@ -200,6 +205,15 @@ def neuron_from_dict(doc: Any, where: str = "neuron") -> Neuron:
         calcium = Calcium(**values)
     kw: dict[str, Any] = {k: _num(f"{where}.{k}", d[k])
                           for k in ("capacitance", "temperature", "v_init", "area") if k in d}
+    if "start" in d:
+        kw["start"] = _free_text(f"{where}.start", d["start"])
+    if "initial" in d:
+        given = d["initial"]
+        if not isinstance(given, dict) or not all(isinstance(k, str) for k in given):
+            raise ValidationError(f"{where}.initial", "expected a mapping of state names to "
+                                  "numbers")
+        kw["initial"] = {_free_text(f"{where}.initial", k): _num(f"{where}.initial.{k}", x)
+                         for k, x in given.items()}
     return Neuron(channels=channels, name=_free_text(f"{where}.name", d.get("name", "neuron")),
                   calcium=calcium, **kw)
 

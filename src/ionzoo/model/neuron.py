@@ -20,7 +20,18 @@ path              unit    meaning
 ``<ch>.rate_factor`` 1    fixed rate factor (channels with a FixedFactor rule)
 ``<ch>.<name>``   –       extra parameter of ``<ch>`` read by its rate expressions
 ``ca.<name>``     –       calcium (neurons with ``calcium=``; see :mod:`ionzoo.ions`)
+``initial.<state>`` –     initial value of a state set by :meth:`Neuron.with_initial`
+                          (``initial.M.m``: 1; ``initial.ca.pool``: mM)
 ================  ======  ==================================================
+
+Initial state
+-------------
+By default v starts at ``v_init`` and every gate at its steady state x∞(v_init) (calcium pools
+at ``ca.cai``). :meth:`Neuron.with_initial` changes that: ``with_initial({"M.m": 0.0})`` starts
+one gate at a given value (any number of states; values may be arrays, as every parameter), and
+``with_initial(v="rest")`` starts the neuron at its equilibrium under the stimulus' value at
+t = 0 — v, and a calcium pool's concentration, solved from the steady-state I–V curve (the
+stable equilibrium nearest ``v_init`` where there are several; see :mod:`ionzoo.initial`).
 
 Any of them may be an array: :meth:`Neuron.with_params` accepts scalars, 1-D sequences (which
 become a batch dimension named after the path) and :class:`xarray.DataArray` objects (whose
@@ -47,7 +58,11 @@ __all__ = ["Neuron", "NEURON_PARAMETERS", "RESERVED_CHANNEL_NAMES"]
 
 #: Names a channel may not take: they name the neuron's own quantities (``v``, ``i_ion``,
 #: ``ca.cai``…) and the stimulus (``i_stim``, ``stim<k>.<field>``).
-RESERVED_CHANNEL_NAMES = ("ca", "v", "t", "time", "i_ion", "i_stim")
+RESERVED_CHANNEL_NAMES = ("ca", "v", "t", "time", "i_ion", "i_stim", "initial")
+#: How the membrane potential starts: at ``v_init``, or at the equilibrium (``"rest"``).
+STARTS = ("v_init", "rest")
+_GATE_START = ParamSpec("1", 0.0, False, 1.0, doc="initial value of a gate")
+_POOL_START = ParamSpec("mM", 0.0, True, 1000.0, doc="initial concentration of a pool")
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,12 @@ class Neuron:
     calcium:
         Intracellular calcium (:class:`~ionzoo.ions.Calcium`): required when a channel carries
         calcium with a Nernst reversal, reads ``cai``/``cao``, or a pool is wanted.
+    initial:
+        Initial values of individual states (``{"M.m": 0.0}``: gates in 1, pool states in mM);
+        every other gate starts at x∞. Prefer :meth:`with_initial`, which also takes arrays.
+    start:
+        ``"v_init"`` (v starts at ``v_init``) or ``"rest"`` (at the equilibrium under the
+        stimulus' value at t = 0, see :mod:`ionzoo.initial`).
     """
 
     channels: tuple[Channel, ...]
@@ -82,6 +103,8 @@ class Neuron:
     area: float | None = None
     calcium: Calcium | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    initial: tuple[tuple[str, float], ...] = ()
+    start: str = "v_init"
 
     def __post_init__(self) -> None:
         chans = tuple(self.channels)
@@ -116,6 +139,47 @@ class Neuron:
             object.__setattr__(self, "area", check("area", self.area, _AREA))
         check_name("name", self.name)  # it names files and appears in exported scripts
         object.__setattr__(self, "overrides", dict(self.overrides))
+        if self.start not in STARTS:
+            raise ValidationError("start", f"expected one of {STARTS}, got {self.start!r}")
+        object.__setattr__(self, "initial", self._checked_initial(self.initial))
+
+    def _checked_initial(self, initial: Any) -> tuple[tuple[str, float], ...]:
+        """``initial`` (a mapping or pairs) as sorted (state, value) pairs, each checked."""
+        try:
+            items = dict(initial.items() if isinstance(initial, Mapping) else initial)
+        except (TypeError, ValueError):
+            raise ValidationError("initial", "expected a mapping of state names to "
+                                  "numbers") from None
+        allowed = self.state_names()
+        out = []
+        for name, value in items.items():
+            if not isinstance(name, str) or name not in allowed[1:]:
+                raise ValidationError(f"initial.{name}", "unknown state (states that can be "
+                                      f"set: {', '.join(allowed[1:]) or 'none'}; v through "
+                                      "v_init or with_initial(v=...))")
+            out.append((name, check(f"initial.{name}", value, self._initial_spec(name))))
+        order = {n: k for k, n in enumerate(allowed)}
+        return tuple(sorted(out, key=lambda kv: order[kv[0]]))
+
+    def state_names(self) -> tuple[str, ...]:
+        """The names of the state variables, in the order of the engine: ``v``, the gates with
+        kinetics (``<channel>.<gate>``), then the calcium pool (``ca.cai``; a lagged pool also
+        ``ca.pool``)."""
+        names = ["v"] + [f"{c.name}.{g.name}" for c in self.channels for g in c.gates
+                         if not g.instantaneous]
+        ca = self.calcium
+        if ca is not None and ca.pool is not None:
+            names += ["ca.cai", "ca.pool"] if ca.lagged else ["ca.cai"]
+        return tuple(names)
+
+    @staticmethod
+    def _initial_spec(state: str) -> ParamSpec:
+        return _POOL_START if state.startswith("ca.") else _GATE_START
+
+    @property
+    def initial_state(self) -> dict[str, float]:
+        """The states with a given initial value (the rest start at their steady state)."""
+        return dict(self.initial)
 
     @classmethod
     def for_channel(cls, channel: Channel, temperature: float = 6.3) -> Neuron:
@@ -141,6 +205,7 @@ class Neuron:
             paths += [f"{ch.name}.{p}" for p in ch.parameters()]
         if self.calcium is not None:
             paths += [f"ca.{p}" for p in self.calcium.parameters()]
+        paths += [f"initial.{k}" for k, _ in self.initial]
         return paths
 
     def default(self, path: str) -> float:
@@ -151,6 +216,12 @@ class Neuron:
         if not pname:
             raise ValidationError(path, "unknown parameter (expected 'capacitance', "
                                   "'temperature', 'v_init' or 'CHANNEL.NAME')")
+        if ch_name == "initial":
+            given = dict(self.initial)
+            if pname not in given:
+                raise ValidationError(path, f"state {pname!r} has no initial value of its own "
+                                      "(give one with Neuron.with_initial)")
+            return given[pname]
         if ch_name == "ca":
             if self.calcium is None:
                 raise ValidationError(path, "this neuron has no calcium description")
@@ -171,6 +242,8 @@ class Neuron:
         if path in NEURON_PARAMETERS:
             return NEURON_PARAMETERS[path]
         owner, _, name = path.partition(".")
+        if owner == "initial":
+            return self._initial_spec(name)
         if owner == "ca":
             return CALCIUM_PARAMETERS[name]
         return self.channel(owner).parameter_spec(name)
@@ -210,6 +283,9 @@ class Neuron:
         if path in NEURON_PARAMETERS:
             return replace(self, **{path: value}, overrides=self.overrides)  # type: ignore[arg-type]
         ch_name, _, pname = path.partition(".")
+        if ch_name == "initial":
+            return replace(self, initial=_pairs({**dict(self.initial), pname: value}),
+                           overrides=self.overrides)
         if ch_name == "ca":
             assert self.calcium is not None
             calcium = replace(self.calcium, **{pname: value})  # type: ignore[arg-type]
@@ -217,6 +293,42 @@ class Neuron:
         chans = tuple(c.with_defaults(**{pname: value}) if c.name == ch_name else c
                       for c in self.channels)
         return replace(self, channels=chans, overrides=self.overrides)
+
+    def with_initial(self, states: Mapping[str, Any] | None = None, *,
+                     v: float | str | Any = None) -> Neuron:
+        """A copy that starts from a different initial state.
+
+        ``states`` maps state names (:meth:`state_names`) to initial values — gates in 1,
+        pool states in mM; ``"ca.cai"`` of a pool sets the parameter ``ca.cai``. Values may be
+        arrays (a batch dimension ``initial.<state>``, or a DataArray's own dimensions).
+        ``v`` is a number or array (mV; sets ``v_init``) or ``"rest"``: start at the
+        equilibrium under the stimulus' value at t = 0 (:mod:`ionzoo.initial`).
+        States not named keep their steady state x∞ at the initial v.
+        """
+        new = self
+        if isinstance(v, str):
+            if v not in ("rest",):
+                raise ValidationError("initial.v", f"expected a number or 'rest', got {v!r}")
+            new = replace(new, start="rest", overrides=new.overrides)
+        elif v is not None:
+            new = replace(new, start="v_init", overrides=new.overrides).with_params(v_init=v)
+        if states is not None and not isinstance(states, Mapping):
+            raise ValidationError("initial", "expected a mapping of state names to values")
+        params: dict[str, Any] = {}
+        pool_cai = self.calcium is not None and self.calcium.pool is not None
+        for name, value in (states or {}).items():
+            if name == "v":
+                raise ValidationError("initial.v", "give v with with_initial(v=...)")
+            if name == "ca.cai" and pool_cai:
+                params["ca.cai"] = value
+                continue
+            scalar = np.ndim(value) == 0 and not isinstance(value, xr.DataArray)
+            default = value if scalar else _first(value, f"initial.{name}")
+            new = replace(new, initial=_pairs({**dict(new.initial), name: default}),
+                          overrides=new.overrides)
+            if not scalar:
+                params[f"initial.{name}"] = value
+        return new.with_params(params) if params else new
 
     # ------------------------------------------------------------------ structure edits
     def with_channel(self, channel: Channel) -> Neuron:
@@ -226,17 +338,25 @@ class Neuron:
             chans = tuple(channel if c.name == channel.name else c for c in self.channels)
         else:
             chans = (*self.channels, channel)
-        return replace(self, channels=chans, overrides=self._overrides_for(chans))
+        return self._rebuilt(chans)
 
     def without_channel(self, name: str) -> Neuron:
         """A copy without the channel called ``name``."""
         self.channel(name)
         chans = tuple(c for c in self.channels if c.name != name)
-        return replace(self, channels=chans, overrides=self._overrides_for(chans))
+        return self._rebuilt(chans)
+
+    def _rebuilt(self, chans: tuple[Channel, ...]) -> Neuron:
+        """A copy with ``chans``, keeping the overrides and initial values that still apply."""
+        states = set(replace(self, channels=chans, initial=()).state_names())
+        initial = tuple((k, x) for k, x in self.initial if k in states)
+        overrides = {k: x for k, x in self._overrides_for(chans).items()
+                     if not k.startswith("initial.") or k[len("initial."):] in states}
+        return replace(self, channels=chans, initial=initial, overrides=overrides)
 
     def _overrides_for(self, chans: Iterable[Channel]) -> dict:
         keep = set(NEURON_PARAMETERS) | {f"{c.name}.{p}" for c in chans for p in c.parameters()}
-        keep |= {k for k in self.overrides if k.startswith("ca.")}
+        keep |= {k for k in self.overrides if k.startswith(("ca.", "initial."))}
         return {k: v for k, v in self.overrides.items() if k in keep}
 
     @property
@@ -250,7 +370,8 @@ class Neuron:
         """What determines compiled code (channels' structure), independent of values."""
         ca = self.calcium
         pool = None if ca is None else ("ca", ca.pool or "fixed", ca.method, ca.lagged)
-        return (tuple(c.structure_key() for c in self.channels), pool)
+        return (tuple(c.structure_key() for c in self.channels), pool,
+                tuple(k for k, _ in self.initial))
 
     def density(self, current_na):
         """Convert an absolute current in nA to a density in µA/cm² using ``area`` (µm²)."""
@@ -264,12 +385,31 @@ class Neuron:
                  f"T = {self.temperature:g} °C, v_init = {self.v_init:g} mV"]
         for ch in self.channels:
             lines.append("  " + str(ch).replace("\n", "\n  "))
+        if self.start == "rest":
+            lines.append("  starts at rest (the equilibrium under the stimulus at t = 0)")
+        for k, x in self.initial:
+            lines.append(f"  initial {k} = {x:g}")
         for path, val in self.overrides.items():
             lines.append(f"  batch: {path} over dims {tuple(val.dims)} ({val.size} values)")
         return "\n".join(lines)
 
 
 _AREA = ParamSpec("um2", 0.0, True, doc="membrane area")
+
+
+def _pairs(values: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
+    """Initial values as the (state, value) pairs :class:`Neuron` keeps (checked there)."""
+    return tuple(values.items())
+
+
+def _first(value: Any, where: str) -> float:
+    """The first element of a batch value (the scalar default that the override replaces)."""
+    arr = value.values if isinstance(value, xr.DataArray) else np.asarray(value)
+    if arr.size == 0:
+        raise ValidationError(where, "empty array")
+    if arr.dtype.kind not in "iuf":
+        raise ValidationError(where, f"expected numbers, got {type(value).__name__}")
+    return float(arr.flat[0])
 
 
 def _as_batch_value(path: str, val: Any, spec: ParamSpec) -> xr.DataArray:

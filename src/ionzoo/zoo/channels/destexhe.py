@@ -42,7 +42,8 @@ def im(gbar: float = 0.07, e: float = -100.0, taumax: float = 1000.0) -> Channel
         provenance=Provenance(f"Yamada WM, Koch C, Adams PR (1989) in Methods in Neuronal "
                               f"Modeling; {_POSP}", _REPO + "IM_cortex.mod",
                               "The original file initialises m = 0 (ionzoo: m∞(v_init), as "
-                              "OSB's NEURON_MODIFIED); gbar default 0.07 mS/cm² (RS cell)."),
+                              "OSB's NEURON_MODIFIED; the Pospischil cells' initial="
+                              "'modeldb' starts it at 0); gbar default 0.07 mS/cm² (RS cell)."),
         description="Yamada/Destexhe M-current (m)")
 
 

@@ -4,6 +4,9 @@ Every model can be customised like any neuron (``with_params``, ``with_channel``
 ``without_channel``).
 """
 
+from collections.abc import Callable
+
+from ...model.neuron import Neuron
 from . import pospischil
 from .classic import connor_stevens, inap_ik, morris_lecar, traub_miles, wang_buzsaki
 from .hay2011 import hay2011_soma
@@ -49,7 +52,7 @@ DEMO_CURRENT = {"hh1952": 10.0, "wang_buzsaki": 1.0, "traub_miles": 1.5, "traub_
                 "hay2011_soma": 20.0}
 
 #: Registry of model constructors by name (used by the command line).
-REGISTRY = {
+REGISTRY: dict[str, Callable[[], Neuron]] = {
     "hh1952": hh1952,
     "pospischil_rs": pospischil.rs,
     "pospischil_fs": pospischil.fs,

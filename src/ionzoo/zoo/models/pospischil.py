@@ -7,8 +7,11 @@ One cylinder with L = d (no end caps): area = π d²; C = 1 µF/cm²; 36 °C (ev
 factor is 1); Traub–Miles I_Na/I_Kd with V_T = −55 mV; ENa = +50, EK = −100 mV. ``cell.density(I)``
 converts the demo currents in nA to µA/cm² (1 nA into 28 953 µm² = 3.4539 µA/cm²).
 
-Differences from the original files, on purpose: every gate starts at its steady state at
-v_init (the original IM initialises m = 0; OSB's NEURON_MODIFIED does the same as ionzoo).
+Initial state: by default every gate starts at its steady state at v_init, as in OSB's public
+NEURON version (``NEURON_MODIFIED``, whose spike times ``tests/data/pospischil_spikes.json``
+keeps). ``initial="modeldb"`` starts as the files first published in ModelDB (``NEURON_ORIG``):
+every gate at 0 (HH_traub sets m = h = n = 0, IM_cortex m = 0, IT_huguenard h = 0, and
+IL_gutnick leaves its states at NEURON's default 0), calcium at ``cainf``.
 
 =====  =====  ======  =====  ===  ===  =====  ========================  ===================
 cell   d µm   g_leak  E_leak gNa  gKd  gM     other                     demo stimulus
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import math
 
+from ...errors import ValidationError
 from ...model.channel import Channel
 from ...model.ions import Calcium
 from ...model.neuron import Neuron
@@ -44,41 +48,52 @@ def _leak(g: float, e: float) -> Channel:
     return Channel("leak", gbar=g, e=e, description="leak")
 
 
+#: The initial states offered: every gate at x∞(v_init), or as ModelDB 123623's files (0).
+INITIAL_STATES = ("steady", "modeldb")
+
+
 def _cell(name: str, d: float, channels: tuple[Channel, ...], v_init: float,
-          calcium: Calcium | None = None) -> Neuron:
-    return Neuron(channels=channels, capacitance=1.0, temperature=36.0, v_init=v_init,
+          initial: str, calcium: Calcium | None = None) -> Neuron:
+    cell = Neuron(channels=channels, capacitance=1.0, temperature=36.0, v_init=v_init,
                   name=f"pospischil_{name}", area=math.pi * d * d, calcium=calcium)
+    if initial not in INITIAL_STATES:
+        raise ValidationError("initial", f"expected one of {INITIAL_STATES}, got {initial!r}")
+    if initial == "steady":
+        return cell
+    gates = [s for s in cell.state_names() if s != "v" and not s.startswith("ca.")]
+    return cell.with_initial(dict.fromkeys(gates, 0.0))
 
 
 def _core(gna: float, gkd: float) -> tuple[Channel, Channel]:
     return (traub.na(gbar=gna, e=50.0, vtraub=-55.0), traub.kd(gbar=gkd, e=-100.0, vtraub=-55.0))
 
 
-def rs() -> Neuron:
-    """Regular spiking pyramidal cell (adapting; M-current)."""
+def rs(initial: str = "steady") -> Neuron:
+    """Regular spiking pyramidal cell (adapting; M-current). ``initial``: ``"steady"`` (every
+    gate at x∞(v_init)) or ``"modeldb"`` (every gate at 0, as ModelDB 123623's files)."""
     return _cell("RS", 96.0, (*_core(50.0, 5.0), destexhe.im(gbar=0.07, e=-100.0),
-                              _leak(0.1, -70.0)), -70.0)
+                              _leak(0.1, -70.0)), -70.0, initial)
 
 
-def fs() -> Neuron:
+def fs(initial: str = "steady") -> Neuron:
     """Fast spiking interneuron (no adaptation)."""
-    return _cell("FS", 67.0, (*_core(50.0, 10.0), _leak(0.15, -70.0)), -70.0)
+    return _cell("FS", 67.0, (*_core(50.0, 10.0), _leak(0.15, -70.0)), -70.0, initial)
 
 
-def ib() -> Neuron:
+def ib(initial: str = "steady") -> Neuron:
     """Intrinsically bursting cell (L-type Ca²⁺): an initial burst, then tonic spikes."""
     return _cell("IB", 96.0, (*_core(50.0, 5.0), destexhe.im(gbar=0.03, e=-100.0),
-                              destexhe.ical(gbar=0.17), _leak(0.01, -85.0)), -84.0)
+                              destexhe.ical(gbar=0.17), _leak(0.01, -85.0)), -84.0, initial)
 
 
-def ibr() -> Neuron:
+def ibr(initial: str = "steady") -> Neuron:
     """Repetitively bursting cell (stronger L-type Ca²⁺)."""
     return _cell("IBR", 96.0, (*_core(50.0, 5.0), destexhe.im(gbar=0.03, e=-100.0),
-                               destexhe.ical(gbar=0.22), _leak(0.01, -85.0)), -84.0)
+                               destexhe.ical(gbar=0.22), _leak(0.01, -85.0)), -84.0, initial)
 
 
-def lts() -> Neuron:
+def lts(initial: str = "steady") -> Neuron:
     """Low-threshold spiking cell (T-type Ca²⁺ with a calcium pool; rebound bursts)."""
     return _cell("LTS", 96.0, (*_core(50.0, 5.0), destexhe.im(gbar=0.03, e=-100.0),
                                destexhe.it(gbar=0.4, shift=2.0), _leak(0.01, -85.0)), -84.0,
-                 calcium=Calcium.destexhe(depth=1.0, tau=5.0, cainf=2.4e-4, cao=2.0))
+                 initial, calcium=Calcium.destexhe(depth=1.0, tau=5.0, cainf=2.4e-4, cao=2.0))
