@@ -28,6 +28,7 @@ from .solvers import Adaptive, BackwardEuler, CrankNicolson  # noqa: E402
 if TYPE_CHECKING:  # pragma: no cover
     from . import (  # noqa: F401
         analysis,
+        clamp,
         dynamics,
         interop,
         io,
@@ -37,8 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
         testing,
     )
 
-_LAZY = ("plot", "analysis", "dynamics", "io", "interop", "testing", "pharmacology", "reference",
-         "lower", "ir", "solvers", "backends")
+_LAZY = ("plot", "analysis", "clamp", "dynamics", "io", "interop", "testing", "pharmacology",
+         "reference", "lower", "ir", "solvers", "backends")
 
 
 def __getattr__(name: str) -> Any:
@@ -51,6 +52,7 @@ __all__ = [
     "simulate", "Result", "load_result", "Neuron",
     "BackwardEuler", "CrankNicolson", "Adaptive",
     "models", "channels", "stimulus", "expr", "ions",
-    "plot", "io", "interop", "testing", "analysis", "dynamics", "pharmacology", "reference",
+    "plot", "io", "interop", "testing", "analysis", "clamp", "dynamics", "pharmacology",
+    "reference",
     "IonzooError", "ValidationError", "ExpressionError", "__version__",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 __all__ = ["MAX_FILE_BYTES", "MAX_DOCUMENT_DEPTH", "MAX_DOCUMENT_NODES", "MAX_TEXT",
            "MAX_CHANNELS", "MAX_GATES", "MAX_PARAMETERS", "MAX_STATES", "MAX_MODEL_NODES",
            "MAX_BATCH", "MAX_STEPS", "MAX_BISECTIONS", "MAX_CURRENTS", "MAX_SAMPLES",
-           "MAX_REST_NEURONS"]
+           "MAX_REST_NEURONS", "MAX_CLAMP_SAMPLES"]
 
 #: Largest model file, NeuroML or .mod file read (bytes); checked before reading.
 MAX_FILE_BYTES = 5_000_000
@@ -46,3 +46,5 @@ MAX_SAMPLES = 100_000_000
 #: Most distinct neurons of a batch started at rest (each is a root search of its I–V curve,
 #: about 0.3 ms apiece).
 MAX_REST_NEURONS = 100_000
+#: Most samples (neurons × time points) of one voltage-clamp run (each quantity is recorded).
+MAX_CLAMP_SAMPLES = 50_000_000
