@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from .expr import Expr, Name, Num, substitute
 from .model.params import ParamSpec
 
-__all__ = ["State", "Parameter", "Derived", "GateIR", "Current", "Pool", "Observable",
-           "ModelIR"]
+__all__ = ["State", "Parameter", "Derived", "GateIR", "Current", "Pool", "EventInput",
+           "Observable", "ModelIR"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,17 @@ class Pool:
 
 
 @dataclass(frozen=True)
+class EventInput:
+    """A synapse's events: at the start of the step in which an event arrives, each state of
+    ``states`` grows by the value of ``jump`` (a parameter or derived id). ``source`` is the
+    stimulus component (``stim<k>``) whose spike train the kernels receive."""
+
+    source: str
+    states: tuple[str, ...]
+    jump: str
+
+
+@dataclass(frozen=True)
 class Observable:
     """A recordable quantity: name, unit and its expression."""
 
@@ -140,6 +151,7 @@ class ModelIR:
     tables: tuple[str, ...]
     observables: tuple[Observable, ...]
     record: tuple[str, ...]
+    events: tuple[EventInput, ...] = ()
     key: str = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -210,6 +222,7 @@ class ModelIR:
                   f"linear={c.linear}" for c in self.currents]
         lines += [f"pool {p.state} {p.ion} {p.kind} drive={p.drive} tau={p.tau} rest={p.rest} "
                   f"{p.method} {p.ion_state}" for p in self.pools]
+        lines += [f"events {e.source} {e.states} += {e.jump}" for e in self.events]
         lines += [f"stimulus {self.stimulus} tables={self.tables}", f"record {self.record}"]
         return "\n".join(lines)
 

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 
 from .errors import ValidationError
 from .expr import Bin, Call, Expr, Name, Num, substitute
-from .ir import Current, Derived, GateIR, ModelIR, Observable, Parameter, Pool, State
+from .ir import Current, Derived, EventInput, GateIR, ModelIR, Observable, Parameter, Pool, State
 from .limits import MAX_MODEL_NODES, MAX_STATES
 from .model.channel import Channel, Gate
 from .model.ions import FARADAY, GAS_CONSTANT, VALENCE
-from .model.neuron import Neuron
+from .model.neuron import RESERVED_CHANNEL_NAMES, Neuron
 from .model.params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec
 from .model.stimulus import Stimulus, Waveform, as_stimulus
+from .model.synapses import Exp2Synapse, ExpSynapse, Synapse
 from .model.temperature import Q10, factor_expression, rule_parameter
 
 __all__ = ["lower", "recordable", "generations", "is_extra", "LOWERINGS"]
@@ -73,10 +74,14 @@ def recordable(neuron: Neuron) -> dict[str, str]:
     return {o.name: o.unit for o in lower(neuron).observables}
 
 
+_STIM_UNITS = {"scale": "1", "count": "1", "e": "mV", "weight": "mS/cm2", "rate": "Hz",
+               "seed": "1", "train": "1"}
+
+
 def _stim_unit(fieldname: str) -> str:
     if fieldname.startswith("amplitude"):
         return "uA/cm2"
-    return "1" if fieldname in ("scale", "count") else "ms"
+    return _STIM_UNITS.get(fieldname, "ms")
 
 
 class _Lowering:
@@ -219,6 +224,38 @@ class _Lowering:
             total = term if k == 0 else total + term
         return total, tuple(tables)
 
+    # ----------------------------------------------------------------- synapses
+    def _synapses(self) -> tuple[EventInput, ...]:
+        """Each synapse as kinetic states (cnexp decay to 0), a linear current and its events."""
+        events = []
+        taken = {c.name for c in self.neuron.channels} | set(RESERVED_CHANNEL_NAMES)
+        for k, comp in enumerate(self.components):
+            if not isinstance(comp, Synapse):
+                continue
+            label, src = comp.name, f"stim{k}"
+            if label in taken:
+                raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
+                                      "another synapse or the neuron (give name=...)")
+            taken.add(label)
+            tau = {"g": f"{src}.tau"} if isinstance(comp, ExpSynapse) else {
+                "A": f"{src}.tau_rise", "B": f"{src}.tau_decay"}
+            for state, tid in tau.items():
+                self.gates.append(GateIR(f"{label}.{state}", label, Num(0.0),
+                                         Num(1.0) / Name(tid), False, "cnexp"))
+            jump = f"{src}.weight"
+            if isinstance(comp, Exp2Synapse):
+                g: Expr = Name(f"{label}.B") - Name(f"{label}.A")
+                jump = f"{src}.jump"
+                self.derived.append(Derived(jump, "mS/cm2", Name(f"{src}.weight")
+                                            * _exp2_factor(Name(f"{src}.tau_rise"),
+                                                           Name(f"{src}.tau_decay"))))
+            else:
+                g = Name(f"{label}.g")
+            e = Name(f"{src}.e")
+            self.currents.append(Current(label, None, "fixed", g, V - e, e, True))
+            events.append(EventInput(src, tuple(f"{label}.{x}" for x in tau), jump))
+        return tuple(events)
+
     # ----------------------------------------------------------------- observables
     def _observables(self, stimulus: Expr) -> tuple[Observable, ...]:
         out = [Observable("v", "mV", V)]
@@ -233,9 +270,14 @@ class _Lowering:
             if ch.reversal == "nernst" and cur.e is not None:
                 out.append(Observable(f"{ch.name}.e", "mV", cur.e))
         total: Expr = Num(0.0)
-        for k, c in enumerate(self.currents):
+        channels = [c for c in self.currents if c.channel in by_channel and
+                    c.channel in {ch.name for ch in self.neuron.channels}]
+        for k, c in enumerate(channels):
             total = c.current if k == 0 else total + c.current
         out.append(Observable("i_ion", "uA/cm2", total))
+        for c in self.currents[len(channels):]:  # the synapses
+            out.append(Observable(f"{c.channel}.g", "mS/cm2", c.conductance))
+            out.append(Observable(f"{c.channel}.i", "uA/cm2", c.current))
         if self.ca is not None:
             out.append(Observable("ca.cai", "mM", Name("ca.cai")))
         for g in self.gates:  # explicit only (not part of record="all")
@@ -250,6 +292,7 @@ class _Lowering:
         for ch in self.neuron.channels:
             self._channel(ch)
         pools = self._pools()
+        events = self._synapses()
         stimulus, tables = self._stimulus()
         observables = self._observables(stimulus)
         known = [o.name for o in observables]
@@ -260,12 +303,19 @@ class _Lowering:
         return ModelIR(states=self._states(pools), params=tuple(self.params),
                        derived=tuple(self.derived), gates=tuple(self.gates),
                        currents=tuple(self.currents), pools=pools, stimulus=stimulus,
-                       tables=tables, observables=observables, record=record)
+                       tables=tables, observables=observables, record=record, events=events)
 
 
 def is_extra(name: str) -> bool:
     """Whether ``record="all"`` leaves ``name`` out (x∞, τ of gates; the stimulus)."""
     return name.endswith(("_inf", "_tau")) or name == "i_stim"
+
+
+def _exp2_factor(rise: Expr, decay: Expr) -> Expr:
+    """1/(e^(−tp/τd) − e^(−tp/τr)), tp = τr·τd/(τd − τr)·ln(τd/τr): the peak normalisation of a
+    double-exponential synapse (:func:`ionzoo.synapses.exp2_factor`)."""
+    tp = rise * decay / (decay - rise) * Call("log", (decay / rise,))
+    return Num(1.0) / (Call("exp", (-(tp / decay),)) - Call("exp", (-(tp / rise),)))
 
 
 def _reciprocal(e: Expr) -> Expr:

@@ -146,6 +146,9 @@ def simulate(
         raise ValidationError("record_every", f"must be <= the number of steps ({n_steps})")
     threshold = number("threshold", threshold)
     ir = lower(neuron, components, _record(neuron, record))
+    if ir.events and isinstance(solver, Adaptive):
+        raise ValidationError("solver", "synaptic events need a fixed-step solver "
+                              "(backward_euler or crank_nicolson)")
     batch = build_batch(neuron, components, ir, np.dtype(_DTYPES[dtype]))
     if max_spikes is None:
         max_spikes = min(int(math.ceil(t_stop * 0.5)) + 2, max(1, _SPIKE_BUDGET // batch.n))
@@ -229,8 +232,11 @@ def _solve(ir: ModelIR, solver: Solver, components: tuple[Stimulus, ...], batch:
         from .solvers.fixed import run_fixed
 
         assert isinstance(solver, FixedStep)
+        from .synaptic_input import event_arrays
+
+        events = event_arrays(ir, components, batch, t_stop) if ir.events else []
         run_fixed(kernels, solver, batch.P, S, n_steps, threshold, record_every, REC,
-                  spk_count, spk_times, bad, waves, report)
+                  spk_count, spk_times, bad, waves, report, events)
     wall = _time.perf_counter() - t0
     if report is not None:
         report.close()

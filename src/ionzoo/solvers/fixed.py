@@ -25,11 +25,14 @@ SCALAR_BELOW = 8
 def run_fixed(kernels: ModuleType, solver: FixedStep, P: np.ndarray, S: np.ndarray,
               n_steps: int, threshold: float, record_every: int, REC: np.ndarray,
               spk_count: np.ndarray, spk_times: np.ndarray, bad: np.ndarray,
-              waves: list[np.ndarray], report: Callable[[float], None] | None) -> None:
+              waves: list[np.ndarray], report: Callable[[float], None] | None,
+              events: list[np.ndarray] | None = None) -> None:
     """Advance the states ``S`` (rows × neurons) ``n_steps`` steps in place, counting spikes,
     recording every ``record_every`` steps into ``REC`` (sample 0 is the initial state) and
     marking in ``bad`` (neurons × 2, −1 where fine) the time (ms, end of the step) and the
-    state row at which a neuron's state first became non-finite."""
+    state row at which a neuron's state first became non-finite. ``events``: each synapse's
+    event times (neurons × events, +inf padded) and next-event indices, in turn."""
+    tail = [*waves, *(events or [])]
     T = S.dtype.type
     dt = solver.dt
     if REC.shape[0]:
@@ -46,11 +49,11 @@ def run_fixed(kernels: ModuleType, solver: FixedStep, P: np.ndarray, S: np.ndarr
         while done < n_steps:
             todo = min(chunk, n_steps - done)
             if n < SCALAR_BELOW:
-                kernels.run_scalar(todo, done, *args, bad, *waves)
+                kernels.run_scalar(todo, done, *args, bad, *tail)
             elif pool is None:
-                run(todo, done, *args, *spans[0], bad, *waves)
+                run(todo, done, *args, *spans[0], bad, *tail)
             else:
-                calls: list[tuple[Any, ...]] = [(todo, done, *args, *span, bad, *waves)
+                calls: list[tuple[Any, ...]] = [(todo, done, *args, *span, bad, *tail)
                                                 for span in spans]
                 jobs = [pool.submit(run, *call) for call in calls]
                 for job in jobs:

@@ -55,9 +55,25 @@ _JIT = ('@numba.njit(fastmath=set(FASTMATH), cache=_DISK_CACHE, nogil=True, '
 
 def signature(ir: ModelIR, blocks: bool = False) -> str:
     waves = "".join(f", W{k}" for k in range(len(ir.tables)))
+    events = "".join(f", E{k}, Q{k}" for k in range(len(ir.events)))
     span = ", b0, b1" if blocks else ""
     return ("(n_steps, step0, dt, dtk, cj, kfac, thr, P, S, spk_count, spk_times, rec_every, "
-            f"REC{span}, bad{waves}):")
+            f"REC{span}, bad{waves}{events}):")
+
+
+def _event_lines(ir: ModelIR, ind: str, column: str, state: str, param: str) -> list[str]:
+    """Deliver each synapse's events due in this step (time <= tm) before the step: ``E<k>``
+    holds each neuron's sorted event times (+inf padded), ``Q<k>`` the index of its next one.
+    ``state``/``param`` format the source of a state row / parameter row."""
+    rows = state_rows(ir)
+    L = []
+    for k, ev in enumerate(ir.events):
+        jump = param.format(r=ir.rows.index(ev.jump))
+        L += [f"{ind}q = Q{k}[{column}]",
+              f"{ind}while E{k}[{column}, q] <= t + 0.5 * dt:"]  # float64, any flavour
+        L += [f"{ind}    {state.format(r=rows[name])} += {jump}" for name in ev.states]
+        L += [f"{ind}    q += 1", f"{ind}Q{k}[{column}] = q"]
+    return L
 
 
 def _finite_sum(ns: int, prefix: str = "y") -> str:
@@ -128,8 +144,11 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
           "            t = (step0 + step) * dt",
           f"            tm = {_tm(flavor)}",
           "            crossed = 0  # neurons of the block that crossed thr in this step",
-          "            blown = 0  # neurons of the block with a non-finite state",
-          f"            for j in range({b}):"]
+          "            blown = 0  # neurons of the block with a non-finite state"]
+    if ir.events:  # a scalar pass: the vectorised loop below stays branch-free
+        L.append("            for j in range(n):")
+        L += _event_lines(ir, " " * 16, "i0 + j", "X[{r}, j]", "X[" + str(ns + 1) + " + {r}, j]")
+    L += [f"            for j in range({b}):"]
     ind = " " * 16
     L += [f"{ind}x{i} = X[{i}, j]" for i in range(ns)]
     L += [f"{ind}p{r} = X[{ns + 1 + r}, j]" for r in range(nr)]
@@ -204,6 +223,7 @@ def scalar_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
           "            t = (step0 + step) * dt",
           f"            tm = {_tm(flavor)}"]
     ind = " " * 12
+    L += _event_lines(ir, ind, "i", "x{r}", "p{r}")
     L += body
     L += [f"{ind}if x0 < thr and y0 >= thr:",
           f"{ind}    if c < max_spk:",
