@@ -67,7 +67,8 @@ def test_reference_pages_are_generated(tmp_path):
 
 
 @pytest.mark.parametrize("page", ["fi_and_rheobase.md", "drugs.md", "temperature.md",
-                                  "spikes.md", "dynamics.md"])
+                                  "spikes.md", "dynamics.md", "initial_state.md",
+                                  "voltage_clamp.md", "synapses.md"])
 def test_howto_code_runs(tmp_path, page):
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
                            str(tmp_path), str(ROOT / "docs" / "howto" / page)],
