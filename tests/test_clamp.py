@@ -133,3 +133,32 @@ def test_fixed_calcium_is_clamped():
     assert cell.calcium == Calcium()
     res = clamp.voltage_clamp(cell, iz.stimulus.step(80.0, 1.0, 50.0), t_stop=50.0)
     assert res["Ca_HVA.i"].values[-1] < 0  # inward calcium current at 0 mV
+
+
+def test_clamp_command_matches_the_python_api(tmp_path):
+    """`ionzoo clamp` (installed console script): the same numbers as clamp.voltage_clamp, TTX
+    through --drug removes the inward current, a figure is written, bad input is one line."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("ionzoo")
+    figure = tmp_path / "clamp.png"
+    proc = subprocess.run([str(exe), "clamp", "hh1952", "--steps", "-40,0", "--json",
+                           "--plot", str(figure)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    res = clamp.voltage_clamp(HH, iz.stimulus.step(np.array([40.0, 80.0]), 1.0, 21.0),
+                              hold=-80.0, t_stop=21.0)
+    i = res["i_clamp"].sel(time=slice(1.005, None)).values
+    for k, row in enumerate(out["steps"]):
+        assert row["peak_inward_uA_cm2"] == pytest.approx(min(i[k].min(), 0.0), rel=1e-12)
+        assert row["end_uA_cm2"] == pytest.approx(i[k, -1], rel=1e-12)
+    assert figure.stat().st_size > 1000
+    ttx = subprocess.run([str(exe), "clamp", "hh1952", "--steps", "0", "--drug", "TTX=10uM",
+                          "--json"], capture_output=True, text=True)
+    assert json.loads(ttx.stdout)["steps"][0]["peak_inward_uA_cm2"] > -25.0
+    bad = subprocess.run([str(exe), "clamp", "hh1952", "--hold", "900"], capture_output=True,
+                         text=True)
+    assert bad.returncode == 2 and "hold" in bad.stderr and "Traceback" not in bad.stderr

@@ -5,6 +5,7 @@
     ionzoo channels [show NAME [--plot FILE]]
     ionzoo fi|rheobase|features|temperature|dose-response MODEL [...]
     ionzoo bifurcation MODEL [--range 0 200] [--json] [--plot FILE]
+    ionzoo clamp MODEL --steps -60:40:10 --hold -80 [--drug TTX=1uM] [--json] [--plot FILE]
     ionzoo export NAME --out DIR [--format nmodl|neuroml];  ionzoo import FILE.nml
     ionzoo plot gating|mechanism|phase|traces MODEL [...] --out FILE
 
@@ -25,7 +26,7 @@ import warnings
 import click
 
 from ..errors import IonzooError, NonFiniteWarning
-from . import analysis, catalog, dynamics, interchange, simulation  # noqa: F401  (register)
+from . import analysis, catalog, clamp, dynamics, interchange, simulation  # noqa: F401  (register)
 from .common import parse_currents
 from .group import cli
 
