@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import channels, expr, ions, models, stimulus, synapses  # noqa: E402
+from . import channels, expr, ions, models, noise, stimulus, synapses  # noqa: E402
 from ._version import __version__
 from .errors import ExpressionError, IonzooError, ValidationError  # noqa: E402
 from .model.neuron import Neuron  # noqa: E402
@@ -51,7 +51,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "simulate", "Result", "load_result", "Neuron",
     "BackwardEuler", "CrankNicolson", "Adaptive",
-    "models", "channels", "stimulus", "synapses", "expr", "ions",
+    "models", "channels", "stimulus", "synapses", "noise", "expr", "ions",
     "plot", "io", "interop", "testing", "analysis", "clamp", "dynamics", "pharmacology",
     "reference",
     "IonzooError", "ValidationError", "ExpressionError", "__version__",

@@ -57,6 +57,9 @@ def rest_state(neuron: Neuron, ir: ModelIR, P: np.ndarray, tables: dict[str, np.
     env = {p.id: P[k].astype(float) for k, p in enumerate(ir.params)}
     env.update(tables)
     env["t"] = np.zeros(P.shape[1])
+    for state in ir.states:  # inputs the stimulus reads (a noise current): their start values
+        if state.name in ir.stimulus.names:
+            env[state.name] = state.init.evaluate(env)
     i0 = np.broadcast_to(np.asarray(ir.stimulus.evaluate(env), dtype=float) + extra_current,
                          (P.shape[1],))
     own = [p.id for p in ir.params if not p.path.startswith("stim")]

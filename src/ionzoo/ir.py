@@ -26,7 +26,7 @@ from .expr import Expr, Name, Num, substitute
 from .model.params import ParamSpec
 
 __all__ = ["State", "Parameter", "Derived", "GateIR", "Current", "Pool", "EventInput",
-           "Observable", "ModelIR"]
+           "NoiseSource", "Observable", "ModelIR"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,10 @@ class GateIR:
     rate: Expr
     instantaneous: bool
     method: str = "cnexp"
+    #: method ``"ou"`` (an Ornstein–Uhlenbeck input): the stationary standard deviation and the
+    #: name of the step's standard normal number (a :class:`NoiseSource`)
+    noise: Expr | None = None
+    xi: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,16 @@ class EventInput:
 
 
 @dataclass(frozen=True)
+class NoiseSource:
+    """A stream of standard normal numbers, one per step and neuron, named ``xi`` in the gate
+    updates, drawn from the counters (``seed`` (a parameter id), ``stream``, step index)."""
+
+    xi: str
+    seed: str
+    stream: int
+
+
+@dataclass(frozen=True)
 class Observable:
     """A recordable quantity: name, unit and its expression."""
 
@@ -152,6 +166,7 @@ class ModelIR:
     observables: tuple[Observable, ...]
     record: tuple[str, ...]
     events: tuple[EventInput, ...] = ()
+    noises: tuple[NoiseSource, ...] = ()
     key: str = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -217,7 +232,9 @@ class ModelIR:
                  "params " + " ".join(f"{p.id}<{p.path}>" for p in self.params)]
         lines += [f"derived {d.id} = {d.expr}" for d in self.derived]
         lines += [f"gate {g.name} inf={g.inf} rate={g.rate} inst={g.instantaneous} {g.method}"
+                  + (f" noise={g.noise} xi={g.xi}" if g.noise is not None else "")
                   for g in self.gates]
+        lines += [f"noise {n.xi} seed={n.seed} stream={n.stream}" for n in self.noises]
         lines += [f"current {c.channel} {c.ion} {c.reversal} g={c.conductance} drive={c.drive} "
                   f"linear={c.linear}" for c in self.currents]
         lines += [f"pool {p.state} {p.ion} {p.kind} drive={p.drive} tau={p.tau} rest={p.rest} "

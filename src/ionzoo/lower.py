@@ -12,11 +12,23 @@ from collections.abc import Sequence
 
 from .errors import ValidationError
 from .expr import Bin, Call, Expr, Name, Num, substitute
-from .ir import Current, Derived, EventInput, GateIR, ModelIR, Observable, Parameter, Pool, State
+from .ir import (
+    Current,
+    Derived,
+    EventInput,
+    GateIR,
+    ModelIR,
+    NoiseSource,
+    Observable,
+    Parameter,
+    Pool,
+    State,
+)
 from .limits import MAX_MODEL_NODES, MAX_STATES
 from .model.channel import Channel, Gate
 from .model.ions import FARADAY, GAS_CONSTANT, VALENCE
 from .model.neuron import RESERVED_CHANNEL_NAMES, Neuron
+from .model.noise import Noise, OUCurrent
 from .model.params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec
 from .model.stimulus import Stimulus, Waveform, as_stimulus
 from .model.synapses import Exp2Synapse, ExpSynapse, Synapse
@@ -95,6 +107,7 @@ class _Lowering:
         self.derived: list[Derived] = []
         self.gates: list[GateIR] = []
         self.currents: list[Current] = []
+        self.inputs: list[Observable] = []  # of synapses and noise
 
     # ----------------------------------------------------------------- parameters
     def _parameters(self) -> None:
@@ -225,10 +238,9 @@ class _Lowering:
         return total, tuple(tables)
 
     # ----------------------------------------------------------------- synapses
-    def _synapses(self) -> tuple[EventInput, ...]:
+    def _synapses(self, taken: set[str]) -> tuple[EventInput, ...]:
         """Each synapse as kinetic states (cnexp decay to 0), a linear current and its events."""
         events = []
-        taken = {c.name for c in self.neuron.channels} | set(RESERVED_CHANNEL_NAMES)
         for k, comp in enumerate(self.components):
             if not isinstance(comp, Synapse):
                 continue
@@ -252,9 +264,44 @@ class _Lowering:
             else:
                 g = Name(f"{label}.g")
             e = Name(f"{src}.e")
-            self.currents.append(Current(label, None, "fixed", g, V - e, e, True))
+            current = Current(label, None, "fixed", g, V - e, e, True)
+            self.currents.append(current)
+            self.inputs += [Observable(f"{label}.g", "mS/cm2", g),
+                            Observable(f"{label}.i", "uA/cm2", current.current)]
             events.append(EventInput(src, tuple(f"{label}.{x}" for x in tau), jump))
         return tuple(events)
+
+    def _noise(self, taken: set[str]) -> tuple[NoiseSource, ...]:
+        """Each noise input as Ornstein–Uhlenbeck states (method ``ou``) and, for conductances,
+        linear currents clipped at g = 0."""
+        sources: list[NoiseSource] = []
+        for k, comp in enumerate(self.components):
+            if not isinstance(comp, Noise):
+                continue
+            label, src = comp.name, f"stim{k}"
+            if label in taken:
+                raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
+                                      "a synapse, another input or the neuron (give name=...)")
+            taken.add(label)
+            for suffix, mean, sigma, tau in comp.processes:
+                xi = f"xi{len(sources)}"
+                self.gates.append(GateIR(f"{label}.{suffix}", label, Name(f"{src}.{mean}"),
+                                         Num(1.0) / Name(f"{src}.{tau}"), False, "ou",
+                                         noise=Name(f"{src}.{sigma}"), xi=xi))
+                sources.append(NoiseSource(xi, f"{src}.seed", _STREAMS[(comp.kind, suffix)]))
+            if isinstance(comp, OUCurrent):
+                self.inputs.append(Observable(f"{label}.i", "uA/cm2", Name(f"{label}.x")))
+                continue
+            total: Expr = Num(0.0)
+            for suffix, e_field in (("ge", "e_e"), ("gi", "e_i")):
+                g = Call("max", (Name(f"{label}.{suffix}"), Num(0.0)))
+                e = Name(f"{src}.{e_field}")
+                current = Current(f"{label}.{suffix}", None, "fixed", g, V - e, e, True)
+                self.currents.append(current)
+                self.inputs.append(Observable(f"{label}.{suffix}", "mS/cm2", g))
+                total = current.current if total == Num(0.0) else total + current.current
+            self.inputs.append(Observable(f"{label}.i", "uA/cm2", total))
+        return tuple(sources)
 
     # ----------------------------------------------------------------- observables
     def _observables(self, stimulus: Expr) -> tuple[Observable, ...]:
@@ -275,9 +322,7 @@ class _Lowering:
         for k, c in enumerate(channels):
             total = c.current if k == 0 else total + c.current
         out.append(Observable("i_ion", "uA/cm2", total))
-        for c in self.currents[len(channels):]:  # the synapses
-            out.append(Observable(f"{c.channel}.g", "mS/cm2", c.conductance))
-            out.append(Observable(f"{c.channel}.i", "uA/cm2", c.current))
+        out += self.inputs
         if self.ca is not None:
             out.append(Observable("ca.cai", "mM", Name("ca.cai")))
         for g in self.gates:  # explicit only (not part of record="all")
@@ -292,7 +337,9 @@ class _Lowering:
         for ch in self.neuron.channels:
             self._channel(ch)
         pools = self._pools()
-        events = self._synapses()
+        taken = {c.name for c in self.neuron.channels} | set(RESERVED_CHANNEL_NAMES)
+        events = self._synapses(taken)
+        noises = self._noise(taken)
         stimulus, tables = self._stimulus()
         observables = self._observables(stimulus)
         known = [o.name for o in observables]
@@ -303,12 +350,19 @@ class _Lowering:
         return ModelIR(states=self._states(pools), params=tuple(self.params),
                        derived=tuple(self.derived), gates=tuple(self.gates),
                        currents=tuple(self.currents), pools=pools, stimulus=stimulus,
-                       tables=tables, observables=observables, record=record, events=events)
+                       tables=tables, observables=observables, record=record, events=events,
+                       noises=noises)
 
 
 def is_extra(name: str) -> bool:
     """Whether ``record="all"`` leaves ``name`` out (x∞, τ of gates; the stimulus)."""
     return name.endswith(("_inf", "_tau")) or name == "i_stim"
+
+
+#: The random stream of each noise process (with its seed): processes of different kinds
+#: draw different numbers from the same seed.
+_STREAMS = {("ou_current", "x"): 1, ("point_conductance", "ge"): 2,
+            ("point_conductance", "gi"): 3}
 
 
 def _exp2_factor(rise: Expr, decay: Expr) -> Expr:

@@ -146,8 +146,8 @@ def simulate(
         raise ValidationError("record_every", f"must be <= the number of steps ({n_steps})")
     threshold = number("threshold", threshold)
     ir = lower(neuron, components, _record(neuron, record))
-    if ir.events and isinstance(solver, Adaptive):
-        raise ValidationError("solver", "synaptic events need a fixed-step solver "
+    if (ir.events or ir.noises) and isinstance(solver, Adaptive):
+        raise ValidationError("solver", "synaptic events and noise need a fixed-step solver "
                               "(backward_euler or crank_nicolson)")
     batch = build_batch(neuron, components, ir, np.dtype(_DTYPES[dtype]))
     if max_spikes is None:

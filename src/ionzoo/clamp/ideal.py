@@ -31,8 +31,10 @@ from ..expr import Expr
 from ..limits import MAX_CLAMP_SAMPLES
 from ..lower import lower
 from ..model.neuron import Neuron
+from ..model.noise import Noise
 from ..model.params import number
 from ..model.stimulus import Stimulus, Waveform, as_stimulus
+from ..model.synapses import Synapse
 
 __all__ = ["voltage_clamp", "ClampResult"]
 
@@ -84,6 +86,10 @@ def voltage_clamp(neuron: Neuron, command: Stimulus | float | None = None, *,
         raise ValidationError("t_stop", f"must be a positive multiple of dt ({t_stop!r} / "
                               f"{dt!r} is not an integer)")
     components = as_stimulus(command)
+    for comp in components:
+        if isinstance(comp, (Synapse, Noise)):
+            raise ValidationError("command", f"a {comp.kind} input is not a voltage command "
+                                  "(use steps, pulses, ramps or waveforms in mV)")
     ir = lower(neuron.with_params(v_init=hold), components)
     batch = build_batch(neuron.with_params(v_init=hold), components, ir, np.dtype(np.float64))
     if batch.n * (n_steps + 1) > MAX_CLAMP_SAMPLES:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ValidationError
-from ..model.stimulus import as_stimulus
+from ..model.stimulus import Pulse, Step, as_stimulus
 
 __all__ = ["mechanism_sources", "compile_mechanisms", "load_mechanisms_for", "run_in_neuron",
            "run_mod_files", "run_neuroml_in_neuron"]
@@ -177,7 +177,7 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
                 if k != "gbar":
                     setattr(mech, mapped[k], val)
     i0 = sum(float(c.evaluate(0.0, {f: getattr(c, f) for f in c.numeric}))
-             for c in as_stimulus(stimulus))
+             for c in as_stimulus(stimulus) if isinstance(c, (Step, Pulse)))
     v0, cai0 = start_point(neuron, i0)
     if neuron.calcium is not None:
         h.cai0_ca_ion = cai0

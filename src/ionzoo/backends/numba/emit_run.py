@@ -61,6 +61,14 @@ def signature(ir: ModelIR, blocks: bool = False) -> str:
             f"REC{span}, bad{waves}{events}):")
 
 
+def _noise_lines(ir: ModelIR, flavor: Flavor, ind: str, param: str) -> list[str]:
+    """This step's standard normal number of every noise source (counter-based: it depends on
+    the seed, the stream and the step index only)."""
+    cast = "" if flavor.dtype == "float64" else "_T"
+    return [f"{ind}{n.xi} = {cast}(_gauss({param.format(r=ir.rows.index(n.seed))}, "
+            f"{n.stream}, step0 + step))" for n in ir.noises]
+
+
 def _event_lines(ir: ModelIR, ind: str, column: str, state: str, param: str) -> list[str]:
     """Deliver each synapse's events due in this step (time <= tm) before the step: ``E<k>``
     holds each neuron's sorted event times (+inf padded), ``Q<k>`` the index of its next one.
@@ -153,6 +161,7 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
     L += [f"{ind}x{i} = X[{i}, j]" for i in range(ns)]
     L += [f"{ind}p{r} = X[{ns + 1 + r}, j]" for r in range(nr)]
     L += [f"{ind}{name} = X[{h0 + k}, j]" for k, (name, _) in enumerate(bindings)]
+    L += _noise_lines(ir, flavor, ind, "p{r}")
     L += body
     L.append(f"{ind}X[{ns}, j] = x0")
     L += [f"{ind}X[{i}, j] = y{i}" for i in range(ns)]
@@ -224,6 +233,7 @@ def scalar_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
           f"            tm = {_tm(flavor)}"]
     ind = " " * 12
     L += _event_lines(ir, ind, "i", "x{r}", "p{r}")
+    L += _noise_lines(ir, flavor, ind, "p{r}")
     L += body
     L += [f"{ind}if x0 < thr and y0 >= thr:",
           f"{ind}    if c < max_spk:",

@@ -119,7 +119,8 @@ def _voltage_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, stabilize
     return lines
 
 
-def advance(x: Expr, inf: Expr, rate: Expr, method: str) -> Expr:
+def advance(x: Expr, inf: Expr, rate: Expr, method: str, noise: Expr | None = None,
+            xi: str | None = None) -> Expr:
     """x after one step towards ``inf`` at ``rate`` (1/ms) by ``method``, as NEURON's fixed
     step does it (``dtk`` the step, ``kfac`` 1 for backward Euler, 2 for Crank–Nicolson):
 
@@ -128,9 +129,17 @@ def advance(x: Expr, inf: Expr, rate: Expr, method: str) -> Expr:
       takes an implicit half step and an explicit half step — the trapezoidal rule,
       x∞ + (x − x∞)·(1 − dt·r/2)/(1 + dt·r/2);
     * ``euler``: x + dt·r·(x∞ − x) (two explicit half steps with one derivative under
-      Crank–Nicolson: the same).
+      Crank–Nicolson: the same);
+    * ``ou`` (an Ornstein–Uhlenbeck input of stationary standard deviation ``noise``): the
+      exact step (Gillespie 1996), x∞ + (x − x∞)·e^(−dt·r) + noise·√(1 − e^(−2·dt·r))·ξ with ξ
+      the step's standard normal number ``xi``.
     """
     dtk, kfac = Name("dtk"), Name("kfac")
+    if method == "ou":
+        assert noise is not None and xi is not None
+        decay = Call("exp", (-dtk * rate,))
+        spread = Call("sqrt", (Num(1.0) - decay * decay,))
+        return inf + (x - inf) * decay + noise * spread * Name(xi)
     if method == "cnexp":
         return inf + (x - inf) * Call("exp", (-dtk * rate,))
     if method == "derivimplicit":
@@ -173,7 +182,9 @@ def _gate_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor:
     gates = ir.kinetic_gates()
     local = {**new, "dtk": "dtk", "kfac": "kfac"}
     # a gate's name stands for its value xₙ (``new`` maps it to x<i>)
-    updates = hoist([advance(Name(g.name), g.inf, g.rate, g.method) for g in gates], local)
+    local.update({n.xi: n.xi for n in ir.noises})
+    updates = hoist([advance(Name(g.name), g.inf, g.rate, g.method, g.noise, g.xi)
+                     for g in gates], local)
     ex_bindings, updates = share_exponentials(updates, "v")
     lines = assign(ex_bindings, local, flavor, ind, "ge")
     local.update({name: name for name, _ in ex_bindings})

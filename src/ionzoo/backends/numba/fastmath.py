@@ -393,7 +393,57 @@ def _cosh(x):
 
 
 #: Names the generated module imports from here (kernel prefix ``_f_``, exact prefix ``_x_``).
-FAST = {"_wide_vectors": _wide_vectors,
+# ---------------------------------------------------------------------------------- noise
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_STREAM = np.uint64(0xD1B54A32D192ED03)
+_STEP = np.uint64(0xAEF17502108EF2D9)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_TWO_M53 = 2.0 ** -53
+#: Taylor coefficients of cos(2πr) in r², for |r| <= 1/4 (truncation < 1e-17 at degree 22).
+_COS = tuple((-1.0) ** k * (2.0 * math.pi) ** (2 * k) / math.factorial(2 * k) for k in range(12))
+
+
+@_jit
+def _mix64(z):
+    """SplitMix64's finaliser: a bijective avalanche of the 64 bits of ``z``."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@_jit
+def _cos2pi(u):
+    """cos(2πu) for u in [0, 1) in plain arithmetic (vectorisable): r = u − round(u) in
+    [−½, ½], folded to |r| <= ¼ with cos(2π(½ − r)) = −cos(2πr); error < 1e-15."""
+    r = abs(u - math.floor(u + 0.5))
+    sign = 1.0
+    if r > 0.25:
+        r = 0.5 - r
+        sign = -1.0
+    x = r * r
+    acc = _COS[11]
+    for k in range(10, -1, -1):
+        acc = acc * x + _COS[k]
+    return sign * acc
+
+
+@_jit_inline
+def _gauss(seed, stream, step):
+    """A standard normal number that depends only on (``seed``, ``stream``, ``step``): two
+    uniforms from SplitMix64 of the three counters, then Box–Muller. Counter-based, so a
+    neuron's noise does not depend on its place in the batch, the chunking or the threads."""
+    key = (np.uint64(np.int64(seed)) * _GOLDEN) ^ (np.uint64(stream) * _STREAM) \
+        ^ (np.uint64(step) * _STEP)
+    a = _mix64(key)
+    b = _mix64(key + _GOLDEN)
+    u1 = (np.float64(a >> _S11) + 0.5) * _TWO_M53  # (0, 1): log never sees 0
+    u2 = np.float64(b >> _S11) * _TWO_M53
+    return math.sqrt(-2.0 * _f_log(u1)) * _cos2pi(u2)
+
+
+FAST = {"_wide_vectors": _wide_vectors, "_gauss": _gauss,
         "_f_exp": _f_exp, "_f_exprel": _f_exprel, "_f_invexprel": _f_invexprel,
         "_f_exprel_ex": _f_exprel_ex, "_f_invexprel_ex": _f_invexprel_ex,
         "_f_dexprel": _f_dexprel, "_f_log": _f_log, "_f_pow": _f_pow, "_f_powi": _powi,
