@@ -162,3 +162,28 @@ def test_clamp_command_matches_the_python_api(tmp_path):
     bad = subprocess.run([str(exe), "clamp", "hh1952", "--hold", "900"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "hold" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_series_clamp_on_a_passive_cell_reaches_the_divider_voltage():
+    """Leak g_L = 0.1 mS/cm², E_L = −65 mV, clamp to 0 mV through rs = 10 MΩ on 1e5 µm²
+    (g_s = 1e5/(rs·area) = 0.1 mS/cm²): v → (g_L·E_L + g_s·vc)/(g_L + g_s) = −32.5 mV and the
+    injected current → g_s·(vc − v) = 3.25 µA/cm² (exact to 1e-9 after 30 time constants)."""
+    cell = iz.Neuron(channels=(iz.channels.Channel("leak", gbar=0.1, e=-65.0),), v_init=-65.0,
+                     area=1e5)
+    res = iz.simulate(cell, clamp.series_clamp(0.0, 0.0, hold=-65.0, rs=10.0), t_stop=200.0,
+                      record=["v", "seclamp.i", "seclamp.vc"])
+    assert abs(res.v.values[-1] + 32.5) < 1e-9
+    assert abs(res.dataset["seclamp.i"].values[-1] - 3.25) < 1e-9
+    assert res.dataset["seclamp.vc"].values[-1] == 0.0
+
+
+def test_series_clamp_needs_an_area_and_positive_resistance():
+    with pytest.raises(ValidationError) as err:
+        iz.simulate(HH, clamp.series_clamp(0.0, 1.0, 5.0), t_stop=5.0)
+    assert err.value.field == "stimulus.seclamp.area"
+    with pytest.raises(ValidationError) as err:
+        clamp.series_clamp(0.0, 1.0, 5.0, rs=0.0)
+    assert err.value.field == "stimulus.seclamp.rs"
+    batch = iz.simulate(HH, clamp.series_clamp([-40.0, 0.0], 1.0, 5.0, rs=1.0, area=1e5),
+                        t_stop=5.0, record="v")
+    assert batch.v.dims == ("level", "time")

@@ -30,6 +30,7 @@ from .model.ions import FARADAY, GAS_CONSTANT, VALENCE
 from .model.neuron import RESERVED_CHANNEL_NAMES, Neuron
 from .model.noise import Noise, OUCurrent
 from .model.params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec
+from .model.seclamp import SeriesClamp
 from .model.stimulus import Stimulus, Waveform, as_stimulus
 from .model.synapses import Exp2Synapse, ExpSynapse, Synapse
 from .model.temperature import Q10, factor_expression, rule_parameter
@@ -87,7 +88,7 @@ def recordable(neuron: Neuron) -> dict[str, str]:
 
 
 _STIM_UNITS = {"scale": "1", "count": "1", "e": "mV", "weight": "mS/cm2", "rate": "Hz",
-               "seed": "1", "train": "1"}
+               "seed": "1", "train": "1", "level": "mV", "hold": "mV", "rs": "MOhm", "area": "um2"}
 
 
 def _stim_unit(fieldname: str) -> str:
@@ -271,6 +272,27 @@ class _Lowering:
             events.append(EventInput(src, tuple(f"{label}.{x}" for x in tau), jump))
         return tuple(events)
 
+    def _series_clamps(self, taken: set[str]) -> None:
+        """Each series-resistance clamp as a conductance 1e5/(rs·area) mS/cm² with reversal
+        vc(t) (µA/cm² injected: −g·(v − vc))."""
+        for k, comp in enumerate(self.components):
+            if not isinstance(comp, SeriesClamp):
+                continue
+            label, src = comp.name, f"stim{k}"
+            if label in taken:
+                raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
+                                      "an input or the neuron (give name=...)")
+            taken.add(label)
+            g = f"{src}.g"
+            self.derived.append(Derived(g, "mS/cm2", Num(1e5) / (Name(f"{src}.rs")
+                                                                * Name(f"{src}.area"))))
+            fields: dict[str, Expr] = {f: Name(f"{src}.{f}") for f in comp.numeric}
+            vc = comp.command(fields, T)
+            current = Current(label, None, "fixed", Name(g), V - vc, vc, True)
+            self.currents.append(current)
+            self.inputs += [Observable(f"{label}.i", "uA/cm2", -current.current),
+                            Observable(f"{label}.vc", "mV", vc)]
+
     def _noise(self, taken: set[str]) -> tuple[NoiseSource, ...]:
         """Each noise input as Ornstein–Uhlenbeck states (method ``ou``) and, for conductances,
         linear currents clipped at g = 0."""
@@ -340,6 +362,7 @@ class _Lowering:
         taken = {c.name for c in self.neuron.channels} | set(RESERVED_CHANNEL_NAMES)
         events = self._synapses(taken)
         noises = self._noise(taken)
+        self._series_clamps(taken)
         stimulus, tables = self._stimulus()
         observables = self._observables(stimulus)
         known = [o.name for o in observables]

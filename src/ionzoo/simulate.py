@@ -132,7 +132,7 @@ def simulate(
     """
     if not isinstance(neuron, Neuron):
         raise ValidationError("neuron", f"expected an ionzoo.Neuron, got {type(neuron).__name__}")
-    components = as_stimulus(stimulus)
+    components = _with_area(as_stimulus(stimulus), neuron)
     solver = solver_from(solver, method, dt, rtol, atol, stabilize)
     t_stop = _positive("t_stop", t_stop)
     n_steps = _steps(t_stop, solver.dt)
@@ -176,6 +176,24 @@ def simulate(
     rec, counts, times, _ = arrays
     return Result(build=lambda: _make_result(neuron, components, ir, batch, rec, counts, times,
                                              bad, attrs, solver.dt))
+
+
+def _with_area(components: tuple[Stimulus, ...], neuron: Neuron) -> tuple[Stimulus, ...]:
+    """Series-resistance clamps take the neuron's area (µm²) unless they were given one."""
+    from dataclasses import replace
+
+    from .model.seclamp import SeriesClamp
+
+    out = []
+    for c in components:
+        if isinstance(c, SeriesClamp) and c.area is None:
+            if neuron.area is None:
+                raise ValidationError("stimulus.seclamp.area", "a series-resistance clamp "
+                                      "needs the cell's area: give the neuron area= (µm²) or "
+                                      "the clamp area=")
+            c = replace(c, area=neuron.area)
+        out.append(c)
+    return tuple(out)
 
 
 def _start_at_rest(neuron: Neuron, ir: ModelIR, components: tuple[Stimulus, ...],

@@ -1,9 +1,11 @@
-"""Voltage clamp: :func:`voltage_clamp` (ideal: v forced to a command, every current recorded)
-and the classic protocols as batches (:func:`activation`, :func:`inactivation`,
-:func:`recovery`). See docs/howto/voltage_clamp.md."""
+"""Voltage clamp: :func:`voltage_clamp` (ideal: v forced to a command, every current recorded),
+:func:`series_clamp` (a stimulus for :func:`ionzoo.simulate`: NEURON's ``SEClamp``, through a
+series resistance) and the classic protocols as batches (:func:`activation`,
+:func:`inactivation`, :func:`recovery`). See docs/howto/voltage_clamp.md."""
 
+from ..model.seclamp import SeriesClamp, series_clamp
 from .ideal import ClampResult, voltage_clamp
 from .protocols import activation, boltzmann, fit_boltzmann, inactivation, recovery
 
-__all__ = ["voltage_clamp", "ClampResult", "activation", "inactivation", "recovery",
-           "boltzmann", "fit_boltzmann"]
+__all__ = ["voltage_clamp", "ClampResult", "series_clamp", "SeriesClamp", "activation",
+           "inactivation", "recovery", "boltzmann", "fit_boltzmann"]

@@ -83,8 +83,9 @@ def _current_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, ind: str,
     """gc<k>, ic<k> at vₙ and the slopes sc<k>."""
     pairs: list[tuple[str, Expr]] = []
     nonlinear = [k for k, c in enumerate(ir.currents) if not c.linear]
+    at_mid = {"t": Name("tm")}  # a clamp's command is read at the middle of the step
     for k, c in enumerate(ir.currents):
-        pairs += [(f"gc{k}", c.conductance), (f"ic{k}", c.current)]
+        pairs += [(f"gc{k}", c.conductance), (f"ic{k}", substitute(c.current, at_mid))]
     for k in nonlinear:
         pairs.append((f"icp{k}", substitute(ir.currents[k].current, {"v": Name("vp")})))
     lines = [f"{ind}vp = x0 + {flavor.lit(DV)}"] if nonlinear else []
