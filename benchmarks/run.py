@@ -331,45 +331,57 @@ def model_tables(py: str, peer_py: str, args, med: dict) -> list[str]:
     return lines
 
 
-if __name__ == "__main__":
-    main()
-
 
 def synapse_table(py: str, peer_py: str, args) -> list[str]:
-    """The Poisson-synapse batch (benchmarks/synapse_bench.py): ionzoo and NEURON on the same
-    event trains, interleaved rounds, medians."""
+    """The Poisson-synapse batch (benchmarks/synapse_bench.py), without and with OU noise:
+    ionzoo and NEURON on the same event trains, interleaved rounds, medians."""
     script = str(HERE / "synapse_bench.py")
-    walls: dict[str, list[float]] = {"ionzoo": [], "ionzoo end-to-end": [], "neuron": []}
+    cases = {"": [], " --noise": []}
+    walls = {f"{sim}{case}": [] for sim in ("ionzoo", "ionzoo end-to-end", "neuron")
+             for case in cases}
     counts: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         trains = str(Path(tmp) / "trains.npz")
         run_json([py, script, "trains", trains])
         for rnd in range(args.rounds):
-            print(f"[round {rnd + 1}/{args.rounds}] synapse batch ...", flush=True)
-            iz = run_json([py, script, "ionzoo", trains, "--repeats", str(args.repeats)])
-            nrn = run_json([peer_py, script, "neuron", trains, "--repeats", str(args.repeats)])
-            walls["ionzoo"] += iz["walls"]
-            walls["ionzoo end-to-end"] += iz["end_to_end"]
-            walls["neuron"] += nrn["walls"]
-            counts = {"ionzoo": iz["counts"], "neuron": nrn["counts"]}
+            for case in cases:
+                print(f"[round {rnd + 1}/{args.rounds}] synapse batch{case} ...", flush=True)
+                extra = case.split()
+                iz = run_json([py, script, "ionzoo", trains, "--repeats", str(args.repeats),
+                               *extra])
+                nrn = run_json([peer_py, script, "neuron", trains, "--repeats",
+                                str(args.repeats), *extra])
+                walls[f"ionzoo{case}"] += iz["walls"]
+                walls[f"ionzoo end-to-end{case}"] += iz["end_to_end"]
+                walls[f"neuron{case}"] += nrn["walls"]
+                counts[f"ionzoo{case}"], counts[f"neuron{case}"] = iz["counts"], nrn["counts"]
     med = {k: statistics.median(v) for k, v in walls.items()}
-    same = sum(a == b for a, b in zip(counts["ionzoo"], counts["neuron"]))
-    ratio = med["neuron"] / med["ionzoo"]
-    return [
+    lines = [
         "\n## Synaptic drive: 1000 neurons, each with its own Poisson train (issue #13)\n",
         "HH (NEURON `hh`, EL = −54.3 mV) with one double-exponential synapse per neuron "
         "(τ_rise 0.5 ms, τ_decay 5 ms, E 0 mV, peak 0.3 mS/cm²) driven by an 80-Hz Poisson "
-        "train (seed = neuron index), 1000 ms at dt = 0.025 ms, backward Euler. NEURON: 1000 "
-        "sections with `Exp2Syn`, the same event times through `NetCon.event`, one thread. "
-        "Medians of "
-        f"{args.repeats * args.rounds} repeats. (No noise: the OU inputs are not built yet.)\n",
-        "| simulator | cores | wall (s) | ionzoo is × faster |",
-        "|---|---|---|---|",
-        f"| ionzoo backward_euler (loop) | 2 | {med['ionzoo']:.3f} | 1.0 |",
-        f"| ionzoo backward_euler (end to end, events generated) | 2 | "
-        f"{med['ionzoo end-to-end']:.3f} | {med['ionzoo end-to-end'] / med['ionzoo']:.2f} |",
-        f"| NEURON Exp2Syn | 1 | {med['neuron']:.3f} | {ratio:.1f} |",
-        "",
-        f"- goal ≥ 20× NEURON: **{ratio:.1f}×** — {'met' if ratio >= 20 else 'NOT met'}",
-        f"- spike counts equal NEURON's on {same}/{len(counts['neuron'])} neurons",
-    ]
+        "train (seed = neuron index), 1000 ms at dt = 0.025 ms, backward Euler; \"+ noise\": "
+        "also an Ornstein–Uhlenbeck current per neuron (σ 1 µA/cm², τ 5 ms; in NEURON the "
+        "benchmark's `mod/iz_ou.mod`, exact update with `normrand`). NEURON: 1000 sections "
+        "with `Exp2Syn`, the same event times through `NetCon.event`, one thread. Medians of "
+        f"{args.repeats * args.rounds} repeats.\n",
+        "| problem | ionzoo loop (s, 2 cores) | ionzoo end to end (s) | NEURON (s, 1 core) | "
+        "ionzoo is × faster | mean spike count ionzoo / NEURON | equal counts |",
+        "|---|---|---|---|---|---|---|"]
+    goals = []
+    for case, label in (("", "synapses"), (" --noise", "synapses + noise")):
+        ratio = med[f"neuron{case}"] / med[f"ionzoo{case}"]
+        a, b = counts[f"ionzoo{case}"], counts[f"neuron{case}"]
+        same = f"{sum(x == y for x, y in zip(a, b))}/{len(b)}" if not case else \
+            "— (independent noise)"
+        lines.append(f"| {label} | {med[f'ionzoo{case}']:.3f} | "
+                     f"{med[f'ionzoo end-to-end{case}']:.3f} | {med[f'neuron{case}']:.3f} | "
+                     f"{ratio:.1f} | {statistics.mean(a):.2f} / {statistics.mean(b):.2f} | "
+                     f"{same} |")
+        goals.append(f"- {label}: goal ≥ 20× NEURON: **{ratio:.1f}×** — "
+                     f"{'met' if ratio >= 20 else 'NOT met'}")
+    return lines + [""] + goals
+
+
+if __name__ == "__main__":
+    main()
