@@ -49,6 +49,23 @@ def test_tutorial_runs_and_writes_its_figures(tmp_path):
     assert "alpha_m(-40 mV) = 1.0 /ms" in proc.stdout
 
 
+def test_voltage_clamp_tutorial_runs_and_reproduces_the_models_own_numbers(tmp_path):
+    """Tutorial 2: its figures, TTX leaving I_K unchanged, the subtracted I_Na equal to the
+    blocked part of the model's (1e-9), and recovery giving τ_h(−80) = 6.28 ms."""
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
+                           str(tmp_path), str(ROOT / "docs/tutorials/02_voltage_clamp.md")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
+    assert figures == ["02_conductances.png", "02_drugs.png", "02_series_resistance.png",
+                       "02_steady_states.png", "02_step_family.png"]
+    lines = dict(line.rsplit(":", 1) for line in proc.stdout.splitlines() if ":" in line)
+    assert float(lines["TTX leaves I_K unchanged"]) == 0.0
+    assert float(lines["largest difference of the subtracted I_Na from the blocked fraction "
+                       "of the model's I_Na"]) < 1e-9
+    assert "recovery τ = 6.28" in proc.stdout
+
+
 def test_reference_pages_are_generated(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "gen_reference.py"), "--out",
                            str(tmp_path)], capture_output=True, text=True)
