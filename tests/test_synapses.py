@@ -164,3 +164,17 @@ def test_the_adaptive_solver_refuses_events():
         iz.simulate(PASSIVE, syn.exp(1.0, 0.0, 0.1, syn.times([1.0])), t_stop=5.0,
                     method="adaptive")
     assert err.value.field == "solver"
+
+
+@pytest.mark.parametrize("dt", [0.025, 0.1])
+def test_alpha_conductance_is_exact_at_any_step(dt):
+    """Events at 1 and 4 ms: g = Σ w·((t − tₖ′)/τ)·e^(1 − (t − tₖ′)/τ) from each delivery (the
+    pair of states is advanced exactly), to 1e-13; a single event peaks at w at t = τ."""
+    t, g, _ = _g(syn.alpha(2.0, 0.0, 0.3, syn.times([1.0, 4.0])), t_stop=20.0, dt=dt)
+    exact = 0.0
+    for te in (1.0, 4.0):
+        d = np.ceil((te - dt / 2) / dt - 1e-9) * dt
+        exact = exact + 0.3 * ((t - d) / 2.0) * np.exp(1 - (t - d) / 2.0) * (t > d)
+    np.testing.assert_allclose(g, exact, rtol=0, atol=1e-13)
+    t1, g1, _ = _g(syn.alpha(2.0, 0.0, 0.3, syn.times([1.0])), t_stop=20.0, dt=dt)
+    assert abs(g1.max() - 0.3) < 1e-12 and abs(t1[np.argmax(g1)] - (1.0 + 2.0)) <= dt

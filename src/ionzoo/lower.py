@@ -8,6 +8,7 @@ model's structure alone and is memoised on it, so a new parameter value never lo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from .errors import ValidationError
@@ -32,7 +33,7 @@ from .model.noise import Noise, OUCurrent
 from .model.params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec
 from .model.seclamp import SeriesClamp
 from .model.stimulus import Stimulus, Waveform, as_stimulus
-from .model.synapses import Exp2Synapse, ExpSynapse, Synapse
+from .model.synapses import AlphaSynapse, Exp2Synapse, Synapse
 from .model.temperature import Q10, factor_expression, rule_parameter
 
 __all__ = ["lower", "recordable", "generations", "is_extra", "LOWERINGS"]
@@ -215,8 +216,9 @@ class _Lowering:
         if self.pool:
             at_init["ca.cai"] = Name("ca.cai0")
         states = [State("v", "mV", Name("v_init"))]
-        states += [State(g.name, "1", substitute(g.inf, at_init)) for g in self.gates
-                   if not g.instantaneous]
+        states += [State(g.name, "1", Num(0.0) if g.method == "alpha"  # starts closed
+                         else substitute(g.inf, at_init))
+                   for g in self.gates if not g.instantaneous]
         for p in pools:
             if p.ion_state:  # a lagged pool: the ion starts at cai, the pool at cai_rest
                 states += [State(p.ion_state, "mM", Name("ca.cai0")),
@@ -250,13 +252,23 @@ class _Lowering:
                 raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
                                       "another synapse or the neuron (give name=...)")
             taken.add(label)
-            tau = {"g": f"{src}.tau"} if isinstance(comp, ExpSynapse) else {
-                "A": f"{src}.tau_rise", "B": f"{src}.tau_decay"}
+            tau = ({"A": f"{src}.tau_rise", "B": f"{src}.tau_decay"}
+                   if isinstance(comp, Exp2Synapse) else {"g": f"{src}.tau"})
+            if isinstance(comp, AlphaSynapse):
+                tau = {"a": f"{src}.tau"}
             for state, tid in tau.items():
                 self.gates.append(GateIR(f"{label}.{state}", label, Num(0.0),
                                          Num(1.0) / Name(tid), False, "cnexp"))
             jump = f"{src}.weight"
-            if isinstance(comp, Exp2Synapse):
+            if isinstance(comp, AlphaSynapse):  # g' = a − g/τ: x∞ = a·τ, advanced exactly
+                t_ = Name(f"{src}.tau")
+                self.gates.append(GateIR(f"{label}.g", label, Name(f"{label}.a") * t_,
+                                         Num(1.0) / t_, False, "alpha"))
+                g: Expr = Name(f"{label}.g")
+                jump = f"{src}.jump"
+                self.derived.append(Derived(jump, "mS/cm2/ms", Name(f"{src}.weight")
+                                            * Num(math.e) / t_))
+            elif isinstance(comp, Exp2Synapse):
                 g: Expr = Name(f"{label}.B") - Name(f"{label}.A")
                 jump = f"{src}.jump"
                 self.derived.append(Derived(jump, "mS/cm2", Name(f"{src}.weight")

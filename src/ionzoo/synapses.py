@@ -1,10 +1,12 @@
 """Synaptic conductances and spike trains (see :mod:`ionzoo.model.synapses`)."""
 
 from .model.synapses import (
+    AlphaSynapse,
     Exp2Synapse,
     ExpSynapse,
     SpikeSource,
     Synapse,
+    alpha,
     exp,
     exp2,
     exp2_factor,
@@ -13,5 +15,5 @@ from .model.synapses import (
     times,
 )
 
-__all__ = ["Synapse", "ExpSynapse", "Exp2Synapse", "SpikeSource", "exp", "exp2", "exp2_factor",
-           "poisson", "regular", "times"]
+__all__ = ["Synapse", "AlphaSynapse", "ExpSynapse", "Exp2Synapse", "SpikeSource", "alpha", "exp",
+           "exp2", "exp2_factor", "poisson", "regular", "times"]

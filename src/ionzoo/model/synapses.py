@@ -8,6 +8,7 @@ outward positive, as the channels'; ``name`` defaults to ``"syn"``).
 ==================  =============================================================
 :func:`exp`         g jumps by ``weight`` at each event and decays with ``tau``
                     (NEURON's ``ExpSyn``)
+:func:`alpha`       one event gives weight·(t/τ)·e^(1 − t/τ): peak ``weight`` at τ
 :func:`exp2`        g = B − A with A, B decaying with ``tau_rise`` < ``tau_decay``;
                     each event adds ``weight`` times the factor that makes the peak
                     of one event's conductance equal to ``weight`` (``Exp2Syn``)
@@ -41,8 +42,8 @@ from ..expr import Expr, Num
 from .channel import check_name
 from .stimulus import Stimulus, _field
 
-__all__ = ["Synapse", "ExpSynapse", "Exp2Synapse", "SpikeSource", "poisson", "regular",
-           "times", "exp", "exp2", "exp2_factor", "SOURCES"]
+__all__ = ["Synapse", "ExpSynapse", "Exp2Synapse", "AlphaSynapse", "SpikeSource", "poisson",
+           "regular", "times", "exp", "exp2", "alpha", "exp2_factor", "SOURCES"]
 
 #: Kinds of spike source.
 SOURCES = ("poisson", "regular", "times")
@@ -229,6 +230,38 @@ class Exp2Synapse(Synapse):
         object.__setattr__(self, "e", _field("synapse.exp2", "e", self.e))
         object.__setattr__(self, "weight", _field("synapse.exp2", "weight", self.weight,
                                                   nonneg=True))
+
+
+@dataclass(frozen=True)
+class AlphaSynapse(Synapse):
+    """One event's conductance is ``weight``·(t/τ)·e^(1 − t/τ) (peak ``weight`` mS/cm² at
+    t = ``tau`` ms); reversal ``e`` (mV). Two states: a decays with τ and jumps by
+    weight·e/τ at each event; g' = a − g/τ, advanced exactly over each step."""
+
+    tau: Any
+    e: Any
+    weight: Any
+    spikes: SpikeSource
+    name: str = "syn"
+    kind: ClassVar = "syn_alpha"
+    states: ClassVar = ("a", "g")
+
+    @property
+    def numeric(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("tau", "e", "weight", *_source_fields(self.spikes))
+
+    def __post_init__(self) -> None:
+        _check_common("alpha", self.name, self.spikes)
+        object.__setattr__(self, "tau", _field("synapse.alpha", "tau", self.tau, positive=True))
+        object.__setattr__(self, "e", _field("synapse.alpha", "e", self.e))
+        object.__setattr__(self, "weight", _field("synapse.alpha", "weight", self.weight,
+                                                  nonneg=True))
+
+
+def alpha(tau: Any, e: Any, weight: Any, spikes: SpikeSource, name: str = "syn",
+          ) -> AlphaSynapse:
+    """An alpha-function synapse: peak ``weight`` mS/cm² at ``tau`` ms after each event."""
+    return AlphaSynapse(tau, e, weight, spikes, name)
 
 
 def _source_fields(spikes: SpikeSource) -> tuple[str, ...]:

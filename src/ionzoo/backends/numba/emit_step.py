@@ -131,11 +131,17 @@ def advance(x: Expr, inf: Expr, rate: Expr, method: str, noise: Expr | None = No
       x∞ + (x − x∞)·(1 − dt·r/2)/(1 + dt·r/2);
     * ``euler``: x + dt·r·(x∞ − x) (two explicit half steps with one derivative under
       Crank–Nicolson: the same);
+    * ``alpha`` (the second state of an alpha synapse, x∞ = a/r with a decaying at the same
+      rate r): the exact step of the pair, x·e^(−dt·r) + x∞·dt·r·e^(−dt·r) (a read at the
+      start of the step);
     * ``ou`` (an Ornstein–Uhlenbeck input of stationary standard deviation ``noise``): the
       exact step (Gillespie 1996), x∞ + (x − x∞)·e^(−dt·r) + noise·√(1 − e^(−2·dt·r))·ξ with ξ
       the step's standard normal number ``xi``.
     """
     dtk, kfac = Name("dtk"), Name("kfac")
+    if method == "alpha":  # x' = r·(x∞ − x) with x∞ = a/r driven by a state a decaying at r
+        decay = Call("exp", (-dtk * rate,))
+        return x * decay + inf * (dtk * rate) * decay
     if method == "ou":
         assert noise is not None and xi is not None
         decay = Call("exp", (-dtk * rate,))
