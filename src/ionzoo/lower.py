@@ -252,36 +252,13 @@ class _Lowering:
                 raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
                                       "another synapse or the neuron (give name=...)")
             taken.add(label)
-            tau = ({"A": f"{src}.tau_rise", "B": f"{src}.tau_decay"}
-                   if isinstance(comp, Exp2Synapse) else {"g": f"{src}.tau"})
-            if isinstance(comp, AlphaSynapse):
-                tau = {"a": f"{src}.tau"}
-            for state, tid in tau.items():
-                self.gates.append(GateIR(f"{label}.{state}", label, Num(0.0),
-                                         Num(1.0) / Name(tid), False, "cnexp"))
-            jump = f"{src}.weight"
-            if isinstance(comp, AlphaSynapse):  # g' = a − g/τ: x∞ = a·τ, advanced exactly
-                t_ = Name(f"{src}.tau")
-                self.gates.append(GateIR(f"{label}.g", label, Name(f"{label}.a") * t_,
-                                         Num(1.0) / t_, False, "alpha"))
-                g: Expr = Name(f"{label}.g")
-                jump = f"{src}.jump"
-                self.derived.append(Derived(jump, "mS/cm2/ms", Name(f"{src}.weight")
-                                            * Num(math.e) / t_))
-            elif isinstance(comp, Exp2Synapse):
-                g: Expr = Name(f"{label}.B") - Name(f"{label}.A")
-                jump = f"{src}.jump"
-                self.derived.append(Derived(jump, "mS/cm2", Name(f"{src}.weight")
-                                            * _exp2_factor(Name(f"{src}.tau_rise"),
-                                                           Name(f"{src}.tau_decay"))))
-            else:
-                g = Name(f"{label}.g")
+            g, jump, targets = self._synapse_states(comp, label, src)
             e = Name(f"{src}.e")
             current = Current(label, None, "fixed", g, V - e, e, True)
             self.currents.append(current)
             self.inputs += [Observable(f"{label}.g", "mS/cm2", g),
                             Observable(f"{label}.i", "uA/cm2", current.current)]
-            events.append(EventInput(src, tuple(f"{label}.{x}" for x in tau), jump))
+            events.append(EventInput(src, targets, jump))
         return tuple(events)
 
     def _series_clamps(self, taken: set[str]) -> None:
@@ -304,6 +281,32 @@ class _Lowering:
             self.currents.append(current)
             self.inputs += [Observable(f"{label}.i", "uA/cm2", -current.current),
                             Observable(f"{label}.vc", "mV", vc)]
+
+    def _synapse_states(self, comp: Synapse, label: str, src: str,
+                        ) -> tuple[Expr, str, tuple[str, ...]]:
+        """The kinetic states of one synapse; returns its conductance, the id of the jump its
+        events add, and the states they add it to (the decaying ones)."""
+        if isinstance(comp, Exp2Synapse):
+            taus = {"A": f"{src}.tau_rise", "B": f"{src}.tau_decay"}
+        else:
+            taus = {"a" if isinstance(comp, AlphaSynapse) else "g": f"{src}.tau"}
+        for state, tid in taus.items():
+            self.gates.append(GateIR(f"{label}.{state}", label, Num(0.0), Num(1.0) / Name(tid),
+                                     False, "cnexp"))
+        if isinstance(comp, AlphaSynapse):  # g' = a − g/τ: x∞ = a·τ, advanced exactly
+            tau = Name(f"{src}.tau")
+            self.gates.append(GateIR(f"{label}.g", label, Name(f"{label}.a") * tau,
+                                     Num(1.0) / tau, False, "alpha"))
+            self.derived.append(Derived(f"{src}.jump", "mS/cm2/ms",
+                                        Name(f"{src}.weight") * Num(math.e) / tau))
+            return Name(f"{label}.g"), f"{src}.jump", (f"{label}.a",)
+        targets = tuple(f"{label}.{x}" for x in taus)
+        if isinstance(comp, Exp2Synapse):
+            self.derived.append(Derived(f"{src}.jump", "mS/cm2", Name(f"{src}.weight")
+                                        * _exp2_factor(Name(f"{src}.tau_rise"),
+                                                       Name(f"{src}.tau_decay"))))
+            return Name(f"{label}.B") - Name(f"{label}.A"), f"{src}.jump", targets
+        return Name(f"{label}.g"), f"{src}.weight", targets
 
     def _noise(self, taken: set[str]) -> tuple[NoiseSource, ...]:
         """Each noise input as Ornstein–Uhlenbeck states (method ``ou``) and, for conductances,
