@@ -178,3 +178,29 @@ def test_alpha_conductance_is_exact_at_any_step(dt):
     np.testing.assert_allclose(g, exact, rtol=0, atol=1e-13)
     t1, g1, _ = _g(syn.alpha(2.0, 0.0, 0.3, syn.times([1.0])), t_stop=20.0, dt=dt)
     assert abs(g1.max() - 0.3) < 1e-12 and abs(t1[np.argmax(g1)] - (1.0 + 2.0)) <= dt
+
+
+def test_run_command_with_synapses_and_noise_matches_the_python_api():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("ionzoo")
+    proc = subprocess.run([str(exe), "run", "hh1952", "--current", "1", "--t-stop", "300",
+                           "--method", "backward_euler", "--json", "--synapse",
+                           "exp2:tau_rise=0.5,tau_decay=5,e=0,weight=0.3,rate=80,seed=1",
+                           "--noise", "ou:sigma=1,tau=5,seed=2"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)["neurons"][0]["spike_times_ms"]
+    from ionzoo.noise import ou_current
+
+    stim = (iz.stimulus.step(1.0) + syn.exp2(0.5, 5.0, 0.0, 0.3, syn.poisson(80.0, seed=1))
+            + ou_current(0.0, 1.0, 5.0, seed=2))
+    res = iz.simulate(iz.models.hh1952(), stim, t_stop=300.0, method="backward_euler")
+    assert got == res.spike_trains()[0].tolist() and len(got) > 3
+    for bad, needle in ((["--synapse", "exp2:tau_rise=0.5"], "missing"),
+                        (["--synapse", "gaba:tau=1"], "unknown kind"),
+                        (["--noise", "ou:sigma=1,tau=x"], "not a number")):
+        out = subprocess.run([str(exe), "run", "hh1952", *bad], capture_output=True, text=True)
+        assert out.returncode == 2 and needle in out.stderr and "Traceback" not in out.stderr

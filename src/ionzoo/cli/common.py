@@ -138,8 +138,81 @@ def _positive(field: str, value: float) -> float:
     return out
 
 
+def _pairs(text: str, field: str) -> tuple[str, dict[str, str]]:
+    """``"exp2:tau_rise=0.5,e=0"`` → ("exp2", {"tau_rise": "0.5", "e": "0"})."""
+    kind, _, rest = text.partition(":")
+    values: dict[str, str] = {}
+    for item in filter(None, (x.strip() for x in rest.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValidationError(field, f"{item!r} is not KEY=VALUE (in {text!r})")
+        values[key.strip()] = value.strip()
+    return kind.strip(), values
+
+
+def _numbers(values: dict[str, str], field: str, allowed: set[str]) -> dict[str, float]:
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(field, f"unknown key(s) {sorted(unknown)} (allowed: "
+                              f"{', '.join(sorted(allowed))})")
+    out = {}
+    for key, value in values.items():
+        try:
+            out[key] = float(value)
+        except ValueError:
+            raise ValidationError(f"{field} {key}", f"{value!r} is not a number") from None
+    return out
+
+
+_SYNAPSE_KEYS = {"exp": {"tau", "e", "weight"}, "alpha": {"tau", "e", "weight"},
+                 "exp2": {"tau_rise", "tau_decay", "e", "weight"}}
+
+
+def parse_synapse(text: str):
+    """``--synapse exp2:tau_rise=0.5,tau_decay=5,e=0,weight=0.3,rate=20[,seed=1]`` (Poisson;
+    ``regular=1`` for a regular train; ``start``, ``stop`` in ms) → a synapse."""
+    from .. import synapses
+
+    kind, raw = _pairs(text, "--synapse")
+    if kind not in _SYNAPSE_KEYS:
+        raise ValidationError("--synapse", f"unknown kind {kind!r} (exp, exp2, alpha)")
+    own = _SYNAPSE_KEYS[kind]
+    name = raw.pop("name", "syn")
+    v = _numbers(raw, "--synapse", own | {"rate", "seed", "start", "stop", "regular"})
+    missing = (own | {"rate"}) - set(v)
+    if missing:
+        raise ValidationError("--synapse", f"missing {', '.join(sorted(missing))} (in {text!r})")
+    window = {k: v[k] for k in ("start", "stop") if k in v}
+    spikes = (synapses.regular(v["rate"], **window) if v.get("regular") else
+              synapses.poisson(v["rate"], seed=v.get("seed", 0.0), **window))
+    make = {"exp": synapses.exp, "exp2": synapses.exp2, "alpha": synapses.alpha}[kind]
+    args = [v[k] for k in (("tau_rise", "tau_decay") if kind == "exp2" else ("tau",))]
+    return make(*args, v["e"], v["weight"], spikes, name=name)
+
+
+def parse_noise(text: str):
+    """``--noise ou:mean=0,sigma=1,tau=5[,seed=1]`` (µA/cm², ms) or
+    ``--noise destexhe2001:area=34636[,seed=1,scale=1]`` (µm²) → a noise input."""
+    from .. import noise
+
+    kind, raw = _pairs(text, "--noise")
+    if kind == "ou":
+        v = _numbers(raw, "--noise", {"mean", "sigma", "tau", "seed"})
+        missing = {"sigma", "tau"} - set(v)
+        if missing:
+            raise ValidationError("--noise", f"missing {', '.join(sorted(missing))}")
+        return noise.ou_current(v.get("mean", 0.0), v["sigma"], v["tau"], v.get("seed", 0.0))
+    if kind == "destexhe2001":
+        v = _numbers(raw, "--noise", {"area", "seed", "scale"})
+        if "area" not in v:
+            raise ValidationError("--noise", "destexhe2001 needs area=µm²")
+        return noise.destexhe2001(v["area"], seed=v.get("seed", 0.0),
+                                  scale=v.get("scale", 1.0))
+    raise ValidationError("--noise", f"unknown kind {kind!r} (ou, destexhe2001)")
+
+
 def run_step(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
-         record, progress=None, threshold=0.0, record_every=None):
+             record, progress=None, threshold=0.0, record_every=None, inputs=()):
     """Build the cell and the step, simulate; returns (cell, currents, result, stimulus end)."""
     t_stop = _positive("--t-stop", t_stop)
     dt = _positive("--dt", dt)
@@ -157,6 +230,8 @@ def run_step(model, current, delay, duration, t_stop, dt, method, temperature, s
     if record_every is None:  # keep recorded traces below ~2e7 samples
         n_steps = max(1, int(round(t_stop / dt))) if dt > 0 else 1
         record_every = max(1, int(currents.size * n_steps // 20_000_000))
+    for extra in inputs:  # synapses and noise (--synapse, --noise)
+        stim = stim + extra
     res = simulate(cell, stim, t_stop=t_stop, dt=dt, method=method, record=record,
                    record_every=record_every, threshold=threshold, progress=progress)
     return cell, currents, res, stop

@@ -14,6 +14,8 @@ from .common import (
     echo_json,
     json_safe,
     offscreen,
+    parse_noise,
+    parse_synapse,
     run_step,
     save_figure,
     spike_summary,
@@ -36,15 +38,25 @@ from .options import (
 @sim_options
 @click.option("--threshold", type=float, default=0.0, show_default=True,
               help="Spike threshold, mV.")
+@click.option("--synapse", "synapse_specs", multiple=True, metavar="KIND:KEY=VALUE,...",
+              help="Add a synapse driven by a Poisson train, e.g. exp2:tau_rise=0.5,"
+                   "tau_decay=5,e=0,weight=0.3,rate=20,seed=1 (exp: tau; alpha: tau; "
+                   "regular=1 for a regular train; repeatable, give each name=...).")
+@click.option("--noise", "noise_specs", multiple=True, metavar="KIND:KEY=VALUE,...",
+              help="Add noise: ou:mean=0,sigma=1,tau=5,seed=1 (µA/cm², ms) or "
+                   "destexhe2001:area=34636,seed=1 (µm²).")
 @plot_option("Write a figure of the voltage traces (.png, .pdf, .svg).")
 @save_option
 @json_option
 def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
-        threshold, plot_path, save_path, as_json):
-    """Simulate MODEL under a current step and summarise the spikes."""
+        threshold, synapse_specs, noise_specs, plot_path, save_path, as_json):
+    """Simulate MODEL under a current step (plus any synapses and noise) and summarise the
+    spikes."""
+    inputs = [parse_synapse(x) for x in synapse_specs] + [parse_noise(x) for x in noise_specs]
     cell, currents, res, stop = run_step(model, current, delay, duration, t_stop, dt, method,
-                                     temperature, sets, drugs, ["v"], threshold=threshold,
-                                     progress=False if as_json else None)
+                                         temperature, sets, drugs, ["v"], threshold=threshold,
+                                         progress=False if as_json else None,
+                                         inputs=tuple(inputs))
     rows = spike_summary(res, currents, delay, stop)
     if as_json:
         echo_json({
