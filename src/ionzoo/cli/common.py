@@ -185,9 +185,11 @@ def parse_synapse(text: str):
     window = {k: v[k] for k in ("start", "stop") if k in v}
     spikes = (synapses.regular(v["rate"], **window) if v.get("regular") else
               synapses.poisson(v["rate"], seed=v.get("seed", 0.0), **window))
-    make = {"exp": synapses.exp, "exp2": synapses.exp2, "alpha": synapses.alpha}[kind]
-    args = [v[k] for k in (("tau_rise", "tau_decay") if kind == "exp2" else ("tau",))]
-    return make(*args, v["e"], v["weight"], spikes, name=name)
+    if kind == "exp2":
+        return synapses.exp2(v["tau_rise"], v["tau_decay"], v["e"], v["weight"], spikes,
+                             name=name)
+    make = synapses.exp if kind == "exp" else synapses.alpha
+    return make(v["tau"], v["e"], v["weight"], spikes, name=name)
 
 
 def parse_noise(text: str):
