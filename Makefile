@@ -41,10 +41,11 @@ lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks docs
 
 ## docs: run the tutorials, regenerate their figures and the channel/model reference pages
-docs: $(VENV)/.stamp-run
+docs: $(VENV)/.stamp-test
 	$(BIN)/python docs/build.py
 	$(BIN)/python docs/build.py --out docs/howto docs/howto/*.md
 	$(BIN)/python docs/gen_reference.py
+	$(BIN)/python docs/notebooks.py
 
 # The peers (NEURON, Brian2, Jaxley) live in their own environment: Brian2 needs numpy < 2.4.
 $(BENCH_VENV)/.stamp: benchmarks/requirements-peers.txt

@@ -50,15 +50,15 @@ def test_tutorial_runs_and_writes_its_figures(tmp_path):
 
 
 def test_voltage_clamp_tutorial_runs_and_reproduces_the_models_own_numbers(tmp_path):
-    """Tutorial 2: its figures, TTX leaving I_K unchanged, the subtracted I_Na equal to the
+    """Tutorial 4: its figures, TTX leaving I_K unchanged, the subtracted I_Na equal to the
     blocked part of the model's (1e-9), and recovery giving τ_h(−80) = 6.28 ms."""
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
-                           str(tmp_path), str(ROOT / "docs/tutorials/02_voltage_clamp.md")],
+                           str(tmp_path), str(ROOT / "docs/tutorials/04_voltage_clamp.md")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
-    assert figures == ["02_conductances.png", "02_drugs.png", "02_series_resistance.png",
-                       "02_steady_states.png", "02_step_family.png"]
+    assert figures == ["04_conductances.png", "04_drugs.png", "04_series_resistance.png",
+                       "04_steady_states.png", "04_step_family.png"]
     lines = dict(line.rsplit(":", 1) for line in proc.stdout.splitlines() if ":" in line)
     assert float(lines["TTX leaves I_K unchanged"]) == 0.0
     assert float(lines["largest difference of the subtracted I_Na from the blocked fraction "
@@ -91,3 +91,33 @@ def test_howto_code_runs(tmp_path, page):
                            str(tmp_path), str(ROOT / "docs" / "howto" / page)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+TUTORIALS = sorted((ROOT / "docs" / "tutorials").glob("[0-9]*.md"))
+
+
+def test_every_tutorial_has_its_generated_notebook():
+    """docs/notebooks/*.ipynb are made from the Markdown pages (docs/notebooks.py) and must
+    equal what the script makes now: the two never drift."""
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "notebooks.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    made = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
+    assert made == [p.stem for p in TUTORIALS]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", [p.name for p in TUTORIALS])
+def test_notebook_runs_top_to_bottom(tmp_path, page):
+    """Each notebook executes without error in a fresh kernel (nbclient) and shows its figures
+    inline: as many images as the page saves."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "docs" / "notebooks" / page.replace(".md", ".ipynb"), 4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    images = sum("image/png" in out.get("data", {}) for cell in nb.cells
+                 if cell.cell_type == "code" for out in cell.get("outputs", []))
+    saved = (ROOT / "docs" / "tutorials" / page).read_text().count('.savefig("figures/')
+    assert images == saved > 0
