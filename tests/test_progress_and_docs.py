@@ -66,6 +66,23 @@ def test_voltage_clamp_tutorial_runs_and_reproduces_the_models_own_numbers(tmp_p
     assert "recovery τ = 6.28" in proc.stdout
 
 
+def test_dynamics_tutorial_runs_and_finds_the_published_points(tmp_path):
+    """Tutorial 3: HH's Hopf points (9.775438, 154.522434), the simulated hysteresis within
+    the fold of cycles (6.26) and the lower Hopf point, Morris–Lecar's saddle-node (39.963) and
+    the Hopf points meeting at 28.86 °C."""
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
+                           str(tmp_path), str(ROOT / "docs/tutorials/03_dynamics.md")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    assert "hopf   9.775438" in out and "hopf 154.522434" in out
+    assert "rests from rest and fires from a train for I in [6.5, 9.75]" in out
+    assert "('saddle_node', 39.963)" in out and "meet at [28.86]" in out
+    figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
+    assert figures == ["03_bifurcation.png", "03_hysteresis.png", "03_morris_lecar.png",
+                       "03_two_fates.png", "03_types.png"]
+
+
 def test_reference_pages_are_generated(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "gen_reference.py"), "--out",
                            str(tmp_path)], capture_output=True, text=True)
