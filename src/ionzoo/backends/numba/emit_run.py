@@ -69,13 +69,16 @@ def _noise_lines(ir: ModelIR, flavor: Flavor, ind: str, param: str) -> list[str]
             f"{n.stream}, step0 + step))" for n in ir.noises]
 
 
-def _event_lines(ir: ModelIR, ind: str, column: str, state: str, param: str) -> list[str]:
+def _event_lines(ir: ModelIR, ind: str, column: str, state: str, param: str,
+                 only: int | None = None) -> list[str]:
     """Deliver each synapse's events due in this step (time <= tm) before the step: ``E<k>``
     holds each neuron's sorted event times (+inf padded), ``Q<k>`` the index of its next one.
     ``state``/``param`` format the source of a state row / parameter row."""
     rows = state_rows(ir)
     L = []
     for k, ev in enumerate(ir.events):
+        if only is not None and k != only:
+            continue
         jump = param.format(r=ir.rows.index(ev.jump))
         L += [f"{ind}q = Q{k}[{column}]",
               f"{ind}while E{k}[{column}, q] <= t + 0.5 * dt:"]  # float64, any flavour
@@ -148,14 +151,24 @@ def blocked_kernel(ir: ModelIR, flavor: Flavor, stabilize: bool) -> list[str]:
         L += _prologue(ir, params, flavor, bindings, "X[" + str(ns + 1) + " + {r}, j]",
                        " " * 12)
         L += [f"            X[{h0 + k}, j] = {name}" for k, (name, _) in enumerate(bindings)]
+    for k in range(len(ir.events)):  # the block's earliest next event of each synapse
+        L += [f"        tn{k} = np.inf",
+              "        for j in range(n):",
+              f"            tn{k} = min(tn{k}, E{k}[i0 + j, Q{k}[i0 + j]])"]
     L += ["        for step in range(n_steps):",
           "            t = (step0 + step) * dt",
           f"            tm = {_tm(flavor)}",
           "            crossed = 0  # neurons of the block that crossed thr in this step",
           "            blown = 0  # neurons of the block with a non-finite state"]
-    if ir.events:  # a scalar pass: the vectorised loop below stays branch-free
-        L.append("            for j in range(n):")
-        L += _event_lines(ir, " " * 16, "i0 + j", "X[{r}, j]", "X[" + str(ns + 1) + " + {r}, j]")
+    for k in range(len(ir.events)):
+        # a scalar pass, only in the steps where some neuron of the block has an event due
+        # (tn<k>: the block's earliest next event); the vectorised loop stays branch-free
+        L += [f"            if tn{k} <= t + 0.5 * dt:",
+              f"                tn{k} = np.inf",
+              "                for j in range(n):"]
+        L += _event_lines(ir, " " * 20, "i0 + j", "X[{r}, j]",
+                          "X[" + str(ns + 1) + " + {r}, j]", only=k)
+        L += [f"                    tn{k} = min(tn{k}, E{k}[i0 + j, q])"]
     L += [f"            for j in range({b}):"]
     ind = " " * 16
     L += [f"{ind}x{i} = X[{i}, j]" for i in range(ns)]
