@@ -54,11 +54,31 @@ def test_traces_one_panel_per_current(hh):
     res = iz.simulate(hh, iz.stimulus.step([0.0, 5.0, 10.0, 20.0]), t_stop=30.0)
     fig = iz.plot.traces(res)
     assert len(fig.axes) == 4
-    assert fig.axes[2].get_title(loc="left") == "amplitude = 10"
+    assert fig.axes[2].get_title(loc="left") == "I = 10 µA/cm²"
     _, v = line(fig.axes[2], "v")
     np.testing.assert_array_equal(v, res.v.sel(amplitude=10.0).values)
     assert fig.axes[-1].get_xlabel() == "time (ms)"
     assert fig.axes[0].get_ylabel() == "v (mV)"
+    plt.close(fig)
+
+
+def test_traces_share_one_y_range_without_offsets_and_never_drop_panels_silently(hh):
+    """A resting cell (I = 0, v within 0.01 mV) must not look like it oscillates: one y-range
+    for every panel, no offset notation. 21 currents with max_panels=8: eight evenly spaced
+    panels from the first to the last current, and the figure says 8 of 21; overlay draws
+    all 21 in one axes."""
+    res = iz.simulate(hh, iz.stimulus.step(np.arange(0.0, 21.0)), t_stop=30.0)
+    fig = iz.plot.traces(res)
+    assert len(fig.axes) == 8
+    limits = {ax.get_ylim() for ax in fig.axes}
+    assert len(limits) == 1
+    assert not fig.axes[0].yaxis.get_major_formatter().get_useOffset()
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles[0] == "I = 0 µA/cm²" and titles[-1] == "I = 20 µA/cm²"
+    assert "8 of 21" in fig._suptitle.get_text()
+    plt.close(fig)
+    fig = iz.plot.traces(res, overlay=True)
+    assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 21
     plt.close(fig)
 
 

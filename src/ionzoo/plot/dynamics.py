@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import ValidationError
 from ..expr import parse
 from ..model.neuron import Neuron
+from ..model.params import pretty_unit
 from ..reference import gate_curves
 from ..result import Result
 
@@ -76,29 +77,60 @@ def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | Non
     return fig
 
 
-def traces(result: Result, var: str = "v", max_panels: int = 8, fig=None):
-    """``var`` against time, one panel per neuron of the batch (up to ``max_panels``), titled
-    with its batch coordinates; detected spikes are marked when ``var`` is ``"v"``."""
+def traces(result: Result, var: str = "v", max_panels: int = 8, fig=None,
+           overlay: bool = False):
+    """``var`` against time, one panel per neuron of the batch, titled with its batch values
+    and their units (``I = 5 µA/cm²`` for a step's amplitude); detected spikes are marked when
+    ``var`` is ``"v"``. Panels share one y-range and never use an offset, so a resting cell looks
+    flat. With more neurons than ``max_panels``, that many are drawn, evenly spaced from the
+    first to the last, and the figure says so; ``overlay=True`` draws every neuron in one axes
+    instead (coloured in batch order, with a legend up to 12 of them)."""
     plt = _plt()
     da = result[var]
     batch_dims = [d for d in da.dims if d != "time"]
     flat = da.values.reshape(-1, da.sizes["time"])
-    n = min(flat.shape[0], max_panels)
-    labels = _labels(da, batch_dims)
+    labels = _labels(result, da, batch_dims)
+    total = flat.shape[0]
+    unit = f" ({pretty_unit(da.attrs.get('units', ''))})" if da.attrs.get("units") else ""
+    if overlay:
+        return _overlay(plt, result, flat, labels, var, unit, fig)
+    shown = (np.arange(total) if total <= max_panels else
+             np.unique(np.round(np.linspace(0, total - 1, max(max_panels, 1))).astype(int)))
+    n = len(shown)
     if fig is None:
         fig = plt.figure(figsize=(7.0, 1.3 + 1.4 * n))
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+    axes = fig.subplots(n, 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     trains = result.spike_trains()
     thr = float(result.dataset.attrs.get("threshold", 0.0))
-    for i, ax in enumerate(axes):
+    for ax, i in zip(axes, shown):
         ax.plot(result.t, flat[i], lw=1.0, color="k", label=var)
         if var == "v" and len(trains[i]):
             ax.plot(trains[i], np.full(len(trains[i]), thr), "|", color="tab:red", ms=10,
                     label="spikes")
-        ax.set_ylabel(f"{var} ({da.attrs.get('units', '')})")
+        ax.set_ylabel(f"{var}{unit}")
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
         if labels[i]:
             ax.set_title(labels[i], fontsize=9, loc="left")
     axes[-1].set_xlabel("time (ms)")
+    if n < total:
+        fig.suptitle(f"{n} of {total} neurons shown (evenly spaced; plot.traces(..., "
+                     f"overlay=True) draws all)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _overlay(plt, result: Result, flat: np.ndarray, labels: list[str], var: str, unit: str,
+             fig):
+    if fig is None:
+        fig = plt.figure(figsize=(7.0, 3.5))
+    ax = fig.subplots()
+    colours = plt.cm.viridis(np.linspace(0, 1, max(flat.shape[0], 1)))
+    for i, row in enumerate(flat):
+        ax.plot(result.t, row, lw=0.8, color=colours[i], label=labels[i] or None)
+    ax.set(xlabel="time (ms)", ylabel=f"{var}{unit}")
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+    if 1 < flat.shape[0] <= 12 and any(labels):
+        ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
 
@@ -230,11 +262,28 @@ def raster(result: Result, dim: str | None = None, ax=None):
     return ax.figure
 
 
-def _labels(da, batch_dims) -> list[str]:
+#: How a batch dimension is named in a title: the step's amplitude is the current I.
+_SYMBOLS = {"amplitude": "I"}
+
+
+def _labels(result: Result, da, batch_dims) -> list[str]:
+    """``"I = 5 µA/cm², temperature = 16.3 °C"`` for each neuron of the batch."""
     if not batch_dims:
         return [""]
+    ds = result.dataset
     grids = np.meshgrid(*[da[d].values if d in da.coords else np.arange(da.sizes[d])
                           for d in batch_dims], indexing="ij")
     flat = [g.reshape(-1) for g in grids]
-    return [", ".join(f"{d} = {flat[k][i]:g}" for k, d in enumerate(batch_dims))
-            for i in range(flat[0].size)]
+    units = []
+    for d in batch_dims:
+        u = ds[d].attrs.get("units", "") if d in ds.coords else ""
+        if not u and d == "amplitude":
+            u = "uA/cm2"
+        units.append(f" {pretty_unit(u)}" if pretty_unit(u) else "")
+    return [", ".join(f"{_SYMBOLS.get(d, d)} = {_value(flat[k][i])}{units[k]}"
+                      for k, d in enumerate(batch_dims)) for i in range(flat[0].size)]
+
+
+def _value(x) -> str:
+    return f"{x:g}" if isinstance(x, (int, float, np.integer, np.floating)) else str(x)
+
