@@ -241,17 +241,24 @@ class _Lowering:
         return total, tuple(tables)
 
     # ----------------------------------------------------------------- synapses
+    def _named(self, kind: type[Synapse] | type[Noise] | type[SeriesClamp], taken: set[str]):
+        """(component, its name, its parameter prefix ``stim<k>``) for every component of
+        ``kind``; a name already ``taken`` (a channel, another input, the neuron's) is
+        refused."""
+        for k, comp in enumerate(self.components):
+            if not isinstance(comp, kind):
+                continue
+            name = comp.name
+            if name in taken:
+                raise ValidationError(f"stimulus.{name}", "the name is taken by a channel, "
+                                      "another input or the neuron (give name=...)")
+            taken.add(name)
+            yield comp, name, f"stim{k}"
+
     def _synapses(self, taken: set[str]) -> tuple[EventInput, ...]:
         """Each synapse as kinetic states (cnexp decay to 0), a linear current and its events."""
         events = []
-        for k, comp in enumerate(self.components):
-            if not isinstance(comp, Synapse):
-                continue
-            label, src = comp.name, f"stim{k}"
-            if label in taken:
-                raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
-                                      "another synapse or the neuron (give name=...)")
-            taken.add(label)
+        for comp, label, src in self._named(Synapse, taken):
             g, jump, targets = self._synapse_states(comp, label, src)
             e = Name(f"{src}.e")
             current = Current(label, None, "fixed", g, V - e, e, True)
@@ -264,14 +271,7 @@ class _Lowering:
     def _series_clamps(self, taken: set[str]) -> None:
         """Each series-resistance clamp as a conductance 1e5/(rs·area) mS/cm² with reversal
         vc(t) (µA/cm² injected: −g·(v − vc))."""
-        for k, comp in enumerate(self.components):
-            if not isinstance(comp, SeriesClamp):
-                continue
-            label, src = comp.name, f"stim{k}"
-            if label in taken:
-                raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
-                                      "an input or the neuron (give name=...)")
-            taken.add(label)
+        for comp, label, src in self._named(SeriesClamp, taken):
             g = f"{src}.g"
             self.derived.append(Derived(g, "mS/cm2", Num(1e5) / (Name(f"{src}.rs")
                                                                 * Name(f"{src}.area"))))
@@ -312,14 +312,7 @@ class _Lowering:
         """Each noise input as Ornstein–Uhlenbeck states (method ``ou``) and, for conductances,
         linear currents clipped at g = 0."""
         sources: list[NoiseSource] = []
-        for k, comp in enumerate(self.components):
-            if not isinstance(comp, Noise):
-                continue
-            label, src = comp.name, f"stim{k}"
-            if label in taken:
-                raise ValidationError(f"stimulus.{label}", "the name is taken by a channel, "
-                                      "a synapse, another input or the neuron (give name=...)")
-            taken.add(label)
+        for comp, label, src in self._named(Noise, taken):
             for suffix, mean, sigma, tau in comp.processes:
                 xi = f"xi{len(sources)}"
                 self.gates.append(GateIR(f"{label}.{suffix}", label, Name(f"{src}.{mean}"),
