@@ -180,3 +180,18 @@ def test_seed_commands_refuse_bad_input(args, needle, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1
+
+
+def test_bare_ionzoo_prints_its_help_and_succeeds():
+    proc = run_exe()
+    assert proc.returncode == 0 and "Usage: ionzoo" in proc.stdout and not proc.stderr
+
+
+@pytest.mark.parametrize("args, hint", [
+    (["run", "hh1952x"], "did you mean 'hh1952'?"),
+    (["run", "hh1952", "--set", "Na.gbr=1"], "did you mean 'gbar'?"),
+    (["run", "hh1952", "--set", "Nav.gbar=1"], "did you mean 'Na'?"),
+])
+def test_misspelt_names_get_a_suggestion(args, hint):
+    proc = run_exe(*args)
+    assert proc.returncode == 2 and hint in proc.stderr and "Traceback" not in proc.stderr

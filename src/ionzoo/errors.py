@@ -35,3 +35,12 @@ class ExpressionError(ValidationError):
 class NonFiniteWarning(RuntimeWarning):
     """A simulated neuron's state became NaN or infinite (a rate dividing by zero, an unstable
     step); the neuron was stopped and ``Result.dataset.diverged_at`` says when and where."""
+
+
+def did_you_mean(name: str, options) -> str:
+    """`` — did you mean 'X'?`` for the closest of ``options`` to ``name`` (difflib, ratio >=
+    0.6), or ``""`` when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.6)
+    return f" — did you mean {close[0]!r}?" if close else ""

@@ -11,7 +11,7 @@ import click
 import numpy as np
 
 from .. import models, stimulus
-from ..errors import IonzooError, ValidationError
+from ..errors import IonzooError, ValidationError, did_you_mean
 from ..limits import MAX_CURRENTS
 from ..model.neuron import Neuron
 from ..model.params import number
@@ -79,7 +79,8 @@ def load_model(name: str) -> Neuron:
         if not isinstance(cell, Neuron):
             raise ValidationError("MODEL", f"{name!r} holds a channel, not a neuron")
         return cell
-    raise ValidationError("MODEL", f"unknown model {name!r} (available: "
+    raise ValidationError("MODEL", f"unknown model {name!r}"
+                          f"{did_you_mean(name, models.REGISTRY)} (available: "
                           f"{', '.join(sorted(models.REGISTRY))}; see `ionzoo models`)")
 
 

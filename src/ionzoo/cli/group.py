@@ -9,7 +9,11 @@ from .._version import __version__
 __all__ = ["cli"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.version_option(__version__, prog_name="ionzoo")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """ionzoo: conductance-based neuron models (units: mV, ms, µA/cm², mS/cm², °C)."""
+    if ctx.invoked_subcommand is None:  # bare `ionzoo`: the help, not an error
+        click.echo(ctx.get_help())

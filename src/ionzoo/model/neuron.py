@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from ..errors import ValidationError
+from ..errors import ValidationError, did_you_mean
 from ..limits import MAX_CHANNELS
 from .channel import Channel, check_name
 from .ions import Calcium
@@ -195,8 +195,9 @@ class Neuron:
         for ch in self.channels:
             if ch.name == name:
                 return ch
-        raise ValidationError(name, f"unknown channel {name!r} "
-                              f"(channels: {[c.name for c in self.channels]})")
+        names = [c.name for c in self.channels]
+        raise ValidationError(name, f"unknown channel {name!r}{did_you_mean(name, names)} "
+                              f"(channels: {names})")
 
     def parameter_paths(self) -> list[str]:
         """Every parameter path of this neuron, in a stable order."""
@@ -227,12 +228,14 @@ class Neuron:
                 raise ValidationError(path, "this neuron has no calcium description")
             cparams = self.calcium.parameters()
             if pname not in cparams:
-                raise ValidationError(path, f"unknown calcium parameter {pname!r} "
+                raise ValidationError(path, f"unknown calcium parameter {pname!r}"
+                                      f"{did_you_mean(pname, cparams)} "
                                       f"(parameters: {sorted(cparams)})")
             return cparams[pname]
         params = self.channel(ch_name).parameters()
         if pname not in params:
-            raise ValidationError(path, f"channel {ch_name!r} has no parameter {pname!r} "
+            raise ValidationError(path, f"channel {ch_name!r} has no parameter {pname!r}"
+                                  f"{did_you_mean(pname, params)} "
                                   f"(parameters: {sorted(params)})")
         return params[pname]
 
