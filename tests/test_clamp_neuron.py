@@ -19,6 +19,7 @@ import pytest
 
 import ionzoo as iz
 from ionzoo import clamp
+from ionzoo.interop.neuron_runner import _section
 
 pytestmark = pytest.mark.neuron
 
@@ -30,9 +31,7 @@ def neuron_seclamp(level, rs, method, dt, t_stop, dur1=EDGE_ON):
     from neuron import h
 
     h.load_file("stdrun.hoc")
-    sec = h.Section(name="soma")
-    sec.L = sec.diam = float(np.sqrt(AREA / np.pi))
-    sec.nseg, sec.cm = 1, 1.0
+    sec = _section(h, AREA, 1.0)
     sec.insert("hh")
     h.usetable_hh = 0
     h.celsius = 6.3

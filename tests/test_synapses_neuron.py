@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import ionzoo as iz
+from ionzoo.interop.neuron_runner import _section
 from ionzoo.model import synapses as syn
 from ionzoo.synaptic_input import _generate
 
@@ -24,9 +25,7 @@ def neuron_run(kind, events, method, dt, netstim=None):
     from neuron import h
 
     h.load_file("stdrun.hoc")
-    sec = h.Section(name="soma")
-    sec.L = sec.diam = float(np.sqrt(AREA / np.pi))
-    sec.nseg, sec.cm = 1, 1.0
+    sec = _section(h, AREA, 1.0)
     sec.insert("hh")
     h.usetable_hh = 0
     h.celsius = 6.3
