@@ -24,6 +24,7 @@ from .zoo.channels import (
     hh1952,
     mainen1996,
     poirazi2003,
+    prinz2003,
     traub,
 )
 
@@ -32,4 +33,5 @@ __all__ = [
     "Channel", "Gate", "Q10", "FixedFactor", "Provenance", "RESERVED_PARAMETERS",
     "Rate", "ExpRate", "SigmoidRate", "ExpLinearRate", "ExprRate", "as_rate",
     "hh1952", "traub", "hay2011", "mainen1996", "destexhe", "classic", "poirazi2003",
+    "prinz2003",
 ]

@@ -19,6 +19,7 @@ from .zoo.models import (
     morris_lecar_hopf,
     morris_lecar_snlc,
     pospischil,
+    prinz_stg,
     traub_miles,
     traub_miles_m,
     wang_buzsaki,
@@ -27,4 +28,4 @@ from .zoo.models import (
 __all__ = ["DEMO_CURRENT", "REGISTRY", "hh1952", "hay2011_soma", "pospischil", "wang_buzsaki",
            "traub_miles", "traub_miles_m", "connor_stevens", "morris_lecar", "morris_lecar_hopf",
            "morris_lecar_snlc", "morris_lecar_homoclinic", "inap_ik", "inap_ik_high",
-           "inap_ik_low"]
+           "inap_ik_low", "prinz_stg"]

@@ -152,6 +152,7 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
         nmodl_gbar,
         nmodl_names,
         pool_name,
+        pool_parameters,
         start_point,
     )
 
@@ -187,6 +188,8 @@ def run_in_neuron(neuron, stimulus, t_stop: float, dt: float, method: str = "cra
             sec.insert(pool)
             for seg in sec:
                 getattr(seg, pool).cai0 = cai0
+                for k, val in pool_parameters(neuron.calcium).items():
+                    setattr(getattr(seg, pool), k, val)
     clamps = _clamps(h, sec, stimulus, area)
     sets = initial_assignments(neuron)
     middle = sec(0.5)

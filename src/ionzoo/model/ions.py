@@ -154,6 +154,22 @@ class Calcium:
                    lagged=True)
 
     @classmethod
+    def prinz(cls, f: float = 14.96, area: float = 0.628e-3, tau: float = 200.0,
+              ca_rest: float = 5e-5, cai: float | None = None, cao: float = 3.0) -> Calcium:
+        """Prinz et al. (2003) STG pool, τ d[Ca]/dt = −f·I_Ca − [Ca] + [Ca]₀ with I_Ca the
+        calcium current in nA (inward negative) of a cell of ``area`` (cm²), ``f`` in µM/nA,
+        ``tau`` in ms, ``ca_rest`` = [Ca]₀ and ``cao`` in mM.
+
+        Written as a ``"hay"`` pool (either sign of the drive) whose free fraction carries the
+        conversion: with i_Ca in µA/cm², f·I_Ca = f·area·i_Ca µM·(1000 nA/µA)·(1e-3 mM/µM), so
+        γ · 10/(2F·depth) = f·area/τ at the shell depth 0.1 µm (which then cancels).
+        """
+        depth = 0.1
+        gamma = f * area / tau * (2.0 * FARADAY * depth / 10.0)
+        return cls(cai=ca_rest if cai is None else cai, cao=cao, pool="hay", depth=depth,
+                   tau=tau, cai_rest=ca_rest, gamma=gamma)
+
+    @classmethod
     def hay(cls, gamma: float = 0.05, decay: float = 80.0, depth: float = 0.1,
             min_cai: float = 1e-4, cai: float | None = None, cao: float = 2.0) -> Calcium:
         """Hay et al. (2011) ``CaDynamics_E2``: free fraction ``gamma``, ``decay`` (ms) to

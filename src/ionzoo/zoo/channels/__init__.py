@@ -5,7 +5,7 @@
 Channel 'Na': ...
 """
 
-from . import classic, destexhe, hay2011, hh1952, mainen1996, poirazi2003, traub
+from . import classic, destexhe, hay2011, hh1952, mainen1996, poirazi2003, prinz2003, traub
 
 #: The channel zoo by name ("family.channel") → constructor with the published defaults.
 REGISTRY = {
@@ -57,9 +57,18 @@ REGISTRY = {
     # Morris-Lecar
     "morris_lecar.Ca": classic.ml_ca,
     "morris_lecar.K": classic.ml_k,
+    # Prinz 2003 stomatogastric neuron
+    "prinz2003.Na": prinz2003.na,
+    "prinz2003.CaT": prinz2003.cat,
+    "prinz2003.CaS": prinz2003.cas,
+    "prinz2003.A": prinz2003.a,
+    "prinz2003.KCa": prinz2003.kca,
+    "prinz2003.Kd": prinz2003.kd,
+    "prinz2003.H": prinz2003.h,
+    "prinz2003.leak": prinz2003.leak,
     # leak
     "hh1952.leak": hh1952.leak,
 }
 
 __all__ = ["REGISTRY", "hh1952", "traub", "hay2011", "mainen1996", "destexhe", "classic",
-           "poirazi2003"]
+           "poirazi2003", "prinz2003"]

@@ -11,6 +11,7 @@ from . import pospischil
 from .classic import connor_stevens, inap_ik, morris_lecar, traub_miles, wang_buzsaki
 from .hay2011 import hay2011_soma
 from .hh1952 import hh1952
+from .prinz2003 import prinz_stg
 
 
 def traub_miles_m():
@@ -49,7 +50,7 @@ def inap_ik_low():
 DEMO_CURRENT = {"hh1952": 10.0, "wang_buzsaki": 1.0, "traub_miles": 1.5, "traub_miles_m": 1.5,
                 "connor_stevens": 10.0, "morris_lecar_hopf": 95.0, "morris_lecar_snlc": 45.0,
                 "morris_lecar_homoclinic": 42.0, "inap_ik_high": 6.0, "inap_ik_low": 40.0,
-                "hay2011_soma": 20.0}
+                "hay2011_soma": 20.0, "prinz_stg": 0.0}
 
 #: Registry of model constructors by name (used by the command line).
 REGISTRY: dict[str, Callable[[], Neuron]] = {
@@ -69,7 +70,8 @@ REGISTRY: dict[str, Callable[[], Neuron]] = {
     "inap_ik_high": inap_ik_high,
     "inap_ik_low": inap_ik_low,
     "hay2011_soma": hay2011_soma,
+    "prinz_stg": prinz_stg,
 }
 
 __all__ = ["DEMO_CURRENT", "hh1952", "hay2011_soma", "pospischil", "wang_buzsaki",
-           "traub_miles", "connor_stevens", "morris_lecar", "inap_ik", "REGISTRY"]
+           "traub_miles", "connor_stevens", "morris_lecar", "inap_ik", "prinz_stg", "REGISTRY"]
