@@ -188,8 +188,11 @@ def test_calcium_dependent_gates():
 
 
 def test_every_channel_has_a_pointwise_test():
-    """Every registry entry is covered here, in test_zoo_channels (reference V½/τ) or in
-    test_channels (HH)."""
+    """Every registry entry is covered here, in test_zoo_channels (reference V½/τ), in
+    test_channels (HH) or in test_prinz (the STG family, every gate at 1e-12)."""
+    from test_prinz import CHANNELS as PRINZ
+
     covered = set(SOURCES) | {"hay2011.SK_E2", "mainen1996.KCa", "poirazi2003.kca",
-                              "hh1952.Na", "hh1952.K", "hh1952.leak"}
+                              "hh1952.Na", "hh1952.K", "hh1952.leak", "prinz2003.leak"}
+    covered |= {f"prinz2003.{name}" for name in PRINZ}
     assert set(REGISTRY) <= covered, sorted(set(REGISTRY) - covered)
