@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
 
 _LAZY = ("plot", "analysis", "clamp", "dynamics", "io", "interop", "testing", "pharmacology",
-         "reference", "lower", "ir", "solvers", "backends")
+         "reference", "lower", "ir", "solvers", "backends", "sweep")
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,8 @@
     ionzoo clamp MODEL --steps -60:40:10 --hold -80 [--drug TTX=1uM] [--json] [--plot FILE]
     ionzoo export NAME --out DIR [--format nmodl|neuroml];  ionzoo import FILE.nml
     ionzoo plot gating|mechanism|phase|traces MODEL [...] --out FILE
+    ionzoo sweep run SPEC.yaml --out DB.zarr [--workers N | --scheduler ADDR] [--chunk-size K]
+    ionzoo sweep status|show|figure DB.zarr [--where "class == 'bursting'"] [--json]
 
 Errors in user input print one line (``ionzoo: error: ...``) and exit with status 2; no traceback.
 Shell completion (click): ``eval "$(_IONZOO_COMPLETE=bash_source ionzoo)"`` (bash; ``zsh_source``,
@@ -15,7 +17,8 @@ Shell completion (click): ``eval "$(_IONZOO_COMPLETE=bash_source ionzoo)"`` (bas
 
 Modules: :mod:`~ionzoo.cli.group` (the command group), :mod:`~ionzoo.cli.options` (shared
 options), :mod:`~ionzoo.cli.common` (parsing, the step protocol, figures), and one module per
-family of commands (``simulation``, ``analysis``, ``catalog``, ``interchange``).
+family of commands (``simulation``, ``analysis``, ``catalog``, ``interchange``, ``clamp``,
+``dynamics``, ``sweep``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ import warnings
 import click
 
 from ..errors import IonzooError, NonFiniteWarning
-from . import analysis, catalog, clamp, dynamics, interchange, simulation  # noqa: F401  (register)
+from . import (  # noqa: F401  (register the commands)
+    analysis,
+    catalog,
+    clamp,
+    dynamics,
+    interchange,
+    simulation,
+    sweep,
+)
 from .common import parse_currents
 from .group import cli
 
