@@ -83,6 +83,25 @@ def test_dynamics_tutorial_runs_and_finds_the_published_points(tmp_path):
                        "03_two_fates.png", "03_types.png"]
 
 
+def test_model_database_tutorial_runs_and_resumes(tmp_path):
+    """Tutorial 5: the Fig. 2C burster's numbers (10 spikes per burst), a 162-model sweep in 6
+    chunks, a rerun that computes nothing, the class table summing to 162, its figures."""
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
+                           str(tmp_path), str(ROOT / "docs/tutorials/05_model_database.md")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    assert "class: regular_bursting" in out and "spikes per burst: 10" in out
+    assert "models: 162" in out and "chunks: 6 of 6" in out
+    assert "6 of 6 chunks already finished, 0 to compute" in out
+    counts = [int(line.split()[1]) for line in out.splitlines()
+              if line.split()[:1] and line.split()[0] in iz.analysis.CLASSES]
+    assert sum(counts) == 162
+    assert "full grid: 1679616 models" in out
+    figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
+    assert figures == ["05_burster.png", "05_database.png"]
+
+
 def test_reference_pages_are_generated(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "gen_reference.py"), "--out",
                            str(tmp_path)], capture_output=True, text=True)
@@ -102,7 +121,7 @@ def test_reference_pages_are_generated(tmp_path):
 
 @pytest.mark.parametrize("page", ["fi_and_rheobase.md", "drugs.md", "temperature.md",
                                   "spikes.md", "dynamics.md", "initial_state.md",
-                                  "voltage_clamp.md", "synapses.md"])
+                                  "voltage_clamp.md", "synapses.md", "sweeps.md"])
 def test_howto_code_runs(tmp_path, page):
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
                            str(tmp_path), str(ROOT / "docs" / "howto" / page)],

@@ -32,6 +32,10 @@ and ``spikes_per_period``; over complete bursts ``n_bursts``, ``spikes_per_burst
 consecutive burst onsets, ms), ``interburst_interval`` (mean IBI, ms), ``duty_cycle``
 (burst_duration / burst_period), ``burst_period_spread`` ((max − min)/mean of the
 intervals between burst onsets).
+
+The rules are compiled with Numba (hand-written functions of this module, not generated
+code) and cached by Numba on disk next to this file or in the user's cache folder, so a new
+process, e.g. a Dask worker, does not spend seconds compiling them.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ class ActivityRules:
         return asdict(self)
 
 
-@numba.njit(cache=False, nogil=True)
+@numba.njit(cache=True, nogil=True)
 def _period(isi, tol, min_cycles, kmax):  # pragma: no cover - compiled
     n = isi.size
     for k in range(1, min(kmax, n // min_cycles) + 1):
@@ -109,7 +113,7 @@ def _period(isi, tol, min_cycles, kmax):  # pragma: no cover - compiled
     return 0, np.nan
 
 
-@numba.njit(cache=False, nogil=True)
+@numba.njit(cache=True, nogil=True)
 def _bursts(t, isi, ratio, out):  # pragma: no cover - compiled
     """Fill out[4:11] (n_bursts, spikes/burst, duration, burst period, IBI, duty, spread);
     True when there is burst structure."""
@@ -144,7 +148,7 @@ def _bursts(t, isi, ratio, out):  # pragma: no cover - compiled
     return out[5] >= 2.0
 
 
-@numba.njit(cache=False, nogil=True)
+@numba.njit(cache=True, nogil=True)
 def _classify(times, counts, start, stop, tol, ratio, min_cycles, kmax):  # pragma: no cover
     n = counts.size
     feats = np.full((n, 11), np.nan)

@@ -135,6 +135,11 @@ def trace_marks(t, v, stim_start: float, stim_end: float,
     start_idx = int(np.searchsorted(ti, stim_start))
     widths, rises, falls, levels = _half_widths(ti, vi, peaks, ahp_idx, start_idx)
     out["spike_half_width"] = widths
+    if len(peaks) and peaks[0] < start_idx and len(widths):
+        # eFEL searches its rising edge from the onset *forward to* a peak that lies before
+        # it (an empty range it reads past); ionzoo gives NaN for that spike
+        why["spike_half_width"] = ("the first spike peaks before stim_start: its rising edge "
+                                   "is not after the stimulus onset (NaN)")
     dvdt = np.gradient(vi, settings.interp_step)
     begins = _ap_begins(dvdt, peaks, ahp_idx, start_idx, settings)
     out["AP_begin_voltage"] = vi[begins]
@@ -248,7 +253,7 @@ def _durations(ti, vi, dvdt, peaks, begins, settings: FeatureSettings) -> np.nda
             k += 1
         half = 0.5 * (vi[p] + vi[b])
         rise = b + int(np.argmin(np.abs(vi[b:p + 1] - half)))
-        fall = p + int(np.argmin(np.abs(vi[p:k + 1] - half)))
+        fall = p + int(np.argmin(np.abs(vi[p:max(k, p + 1)] - half)))  # eFEL: [peak, end)
         durations.append(ti[fall] - ti[rise])
     return np.array(durations)
 

@@ -28,7 +28,7 @@ DEFAULT_CHUNK = 256
 RETRIES = 3
 
 
-def _client(workers: int | None, scheduler: str | None, threads: int):
+def _client(workers: int | None, scheduler: str | None, threads: int, processes: bool):
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
@@ -36,7 +36,7 @@ def _client(workers: int | None, scheduler: str | None, threads: int):
             raise ValidationError("workers", "give either --workers or --scheduler, not both")
         return Client(scheduler, timeout="30s"), None
     n = workers if workers is not None else max(1, (os.cpu_count() or 1) // threads)
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes,
                            dashboard_address=None, silence_logs=40)
     return Client(cluster), cluster
 
@@ -52,14 +52,17 @@ def _check_out(path: Path) -> None:
 
 def run_sweep(spec: SweepSpec | str | Path | dict, out: str | Path, *,
               workers: int | None = None, scheduler: str | None = None,
-              chunk_size: int | None = None, threads: int = 1,
+              chunk_size: int | None = None, threads: int = 1, processes: bool = True,
               progress: bool | Callable[[int, int], None] = True) -> SweepStore:
     """Run (or resume) ``spec`` into the Zarr store ``out``.
 
     ``workers``: local worker processes (default: one per ``threads`` cores);
     ``scheduler``: the address of a running Dask scheduler instead (``tcp://host:8786``);
     ``chunk_size``: models per task (default 256; fixed once the store exists);
-    ``threads``: kernel threads per worker; ``progress``: a tqdm bar, ``False``, or a
+    ``threads``: kernel threads per worker; ``processes=False``: local workers as threads
+    of this process (the kernels release the GIL) — for notebooks and scripts without an
+    ``if __name__ == "__main__"`` guard, which worker processes would re-run;
+    ``progress``: a tqdm bar, ``False``, or a
     callable receiving (finished chunks, all chunks). Everything is checked — the spec, every
     parameter path, the output folder, a store of another spec — before any work starts.
     """
@@ -81,19 +84,20 @@ def run_sweep(spec: SweepSpec | str | Path | dict, out: str | Path, *,
     store.log(f"run: {len(finished)} of {meta['n_chunks']} chunks already finished, "
               f"{len(todo)} to compute")
     if todo:
-        _compute(spec, neuron, store, todo, n, chunk_size, (workers, scheduler, threads),
-                 progress, meta["n_chunks"] - len(todo), meta["n_chunks"])
+        _compute(spec, neuron, store, todo, n, chunk_size,
+                 (workers, scheduler, threads, processes), progress,
+                 meta["n_chunks"] - len(todo), meta["n_chunks"])
     store.log("complete" if len(store.done()) == meta["n_chunks"] else "stopped")
     return store
 
 
 def _compute(spec: SweepSpec, neuron: Any, store: SweepStore, todo: list[int], n: int,
-             size: int, where: tuple[int | None, str | None, int], progress: Any,
+             size: int, where: tuple[int | None, str | None, int, bool], progress: Any,
              already: int, total: int) -> None:
     from distributed import as_completed
 
-    workers, scheduler, threads = where
-    client, cluster = _client(workers, scheduler, threads)
+    workers, scheduler, threads, processes = where
+    client, cluster = _client(workers, scheduler, threads, processes)
     bar = _bar(progress, already, total)
     try:
         futures = {}
