@@ -68,7 +68,10 @@ _INACTIVATION = ("Na.h", "CaT.h", "CaS.h", "A.h")
 
 def prinz_stg(conductances: str | tuple[float, ...] | Mapping[str, float] = "fig2c_burster"
               ) -> Neuron:
-    """The Prinz et al. (2003) STG model neuron (see the module docstring).
+    """The stomatogastric (STG) model neuron of Prinz, Billimoria & Marder (2003): Na, CaT,
+    CaS, A, KCa, Kd, H and leak currents, a calcium pool (τ 200 ms) driving KCa and E_Ca;
+    starts at v = −50 mV, every m = 0, every h = 1, [Ca] = 0.05 µM. Default: the paper's
+    Fig. 2C burster (period ≈ 0.84 s, 10 spikes per burst).
 
     ``conductances``: the name of a :data:`PUBLISHED` set, eight values in database order
     (mS/cm²), or a mapping from :data:`CONDUCTANCES` paths to values (the others 0).
