@@ -78,12 +78,19 @@ def main() -> None:
                     help="comma-separated canonical models for the per-model table ('none')")
     ap.add_argument("--synapses-only", action="store_true",
                     help="run only the Poisson-synapse batch (its section of the report)")
+    ap.add_argument("--prinz-only", action="store_true",
+                    help="run only the Prinz STG sections (NEURON batch and grid sample)")
+    ap.add_argument("--prinz-step", type=int, default=104,
+                    help="grid sample: every this-many-th database model (104: 16,151 models)")
     ap.add_argument("--max-extra", type=int, default=12,
                     help="largest number of zero-conductance channels in the states table")
     args = ap.parse_args()
     py, peer_py = sys.executable, args.peers_python
     if args.synapses_only:
         print("\n".join(synapse_table(py, peer_py, args)))
+        return
+    if args.prinz_only:
+        print("\n".join(prinz_table(py, peer_py, args)))
         return
     iz_script, peer_script = str(HERE / "ionzoo_bench.py"), str(HERE / "peers.py")
     one_thread = {**os.environ, "NUMBA_NUM_THREADS": "1"}
@@ -237,6 +244,7 @@ def main() -> None:
                  "`bwd_euler` in float64 and records v (it has no online spike detection).\n")
     lines += model_tables(py, peer_py, args, med)
     lines += synapse_table(py, peer_py, args)
+    lines += prinz_table(py, peer_py, args)
     text = "\n".join(lines)
     print(text)
     if args.write:
@@ -381,6 +389,80 @@ def synapse_table(py: str, peer_py: str, args) -> list[str]:
         goals.append(f"- {label}: goal ≥ 20× NEURON: **{ratio:.1f}×** — "
                      f"{'met' if ratio >= 20 else 'NOT met'}")
     return lines + [""] + goals
+
+
+def prinz_table(py: str, peer_py: str, args) -> list[str]:
+    """The Prinz STG sections (issue #16): the STG batch against NEURON's, and a systematic
+    sample of the 6^8 grid swept with ionzoo.sweep — throughput, projected full-grid time,
+    1 → 2 worker scaling, class agreement with dt/2 in float64, class fractions."""
+    from ionzoo.sweep import wilson_interval
+
+    bench, nrn, grid = (str(HERE / n) for n in ("models_bench.py", "neuron_models.py",
+                                                "prinz_bench.py"))
+    rep, steps = ["--repeats", str(args.repeats)], ["--steps", str(args.model_steps)]
+    with tempfile.TemporaryDirectory(prefix="iz_prinz_") as tmp:
+        print("[prinz] STG batch, ionzoo and NEURON ...", flush=True)
+        d = Path(tmp) / "stg"
+        run_json([py, bench, "export", "prinz_stg", str(d), "--n", "200", *steps])
+        walls_i, walls_n = [], []
+        for _ in range(args.rounds):
+            a = run_json([py, bench, "ionzoo", "prinz_stg", *rep, *steps])
+            b = run_json([peer_py, nrn, str(d), *rep])
+            walls_i += a["walls"]
+            walls_n += b["walls"]
+        iz_rate = a["n"] * a["steps"] / statistics.median(walls_i) / 1e6
+        nrn_rate = b["n"] * b["steps"] / statistics.median(walls_n) / 1e6
+        step = ["--step", str(args.prinz_step)]
+        runs = {}
+        for key, extra in (("choice, 2 workers", ["--workers", "2"]),
+                           ("choice, 1 worker", ["--workers", "1"]),
+                           ("reference", ["--workers", "2", "--dt", "0.025",
+                                          "--dtype", "float64"])):
+            print(f"[prinz] grid sample, {key} ...", flush=True)
+            out = str(Path(tmp) / (key.replace(" ", "_").replace(",", "") + ".zarr"))
+            runs[key] = (out, run_json([py, grid, "sample", out, *step, *extra],
+                                       timeout=7200))
+        agree = run_json([py, grid, "agree", runs["choice, 2 workers"][0],
+                          runs["reference"][0]])
+    two, one, ref = (runs[k][1] for k in ("choice, 2 workers", "choice, 1 worker",
+                                          "reference"))
+    full_h = 6 ** 8 / (two["n"] / two["wall"]) / 3600
+    scaling = one["wall"] / two["wall"]
+    lines = [
+        "\n## The Prinz 2003 STG model and its database (issue #16)\n",
+        f"STG batch (`prinz_stg`, {a['states']} states; ionzoo 1000 neurons on 2 threads, NEURON "
+        "200 sections with the exported mechanisms, one thread; backward Euler, dt 0.025 ms, "
+        f"{args.model_steps} steps): ionzoo **{iz_rate:.1f}** M neuron-steps/s, NEURON "
+        f"{nrn_rate:.2f} — **{iz_rate / nrn_rate:.0f}×**.\n",
+        f"Grid sample: every {args.prinz_step}-th database model number (1, "
+        f"{1 + args.prinz_step}, …; a systematic sample along the grid's order), {two['n']} "
+        f"models ({100 * two['n'] / 6 ** 8:.2f} % of 1,679,616), spontaneous activity, "
+        f"{two['steps'] * two['dt'] / 1000:g} s each, classified over the last 8 s, swept with "
+        "`ionzoo.sweep` (local Dask cluster, chunks of 512, the wall time of the whole "
+        "`run_sweep`: cluster start, simulation, classification, Zarr writes).\n",
+        "| run | dt (ms) | precision | workers | wall (s) | models/s | M model-steps/s |",
+        "|---|---|---|---|---|---|---|"]
+    for key, r in (("choice", two), ("choice", one), ("reference", ref)):
+        lines.append(f"| {key} | {r['dt']} | {r['dtype']} | {r['workers']} | {r['wall']:.1f} | "
+                     f"{r['n'] / r['wall']:.0f} | {r['model_steps_per_s'] / 1e6:.1f} |")
+    lines += ["", f"Class agreement of the choice (dt {two['dt']}, {two['dtype']}) with the "
+              f"reference (dt {ref['dt']}, {ref['dtype']}): **{100 * agree['agree']:.2f} %** "
+              f"of {agree['n']} models; disagreements: {agree['flips'] or 'none'}.", "",
+              "| class | models | fraction (95 % Wilson interval) |", "|---|---|---|"]
+    n = sum(two["classes"].values())
+    for c, k in two["classes"].items():
+        lo, hi = wilson_interval(k, n)
+        lines.append(f"| {c} | {k} | {100 * k / n:.2f} % ({100 * float(lo):.2f}–"
+                     f"{100 * float(hi):.2f} %) |")
+    lines += ["", f"Diverged: {two['diverged']}; class unknown (more spikes than stored): "
+              f"{two['unknown']}.", "", "Goals (issue #16) in this run:", "",
+              f"- full grid projected on this 2-core machine ≤ 3 h: **{full_h:.2f} h** — "
+              f"{'met' if full_h <= 3 else 'NOT met'}",
+              f"- 1 → 2 local workers ≥ 1.8×: **{scaling:.2f}×** — "
+              f"{'met' if scaling >= 1.8 else 'NOT met'}",
+              f"- class agreement with dt/2 in float64 ≥ 99 %: **{100 * agree['agree']:.2f} %** "
+              f"— {'met' if agree['agree'] >= 0.99 else 'NOT met'}"]
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """NeuroML2 export/import (libNeuroML; exported files pass the schema validator)."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -19,7 +21,13 @@ def test_round_trip_simulates_identically(key, tmp_path):
     channel parameters travel as named LEMS constants, min/max and exprel are folded back,
     the gate order is kept (NeuroML groups gates by kind), and so is the channel order."""
     cell = MODELS[key]()
-    back = nml.read(nml.write(cell, tmp_path / f"{key}.nml"))
+    if cell.initial:        # NeuroML has no initial gate values: the steady start is compared
+        with pytest.raises(iz.errors.ValidationError, match="steady state"):
+            nml.write(cell, tmp_path / f"{key}.nml")
+        back = nml.read(nml.write(cell, tmp_path / f"{key}.nml", drop_initial=True))
+        cell = dataclasses.replace(cell, initial=())
+    else:
+        back = nml.read(nml.write(cell, tmp_path / f"{key}.nml"))
     assert isinstance(back, iz.Neuron)
     assert back.area == pytest.approx(cell.area or 1e5, rel=1e-12)
     assert [c.name for c in back.channels] == [c.name for c in cell.channels]

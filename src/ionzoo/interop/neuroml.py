@@ -289,12 +289,22 @@ def channel_to_neuroml(ch: Channel):
     return channel, lems.types
 
 
-def neuron_to_neuroml(cell: Neuron):
-    """A ``NeuroMLDocument`` holding the neuron's channels and a one-segment cell."""
+def neuron_to_neuroml(cell: Neuron, drop_initial: bool = False):
+    """A ``NeuroMLDocument`` holding the neuron's channels and a one-segment cell.
+
+    NeuroML2 starts every gate at its steady state: a neuron with given initial states or a
+    start at rest (:meth:`~ionzoo.Neuron.with_initial`) is refused unless ``drop_initial``,
+    which writes the model with that default start instead."""
     import neuroml
 
     if cell.overrides:
         raise ValidationError("neuron", "batch (array) parameters cannot be exported")
+    if (cell.initial or cell.start != "v_init") and not drop_initial:
+        given = ", ".join(f"{k} = {v:g}" for k, v in cell.initial) or "start at rest"
+        raise ValidationError("neuron.initial", f"NeuroML2 starts every gate at its steady "
+                              f"state; this neuron starts otherwise ({given}). Export it as "
+                              "NMODL, or pass drop_initial=True to "
+                              "ionzoo.interop.neuroml.write to write it with the steady start")
     doc = neuroml.NeuroMLDocument(id=cell.name)
     densities, nernsts = [], []
     for ch in cell.channels:
@@ -380,14 +390,15 @@ def _pool_properties(ca) -> list:
             neuroml.Property(tag="ionzoo.ca_gamma", value=repr(ca.gamma))]
 
 
-def write(obj: Neuron | Channel, path: str | Path) -> Path:
-    """Write a neuron or a channel as a NeuroML2 file (validated against the schema)."""
+def write(obj: Neuron | Channel, path: str | Path, drop_initial: bool = False) -> Path:
+    """Write a neuron or a channel as a NeuroML2 file (validated against the schema);
+    ``drop_initial``: see :func:`neuron_to_neuroml`."""
     import neuroml
     from neuroml.writers import NeuroMLWriter
 
     path = Path(path)
     if isinstance(obj, Neuron):
-        doc = neuron_to_neuroml(obj)
+        doc = neuron_to_neuroml(obj, drop_initial)
     else:
         doc = neuroml.NeuroMLDocument(id=obj.name)
         channel, ctypes = channel_to_neuroml(obj)

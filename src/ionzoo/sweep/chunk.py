@@ -21,7 +21,9 @@ from .spec import SweepSpec
 
 __all__ = ["run_chunk", "output_arrays", "V_STATS", "V_SAMPLES"]
 
-#: Voltage statistics over the analysis window (mV), from v sampled every few steps.
+#: Voltage statistics over the analysis window (mV), from v sampled every few steps (at most
+#: :data:`V_SAMPLES` per run): ``v_mean`` is a silent cell's resting potential; ``v_min`` and
+#: ``v_max`` its range (of a spiking cell they miss the peaks between samples).
 V_STATS = ("v_mean", "v_min", "v_max")
 #: At most this many voltage samples per model over a run (for ``v_stats``).
 V_SAMPLES = 4000

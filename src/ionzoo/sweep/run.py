@@ -42,12 +42,20 @@ def _client(workers: int | None, scheduler: str | None, threads: int, processes:
 
 
 def _check_out(path: Path) -> None:
-    parent = path.parent if str(path.parent) else Path(".")
-    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
-        raise ValidationError("out", f"{str(path)!r}: the folder {str(parent)!r} is not "
-                              "writable")
-    if path.exists() and not os.access(path, os.W_OK | os.X_OK):
-        raise ValidationError("out", f"{str(path)!r} is not writable")
+    """Before any work: the store (or its folder, for a new one) takes a file — tried with a
+    probe file, which also catches what permission bits do not say (root, read-only mounts)."""
+    import tempfile
+
+    target = path if path.is_dir() else (path.parent if str(path.parent) else Path("."))
+    if not target.is_dir():
+        return                                   # create_or_check names the missing folder
+    try:
+        fd, probe = tempfile.mkstemp(dir=target, prefix=".ionzoo-probe-")
+    except OSError as exc:
+        raise ValidationError("out", f"{str(path)!r}: {str(target)!r} is not writable "
+                              f"({exc.strerror})") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def run_sweep(spec: SweepSpec | str | Path | dict, out: str | Path, *,
