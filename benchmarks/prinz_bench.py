@@ -26,13 +26,13 @@ N_GRID = 6 ** 8
 
 
 def sample(out: str, step: int, dt: float, dtype: str, workers: int, limit: int | None,
-           chunk: int) -> dict:
+           chunk: int, method: str = "backward_euler") -> dict:
     from ionzoo import sweep
     from ionzoo.zoo.models.prinz2003 import CONDUCTANCES, grid_conductances
 
     numbers = np.arange(1, N_GRID + 1, step)[:limit]
     g = grid_conductances(numbers)
-    base = sweep.prinz_grid_spec(dt=dt, dtype=dtype)
+    base = sweep.prinz_grid_spec(dt=dt, dtype=dtype, method=method)
     doc = base.canonical()
     doc["design"] = {"kind": "list",
                      "values": {k: g[:, j].tolist() for j, k in enumerate(CONDUCTANCES)}}
@@ -46,7 +46,7 @@ def sample(out: str, step: int, dt: float, dtype: str, workers: int, limit: int 
     counts = {c: int(np.sum(ds["class"].values == c)) for c in ds.attrs["classes"]}
     steps = int(round(spec.t_stop / spec.dt))
     return {"n": int(numbers.size), "wall": wall, "compute_s": status["compute_seconds"],
-            "workers": workers, "dt": dt, "dtype": dtype, "steps": steps,
+            "workers": workers, "dt": dt, "dtype": dtype, "method": method, "steps": steps,
             "model_steps_per_s": numbers.size * steps / wall, "classes": counts,
             "diverged": int(ds["diverged"].values.sum()),
             "unknown": int(np.sum(ds["class_code"].values < 0))}
@@ -71,17 +71,18 @@ def main() -> None:
     s.add_argument("out")
     s.add_argument("--step", type=int, default=104)
     s.add_argument("--dt", type=float, default=0.05)
-    s.add_argument("--dtype", default="float32")
+    s.add_argument("--dtype", default="float64")
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--limit", type=int, default=None)
     s.add_argument("--chunk", type=int, default=512)
+    s.add_argument("--method", default="backward_euler")
     g = sub.add_parser("agree")
     g.add_argument("a")
     g.add_argument("b")
     args = ap.parse_args()
     if args.cmd == "sample":
         out = sample(args.out, args.step, args.dt, args.dtype, args.workers, args.limit,
-                     args.chunk)
+                     args.chunk, args.method)
     else:
         out = agree(args.a, args.b)
     print(json.dumps(out))
