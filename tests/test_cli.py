@@ -195,3 +195,45 @@ def test_bare_ionzoo_prints_its_help_and_succeeds():
 def test_misspelt_names_get_a_suggestion(args, hint):
     proc = run_exe(*args)
     assert proc.returncode == 2 and hint in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_save_chooses_the_format_by_suffix(tmp_path, capsys):
+    """--save .csv: time then one column per neuron, equal to the result's traces to the last
+    bit (repr); --save-summary .csv/.json: the summary rows; another suffix is refused before
+    the run."""
+    out = tmp_path / "v.csv"
+    assert main(["run", "hh1952", "--current", "0,10", "--t-stop", "20", "--save", str(out),
+                 "--save-summary", str(tmp_path / "s.csv")]) == 0
+    lines = out.read_text().splitlines()
+    assert lines[0] == 'time_ms,"v[amplitude=0] (mV)","v[amplitude=10] (mV)"'
+    table = np.array([[float(x) for x in ln.split(",")] for ln in lines[1:]])
+    ref = iz.simulate(iz.models.hh1952(), iz.stimulus.step(np.array([0.0, 10.0])),
+                      t_stop=20.0, dt=0.025)
+    assert np.array_equal(table[:, 0], ref.t)
+    assert np.array_equal(table[:, 1:].T, ref.v.values)
+    summary = (tmp_path / "s.csv").read_text().splitlines()
+    assert summary[0].startswith("current_uA_cm2,spike_count,spike_times_ms")
+    assert summary[2].split(",")[1] == str(int(ref.spike_count.values[1]))
+    assert main(["run", "hh1952", "--t-stop", "5", "--save-summary",
+                 str(tmp_path / "s.json")]) == 0
+    assert json.loads((tmp_path / "s.json").read_text())[0]["current_uA_cm2"] == 10.0
+    capsys.readouterr()
+    assert main(["run", "hh1952", "--t-stop", "5", "--save", str(tmp_path / "v.txt")]) == 2
+    assert ".csv" in capsys.readouterr().err and not (tmp_path / "v.txt").exists()
+
+
+def test_current_in_nanoamperes_uses_the_cells_area(capsys):
+    """'0.75nA' on Pospischil RS (area 28 953 µm²) is cell.density(0.75) µA/cm²; on a cell
+    without an area it is refused with the reason."""
+    cell = iz.models.pospischil.rs()
+    assert main(["run", "pospischil_rs", "--current", "0.5:1:0.25nA", "--t-stop", "50",
+                 "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["neurons"]
+    got = [r["current_uA_cm2"] for r in rows]
+    assert got == [float(cell.density(x)) for x in (0.5, 0.75, 1.0)]
+    assert main(["run", "pospischil_rs", "--current", "750pA", "--t-stop", "5",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["neurons"][0]["current_uA_cm2"] == \
+        float(cell.density(0.75))
+    assert main(["run", "hh1952", "--current", "1nA", "--t-stop", "5"]) == 2
+    assert "needs the cell's area" in capsys.readouterr().err

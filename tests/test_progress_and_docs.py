@@ -38,11 +38,17 @@ def test_auto_progress_bar_stays_quiet_for_short_runs():
     assert buf.getvalue() == ""
 
 
-def test_tutorial_runs_and_writes_its_figures(tmp_path):
+def build_page(tmp_path, page: str):
+    """Run a docs page's Python blocks with docs/build.py into ``tmp_path``; the finished
+    process (its stdout holds what the page prints)."""
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
-                           str(tmp_path), str(ROOT / "docs/tutorials/01_hodgkin_huxley.md")],
-                          capture_output=True, text=True)
+                           str(tmp_path), str(ROOT / page)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc
+
+
+def test_tutorial_runs_and_writes_its_figures(tmp_path):
+    proc = build_page(tmp_path, "docs/tutorials/01_hodgkin_huxley.md")
     figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
     assert figures == ["01_drugs.png", "01_fi.png", "01_gating.png", "01_mechanism.png",
                        "01_phase.png", "01_temperature.png", "01_traces.png"]
@@ -52,10 +58,7 @@ def test_tutorial_runs_and_writes_its_figures(tmp_path):
 def test_voltage_clamp_tutorial_runs_and_reproduces_the_models_own_numbers(tmp_path):
     """Tutorial 4: its figures, TTX leaving I_K unchanged, the subtracted I_Na equal to the
     blocked part of the model's (1e-9), and recovery giving τ_h(−80) = 6.28 ms."""
-    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
-                           str(tmp_path), str(ROOT / "docs/tutorials/04_voltage_clamp.md")],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = build_page(tmp_path, "docs/tutorials/04_voltage_clamp.md")
     figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
     assert figures == ["04_conductances.png", "04_drugs.png", "04_series_resistance.png",
                        "04_steady_states.png", "04_step_family.png"]
@@ -70,10 +73,7 @@ def test_dynamics_tutorial_runs_and_finds_the_published_points(tmp_path):
     """Tutorial 3: HH's Hopf points (9.775438, 154.522434), the simulated hysteresis within
     the fold of cycles (6.26) and the lower Hopf point, Morris–Lecar's saddle-node (39.963) and
     the Hopf points meeting at 28.86 °C."""
-    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
-                           str(tmp_path), str(ROOT / "docs/tutorials/03_dynamics.md")],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = build_page(tmp_path, "docs/tutorials/03_dynamics.md")
     out = proc.stdout
     assert "hopf   9.775438" in out and "hopf 154.522434" in out
     assert "rests from rest and fires from a train for I in [6.5, 9.75]" in out
@@ -86,10 +86,7 @@ def test_dynamics_tutorial_runs_and_finds_the_published_points(tmp_path):
 def test_model_database_tutorial_runs_and_resumes(tmp_path):
     """Tutorial 5: the Fig. 2C burster's numbers (10 spikes per burst), a 162-model sweep in 6
     chunks, a rerun that computes nothing, the class table summing to 162, its figures."""
-    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
-                           str(tmp_path), str(ROOT / "docs/tutorials/05_model_database.md")],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = build_page(tmp_path, "docs/tutorials/05_model_database.md")
     out = proc.stdout
     assert "class: regular_bursting" in out and "spikes per burst: 10" in out
     assert "models: 162" in out and "chunks: 6 of 6" in out
@@ -123,10 +120,7 @@ def test_reference_pages_are_generated(tmp_path):
                                   "spikes.md", "dynamics.md", "initial_state.md",
                                   "voltage_clamp.md", "synapses.md", "sweeps.md"])
 def test_howto_code_runs(tmp_path, page):
-    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--out",
-                           str(tmp_path), str(ROOT / "docs" / "howto" / page)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    build_page(tmp_path, f"docs/howto/{page}")
 
 
 TUTORIALS = sorted((ROOT / "docs" / "tutorials").glob("[0-9]*.md"))

@@ -101,6 +101,30 @@ class Result:
         with atomic_path(path) as tmp:
             data.to_netcdf(tmp, engine="h5netcdf")
 
+    def to_csv(self, path: str | os.PathLike, variable: str = "v") -> None:
+        """Save one recorded ``variable`` as CSV: a ``time_ms`` column, then one column per
+        neuron named by its batch coordinates (``v[amplitude=5]``), full float64 precision
+        (``repr``); written to a temporary file and renamed into place."""
+        from .io.atomic import write_text_atomic
+
+        da = self[variable]
+        dims = [d for d in da.dims if d != "time"]
+        flat = da.values.reshape(-1, da.sizes["time"])
+        labels = []
+        for idx in np.ndindex(*[da.sizes[d] for d in dims]):
+            parts = []
+            for d, k in zip(dims, idx):
+                coord = da[d].values[k] if d in da.coords else k
+                parts.append(f"{d}={coord:g}" if isinstance(coord, (int, float, np.number))
+                             else f"{d}={coord}")
+            labels.append(f"{variable}[{','.join(parts)}]" if parts else variable)
+        unit = da.attrs.get("units", "")
+        header = ["time_ms"] + [f'"{lab} ({unit})"' if unit else f'"{lab}"' for lab in labels]
+        rows = [",".join(header)]
+        for j, t in enumerate(self.t):
+            rows.append(",".join([repr(float(t))] + [repr(float(x)) for x in flat[:, j]]))
+        write_text_atomic(path, "\n".join(rows) + "\n")
+
     def summary(self) -> dict[str, Any]:
         """A small machine-readable summary (counts and first spike per neuron)."""
         first = self.spikes.isel(spike=0).values if self.spikes.sizes["spike"] else None

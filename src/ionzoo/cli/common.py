@@ -50,6 +50,52 @@ def parse_currents(text: str, field: str = "--current") -> np.ndarray:
     return values
 
 
+#: Units ``--current`` accepts after its numbers: densities as they are, absolute currents
+#: converted with the cell's area.
+CURRENT_UNITS = {"uA/cm2": 1.0, "µA/cm2": 1.0, "µA/cm²": 1.0, "uA/cm²": 1.0, "nA": 1.0,
+                 "pA": 1e-3}
+
+
+def parse_current_with_unit(text: str, cell, field: str = "--current") -> np.ndarray:
+    """Like :func:`parse_currents`, with an optional unit at the end: µA/cm² (``uA/cm2``, the
+    default) or an absolute current (``nA``, ``pA``) converted to µA/cm² with the cell's
+    area (``10nA``, ``0:1:0.25 nA``)."""
+    stripped = text.strip()
+    for unit in sorted(CURRENT_UNITS, key=len, reverse=True):
+        if stripped.endswith(unit):
+            values = parse_currents(stripped[: -len(unit)], field)
+            if unit.endswith("A") and not unit.endswith("/cm2"):
+                if cell.area is None:
+                    raise ValidationError(field, f"{text!r}: an absolute current needs the "
+                                          "cell's area, and this model has none; give µA/cm² "
+                                          "(a plain number) or set area=… in a model file")
+                return np.asarray(cell.density(values * CURRENT_UNITS[unit]), dtype=float)
+            return values
+    return parse_currents(stripped, field)
+
+
+def save_summary(rows: list[dict[str, Any]], path: str) -> None:
+    """The spike summary rows as CSV (one row per neuron; spike times joined by spaces) or
+    JSON, by the suffix; written atomically."""
+    import json
+
+    from ..io.atomic import write_text_atomic
+
+    if path.lower().endswith(".json"):
+        write_text_atomic(path, json.dumps(json_safe(rows), indent=1) + "\n")
+        return
+    keys = [k for k in rows[0]] if rows else []
+    lines = [",".join(keys)]
+    for r in rows:
+        cells = []
+        for k in keys:
+            v = r[k]
+            cells.append(" ".join(repr(x) for x in v) if isinstance(v, list)
+                         else "" if v is None else repr(v) if isinstance(v, float) else str(v))
+        lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    write_text_atomic(path, "\n".join(lines) + "\n")
+
+
 def parse_sets(items: tuple[str, ...]) -> dict[str, Any]:
     """``("Na.gbar=60", "temperature=16.3", "initial.v=rest")`` → dict (values must be
     numbers; ``initial.v`` may be ``rest``)."""
@@ -225,7 +271,7 @@ def run_step(model, current, delay, duration, t_stop, dt, method, temperature, s
     if duration is not None:
         duration = _positive("--duration", duration)
     cell = build_cell(model, temperature, sets, drugs)
-    currents = parse_currents(current)
+    currents = parse_current_with_unit(current, cell)
     stop = t_stop if duration is None else min(delay + duration, t_stop)
     amp = currents if currents.size > 1 else float(currents[0])
     stim = stimulus.step(amp, start=delay,

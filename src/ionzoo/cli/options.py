@@ -11,7 +11,8 @@ from ..io.atomic import FIGURE_SUFFIXES, check_writable
 from ..solvers import METHODS
 
 __all__ = ["temperature_option", "set_option", "drug_option", "model_options", "sim_options",
-           "plot_option", "json_option", "figure_out_option", "save_option", "model_out_option"]
+           "plot_option", "json_option", "figure_out_option", "save_option", "model_out_option",
+           "summary_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +44,9 @@ def sim_options(f: F) -> F:
     return _stack(f, [
         click.option("--current", default="10", show_default=True,
                      help="Step current, µA/cm²: a number, a list '0,5,10' or a range "
-                          "'start:stop:step' (inclusive) for a batch."),
+                          "'start:stop:step' (inclusive) for a batch; end it with nA or pA "
+                          "for an absolute current, converted with the cell's area "
+                          "('0.15nA')."),
         click.option("--delay", type=float, default=0.0, show_default=True,
                      help="Step onset, ms."),
         click.option("--duration", type=float, default=None,
@@ -84,8 +87,13 @@ def figure_out_option(f: F) -> F:
 
 
 save_option = click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None,
-                           callback=_checked((".nc",)),
-                           help="Save the full result as NetCDF (.nc).")
+                           callback=_checked((".nc", ".csv")),
+                           help="Save the result: NetCDF (.nc, everything, lossless) or CSV "
+                                "(.csv, the voltage traces: time then one column per "
+                                "neuron).")
+summary_option = click.option("--save-summary", "summary_path", type=click.Path(dir_okay=False),
+                              default=None, callback=_checked((".csv", ".json")),
+                              help="Save the spike summary table as CSV or JSON.")
 model_out_option = click.option("--out", type=click.Path(dir_okay=False), default=None,
                                 callback=_checked((".yaml", ".yml", ".json")),
                                 help="Also save as an ionzoo model file (.yaml or .json).")

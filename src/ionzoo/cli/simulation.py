@@ -18,6 +18,7 @@ from .common import (
     parse_synapse,
     run_step,
     save_figure,
+    save_summary,
     spike_summary,
     write_figure,
 )
@@ -29,6 +30,7 @@ from .options import (
     save_option,
     set_option,
     sim_options,
+    summary_option,
     temperature_option,
 )
 
@@ -47,9 +49,10 @@ from .options import (
                    "destexhe2001:area=34636,seed=1 (µm²).")
 @plot_option("Write a figure of the voltage traces (.png, .pdf, .svg).")
 @save_option
+@summary_option
 @json_option
 def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, drugs,
-        threshold, synapse_specs, noise_specs, plot_path, save_path, as_json):
+        threshold, synapse_specs, noise_specs, plot_path, save_path, summary_path, as_json):
     """Simulate MODEL under a current step (plus any synapses and noise) and summarise the
     spikes."""
     inputs = [parse_synapse(x) for x in synapse_specs] + [parse_noise(x) for x in noise_specs]
@@ -79,9 +82,16 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
     if plot_path:
         write_figure(lambda plot: plot.traces(res), plot_path, announce=not as_json)
     if save_path:
-        res.to_netcdf(save_path)
+        if save_path.lower().endswith(".csv"):
+            res.to_csv(save_path)
+        else:
+            res.to_netcdf(save_path)
         if not as_json:
             click.echo(f"saved: {save_path}")
+    if summary_path:
+        save_summary(rows, summary_path)
+        if not as_json:
+            click.echo(f"saved: {summary_path}")
     problem = diverged_message(res)
     if problem:
         raise NonFiniteRun(problem)
