@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -123,7 +124,7 @@ class Result:
         rows = [",".join(header)]
         for j, t in enumerate(self.t):
             rows.append(",".join([repr(float(t))] + [repr(float(x)) for x in flat[:, j]]))
-        write_text_atomic(path, "\n".join(rows) + "\n")
+        write_text_atomic(Path(path), "\n".join(rows) + "\n")
 
     def summary(self) -> dict[str, Any]:
         """A small machine-readable summary (counts and first spike per neuron)."""
