@@ -257,3 +257,37 @@ def test_cli_status_show_and_figure(reference, tmp_path):
     assert main(["sweep", "figure", str(reference), "--out", str(fig)]) == 0
     assert fig.stat().st_size > 10_000
     assert main(["sweep", "status", str(tmp_path)]) == 2           # not a store: one line
+
+
+def test_hostile_specs_are_refused_before_any_work(tmp_path):
+    """Text that looks like code stays text; sizes are checked before the work."""
+    hostile = [
+        ({**SPEC, "model": "prinz_stg; rm -rf ~"}, "neither a model name nor a model file"),
+        ({**SPEC, "model": "__import__('os').system('id')"}, "neither a model name"),
+        ({**SPEC, "design": {"kind": "grid", "axes": {"__import__('os')": [1.0]}}},
+         "__import__"),
+        ({**SPEC, "parameters": {"Na.gbar; import os": 1.0}}, "Na.gbar; import os"),
+        ({**SPEC, "design": {"kind": "sobol", "n": 10 ** 9, "ranges": {"Na.gbar": [0, 1]}}},
+         "design"),
+        ({**SPEC, "design": {"kind": "grid", "axes": {
+            f"{c}.gbar": [float(i) for i in range(20)]
+            for c in ("Na", "CaT", "CaS", "A", "KCa", "Kd", "H")}}}, "limit"),
+        ({**SPEC, "t_stop": "1e3; exit"}, "t_stop"),
+        ({**SPEC, "design": {"kind": "grid", "axes": {"Na.gbar": ["x"]}}}, "axes"),
+        ({**SPEC, "compute": ["class", "os.system"]}, "compute"),
+    ]
+    for doc, message in hostile:
+        with pytest.raises(ValidationError, match=message):
+            run_sweep(doc, tmp_path / "never.zarr", workers=1, progress=False)
+        assert not (tmp_path / "never.zarr").exists()
+    big = tmp_path / "big.yaml"
+    big.write_text("model: prinz_stg\n# " + "x" * (1 << 20) + "\n")
+    with pytest.raises(ValidationError, match="larger than"):
+        load_spec(big)
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("model: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ValidationError, match="spec"):
+        load_spec(deep)
+    (tmp_path / "list.yaml").write_text("- 1\n- 2\n")
+    with pytest.raises(ValidationError, match="mapping"):
+        load_spec(tmp_path / "list.yaml")

@@ -229,6 +229,8 @@ def load_spec(source: str | Path | dict) -> SweepSpec:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise IonzooError("spec", f"{str(path)!r} is not valid YAML/JSON: {exc}") from None
+        except RecursionError:
+            raise IonzooError("spec", f"{str(path)!r} is nested too deeply") from None
         base = str(path.parent)
     if not isinstance(doc, dict):
         raise IonzooError("spec", "a sweep spec is a mapping (keys model, t_stop, design, …)")
@@ -240,3 +242,5 @@ def load_spec(source: str | Path | dict) -> SweepSpec:
         raise IonzooError(f"spec.{where}", first["msg"]) from None
     except TypeError as exc:
         raise IonzooError("spec", str(exc)) from None
+    except RecursionError:
+        raise IonzooError("spec", "nested too deeply") from None
