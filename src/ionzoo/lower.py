@@ -190,6 +190,9 @@ class _Lowering:
         g_expr: Expr = Name(f"{ch.name}.gbar")
         if isinstance(ch.temperature, Q10) and ch.temperature.conductance:
             g_expr = g_expr * self._phi(ch.name, ch.temperature, f"{ch.name}.q10")
+        factor = ch.factor_expression()
+        if factor is not None:
+            g_expr = g_expr * substitute(factor, self._names(ch))
         for gate, gi in zip(ch.gates, gates):
             x = gi.inf if gi.instantaneous else Name(gi.name)
             g_expr = g_expr * (x if gate.power == 1 else x ** Num(float(gate.power)))

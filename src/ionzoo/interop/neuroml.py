@@ -274,6 +274,9 @@ def channel_to_neuroml(ch: Channel):
                                   for e in ch.gate_expressions(g)):
         raise ValidationError(ch.name, "NeuroML export of expressions reading cao is not "
                               "supported")
+    if ch.conductance_factor is not None:
+        raise ValidationError(f"{ch.name}.conductance_factor", "a conductance factor cannot be "
+                              "exported to NeuroML yet (ionChannelHH scales g by a Q10 only)")
     lems = _LemsTypes(ch)
     rates, tauinfs, insts = _gates(ch, lems)
     scaling = []

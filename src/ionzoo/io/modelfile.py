@@ -105,7 +105,8 @@ def channel_to_dict(channel: Channel) -> dict:
 def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
     """Build a :class:`Channel` from plain data (validated; see the module docstring)."""
     d = _keys(where, doc, {"name", "gates", "gbar", "e"},
-              {"ion", "temperature", "params", "provenance", "description", "method"})
+              {"ion", "temperature", "params", "provenance", "description", "method",
+               "conductance_factor"})
     gates_doc = _list(f"{where}.gates", d["gates"], MAX_GATES)
     gates = []
     for i, g in enumerate(gates_doc):
@@ -143,7 +144,10 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
                    params={k: _num(f"{where}.params.{k}", v) for k, v in params.items()},
                    provenance=provenance,
                    description=_free_text(f"{where}.description", d.get("description", "")),
-                   method=d.get("method", "cnexp"))
+                   method=d.get("method", "cnexp"),
+                   conductance_factor=(None if d.get("conductance_factor") is None else
+                                       as_rate(d["conductance_factor"],
+                                               f"{where}.conductance_factor")))
 
 
 def _rule(where: str, td: Any) -> Q10 | FixedFactor:

@@ -212,6 +212,11 @@ class Channel:
         the expression's business and should be stated in ``provenance.notes``).
     provenance:
         Source of the equations.
+    conductance_factor:
+        A dimensionless factor of the conductance, an expression of ``celsius`` and the extra
+        parameters (not of ``v`` or the concentrations), e.g. Mainen's ``tadj`` =
+        ``q10_g**((celsius - 23)/10)``; ``None`` (default): none. Imported .mod files carry it
+        where the published file scales its conductance with temperature.
     method:
         How the fixed-step solvers advance the gates (:data:`METHODS`): ``"cnexp"`` (default;
         x ← x∞ + (x − x∞)·e^(−dt/τ), exact for a fixed v), ``"derivimplicit"`` (implicit:
@@ -229,6 +234,7 @@ class Channel:
     provenance: Provenance | None = None
     description: str = ""
     method: str = "cnexp"
+    conductance_factor: RateLike | None = None
 
     def __post_init__(self) -> None:
         check_name("channel.name", self.name)
@@ -270,6 +276,10 @@ class Channel:
         for g in gates:
             for rate in g.rates():
                 rate.expression(allowed)
+        if self.conductance_factor is not None:
+            factor = as_rate(self.conductance_factor, f"{self.name}.conductance_factor")
+            factor.expression(("celsius", *self.params))
+            object.__setattr__(self, "conductance_factor", factor)
 
     def _checked_params(self, gate_names: list[str]) -> _FrozenDict:
         if not isinstance(self.params, Mapping):
@@ -360,9 +370,17 @@ class Channel:
 
     def structure_key(self) -> tuple:
         """What determines compiled code: name, gates (powers and rate expressions), rule kinds,
-        reversal kind, ion and parameter names — no parameter value."""
+        reversal kind, ion, parameter names and the conductance factor — no parameter value."""
         return (self.name, tuple(g.key for g in self.gates), _rule_key(self.temperature),
-                self.reversal, self.ion, tuple(self.params), self.method)
+                self.reversal, self.ion, tuple(self.params), self.method,
+                str(self.factor_expression()))
+
+    def factor_expression(self) -> Expr | None:
+        """The conductance factor as a tree (names checked), or None."""
+        if self.conductance_factor is None:
+            return None
+        assert isinstance(self.conductance_factor, Rate)
+        return self.conductance_factor.expression(("celsius", *self.params))
 
     def gate(self, name: str) -> Gate:
         """The gate called ``name``."""
@@ -414,6 +432,8 @@ class Channel:
             out["description"] = self.description
         if self.method != "cnexp":
             out["method"] = self.method
+        if self.conductance_factor is not None:
+            out["conductance_factor"] = str(self.factor_expression())
         if self.provenance is not None:
             out["provenance"] = {"citation": self.provenance.citation,
                                  "model_file": self.provenance.model_file,
@@ -441,6 +461,8 @@ class Channel:
                 own = f" [temperature: {rule_text(self.gate_rule(g))}]" if g.own_rule else ""
                 lines.append(f"  {g.name}{inst}: {k[0]} = {a};  {k[1]} = {b}{own}")
         lines.append(f"  temperature: {_rule_words(self.temperature)}")
+        if self.conductance_factor is not None:
+            lines.append(f"  conductance factor: {self.factor_expression()}")
         if self.method != "cnexp":
             lines.append(f"  integration: {self.method}")
         if self.provenance is not None:

@@ -1,0 +1,363 @@
+"""From the symbolic blocks of a .mod file to ionzoo channels.
+
+A current the file writes (``ina = …`` for ``USEION na WRITE ina``, or a
+``NONSPECIFIC_CURRENT``) must factor as NEURON's HH form
+
+    i = K · P · F · Π_k x_k^{p_k} · Π_j y_j(v)^{q_j} · D            (mA/cm²)
+
+with ``K`` a number, ``P`` the conductance (or permeability) PARAMETER, ``F`` any factor of
+parameters and ``celsius`` (Mainen's ``tadj``), ``x_k`` STATEs, ``y_j`` instantaneous values
+computed from ``v`` (Destexhe's ``m_inf``), and ``D`` the drive: ``v − e`` or a
+Goldman–Hodgkin–Katz flux that equals ionzoo's to a constant factor (checked numerically).
+ionzoo's ``gbar`` is then ``1000·K·P`` in mS/cm² (µA/cm² per mV; a permeability in cm/s for
+GHK), ``F`` the channel's ``conductance_factor``. Each STATE's derivative must be linear in the
+state, ``x' = (x∞ − x)/τ`` or ``α(1 − x) − βx`` (recognised as written) or any ``A − B·x``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...expr import Bin, Expr, Name, Neg, Num, diff, evaluate, substitute
+from .symbolic import UNSET, Machine, constant_value
+from .syntax import ModFile, ModSyntaxError
+
+__all__ = ["CurrentParts", "GateParts", "analyse", "Analysis", "DEFAULT_REVERSALS"]
+
+#: NEURON's default reversal potentials (mV) of the ions it knows; calcium's follows the
+#: concentrations (Nernst) wherever a pool writes cai.
+DEFAULT_REVERSALS: dict[str, float | str] = {"na": 50.0, "k": -77.0, "ca": "nernst"}
+
+
+@dataclass
+class GateParts:
+    """One gate: its state (or instantaneous value) name, power and kinetics (trees)."""
+
+    name: str
+    power: int
+    form: str  # "inftau" | "alphabeta" | "instantaneous"
+    first: Expr  # x∞ or α
+    second: Expr | None  # τ or β
+
+
+@dataclass
+class CurrentParts:
+    """One current of the file, factored."""
+
+    variable: str
+    ion: str | None
+    scale: float  # K (and the GHK ratio)
+    conductance: str  # the PARAMETER P
+    factor: Expr | None  # F
+    gates: list[GateParts]
+    drive: str  # "fixed" | "ghk"
+    reversal: Expr | None  # e: Num, Name p:<param> or Name e:<ion>
+
+
+@dataclass
+class Analysis:
+    mod: ModFile
+    currents: list[CurrentParts]
+    method: str
+    initial: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _fail(mod: ModFile, line: int, reason: str) -> ModSyntaxError:
+    return ModSyntaxError(f"{mod.where}:{line}" if line else mod.where, reason)
+
+
+# ------------------------------------------------------------------------------ blocks
+def _run_blocks(mod: ModFile) -> tuple[Machine, Machine, Machine | None, str]:
+    """Execute INITIAL, the DERIVATIVE block SOLVE names and BREAKPOINT; (derivative machine,
+    breakpoint machine, initial machine, method)."""
+    if mod.breakpoint is None:
+        raise _fail(mod, 0, "no BREAKPOINT block")
+    solves = [s for s in mod.breakpoint.body if type(s).__name__ == "Solve"]
+    if len(solves) > 1:
+        raise _fail(mod, solves[1].line, "more than one SOLVE is not supported")
+    init = None
+    constants: dict = {}
+    if mod.initial is not None:
+        init = Machine(mod, unset_is_zero=True)
+        init.run(mod.initial)
+        constants = {k: v for k, v in init.globals.items()  # ASSIGNED values only
+                     if k in mod.assigned or k in mod.file_locals
+                     if v is not UNSET and not _varying(v)}  # type: ignore[union-attr]
+    deriv = Machine(mod)
+    deriv.globals.update(constants)
+    method = "cnexp"
+    if solves:
+        s = solves[0]
+        block = mod.blocks.get(s.block)
+        if block is None or block.kind != "DERIVATIVE":
+            raise _fail(mod, s.line, f"SOLVE {s.block}: no DERIVATIVE block of that name "
+                        "(only DERIVATIVE blocks are supported)")
+        if s.method not in ("cnexp", "derivimplicit", "euler"):
+            raise _fail(mod, s.line, f"SOLVE {s.block} METHOD {s.method}: supported methods "
+                        "are cnexp, derivimplicit and euler")
+        method = s.method
+        deriv.run(block)
+    elif mod.states:
+        raise _fail(mod, mod.breakpoint.line, "STATEs but no SOLVE in BREAKPOINT")
+    missing = set(mod.states) - set(deriv.derivatives)
+    if missing:
+        raise _fail(mod, 0, f"no derivative for STATE(s) {sorted(missing)}")
+    known = {k for k, v in deriv.globals.items() if v is not UNSET}
+    bp = Machine(mod, opaque=frozenset(known))
+    bp.run(mod.breakpoint)
+    return deriv, bp, init, method
+
+
+def _varying(e: Expr) -> bool:
+    """Whether a tree reads v, a state or an ion variable (it cannot persist from INITIAL)."""
+    return any(n == "v" or n in ("cai", "cao") or n[:2] in ("s:", "e:", "c:", "a:")
+               for n in e.names)
+
+
+# ------------------------------------------------------------------------------ factoring
+def _factors(e: Expr, power: int = 1) -> list[tuple[Expr, int]]:
+    if isinstance(e, Bin) and e.op == "*":
+        return _factors(e.left, power) + _factors(e.right, power)
+    if isinstance(e, Bin) and e.op == "/":
+        return _factors(e.left, power) + _factors(e.right, -power)
+    if isinstance(e, Neg):
+        return [(Num(-1.0), 1)] + _factors(e.arg, power)
+    if (isinstance(e, Bin) and e.op == "**" and isinstance(e.right, Num)
+            and float(e.right.value).is_integer() and isinstance(e.left, Name)):
+        return [(e.left, power * int(e.right.value))]
+    return [(e, power)]
+
+
+def _kind(e: Expr) -> str:
+    names = e.names
+    if any(n.startswith("s:") for n in names):
+        return "state"
+    if any(n == "v" for n in names):
+        return "v"
+    if any(n in ("cai", "cao") or n.startswith("c:") for n in names):
+        return "concentration"
+    return "constant"
+
+
+class _Current:
+    """Factoring of one current expression."""
+
+    def __init__(self, mod: ModFile, deriv: Machine, variable: str, ion: str | None,
+                 expr: Expr) -> None:
+        self.mod, self.deriv, self.variable, self.ion = mod, deriv, variable, ion
+        self.expr = expr
+        self.scale = 1.0
+        self.powers: dict[str, int] = {}
+        self.instant: dict[str, tuple[Expr, int]] = {}
+        self.constants: list[tuple[Expr, int]] = []
+        self.drives: list[Expr] = []
+
+    def fail(self, reason: str) -> ModSyntaxError:
+        line = self.mod.breakpoint.line if self.mod.breakpoint else 0
+        return _fail(self.mod, line, f"current {self.variable!r}: {reason}")
+
+    def resolve(self, name: str) -> Expr:
+        value = self.deriv.globals.get(name, UNSET)
+        if value is UNSET:
+            raise self.fail(f"{name!r} is read before it is set")
+        return value  # type: ignore[return-value]
+
+    def classify(self, f: Expr, k: int) -> None:
+        if isinstance(f, Num):
+            self.scale *= f.value ** k
+        elif isinstance(f, Name) and f.id.startswith("s:"):
+            self.powers[f.id[2:]] = self.powers.get(f.id[2:], 0) + k
+        elif isinstance(f, Name) and f.id.startswith("a:"):
+            value = self.resolve(f.id[2:])
+            kind = _kind(value)
+            if kind == "state":
+                raise self.fail(f"{f.id[2:]!r} mixes states into a factor")
+            if kind == "constant":
+                self.constants.append((value, k))
+            elif kind == "v" and not value.names & {"cai", "cao"}:
+                old = self.instant.get(f.id[2:], (value, 0))
+                self.instant[f.id[2:]] = (value, old[1] + k)
+            else:
+                self.drives.append(value if k == 1 else value ** Num(float(k)))
+        elif _kind(f) == "constant":
+            self.constants.append((f, k))
+        elif _kind(f) == "state":
+            raise self.fail(f"a factor {f} mixes a state with other terms (the current must be "
+                            "a product of gate powers)")
+        else:
+            if k != 1:
+                raise self.fail("the driving force must appear once, to the first power")
+            self.drives.append(f)
+
+    def parts(self) -> CurrentParts:
+        for f, k in _factors(self.expr):
+            self.classify(f, k)
+        conductance, factor = self.conductance()
+        drive, reversal = self.driving_force()
+        gates = [_gate(self.mod, self.deriv, s, p) for s, p in self.powers.items() if p]
+        for name, (value, p) in self.instant.items():
+            if p <= 0:
+                raise self.fail(f"{name!r} divides the current")
+            gates.append(GateParts(name, p, "instantaneous", value, None))
+        return CurrentParts(self.variable, self.ion, self.scale, conductance, factor, gates,
+                            drive, reversal)
+
+    def conductance(self) -> tuple[str, Expr | None]:
+        params = [f.id[2:] for f, k in self.constants if isinstance(f, Name)
+                  and f.id.startswith("p:") and k == 1]
+        if not params:
+            raise self.fail("no PARAMETER gives the conductance (expected e.g. gbar·m³h·(v − e))")
+        ranked = sorted(params, key=lambda p: (p not in self.mod.range_names,
+                                               not any(t in p.lower() for t in ("bar", "max"))))
+        chosen = ranked[0]
+        rest: Expr | None = None
+        used = False
+        for f, k in self.constants:
+            if not used and isinstance(f, Name) and f.id == f"p:{chosen}" and k == 1:
+                used = True
+                continue
+            term = f if k == 1 else (Num(1.0) / f if k == -1 else f ** Num(float(k)))
+            rest = term if rest is None else rest * term
+        return chosen, rest
+
+    def driving_force(self) -> tuple[str, Expr | None]:
+        if len(self.drives) != 1:
+            raise self.fail(f"expected one driving force (v − e) or GHK factor, found "
+                            f"{len(self.drives)}")
+        d = self.drives[0]
+        if isinstance(d, Bin) and d.op == "-" and d.left == Name("v") and _kind(d.right) == \
+                "constant":
+            return "fixed", d.right
+        if isinstance(d, Bin) and d.op == "+" and d.left == Name("v") and isinstance(d.right,
+                                                                                        Num):
+            return "fixed", Num(-d.right.value)
+        if self.ion == "ca" and d.names & {"cai", "cao"}:
+            self.scale = _snap_decade(self.scale * _ghk_ratio(self, d))
+            return "ghk", None
+        raise self.fail(f"the driving force {d} is neither v − e nor a GHK flux of calcium")
+
+
+_GHK_SAMPLES = [(v, ci, co, t) for v in (-90.0, -61.0, -33.0, -8.0, 17.0, 44.0)
+                for ci in (5e-5, 2e-3) for co in (2.0, 1.2) for t in (6.3, 22.0, 36.0)]
+
+
+def _ghk_ratio(cur: _Current, d: Expr) -> float:
+    """The constant ratio of the file's GHK factor to ionzoo's (µA/cm² per cm/s), checked at
+    sample points of v, the concentrations and the temperature to 1e-9 relative."""
+    from ...model.ions import FARADAY, GAS_CONSTANT
+
+    v, ci, co, t = (np.array(c) for c in zip(*_GHK_SAMPLES))
+    env = {"v": v, "cai": ci, "cao": co, "celsius": t}
+    env.update({f"p:{k}": np.full(v.shape, p.value or 0.0)
+                for k, p in cur.mod.parameters.items()})
+    if d.names - set(env):
+        raise cur.fail(f"the GHK factor reads {sorted(d.names - set(env))}")
+    with np.errstate(all="ignore"):
+        theirs = np.asarray(evaluate(d, env), dtype=float)
+    u = v / (1000.0 * GAS_CONSTANT * (t + 273.15) / (2.0 * FARADAY))
+    ours = 2.0 * FARADAY * (ci * u / (1.0 - np.exp(-u)) - co * u / (np.exp(u) - 1.0))
+    ratio = theirs / ours
+    r = float(np.median(ratio))
+    if not np.all(np.isfinite(ratio)) or r == 0.0 or np.max(np.abs(ratio / r - 1.0)) > 1e-9:
+        raise cur.fail("the factor that reads cai/cao is not a Goldman–Hodgkin–Katz flux "
+                       "(checked against ionzoo's at sample v, cai, cao, celsius)")
+    return r
+
+
+def _snap_decade(scale: float) -> float:
+    """A GHK current's overall factor: a power of ten (a unit conversion) where it is one to
+    1e-6 — what remains is the file's values of F and R against ionzoo's."""
+    decade = 10.0 ** round(math.log10(abs(scale)))
+    return math.copysign(decade, scale) if abs(abs(scale) / decade - 1.0) < 1e-6 else scale
+
+
+# ------------------------------------------------------------------------------ gates
+def _gate(mod: ModFile, deriv: Machine, state: str, power: int) -> GateParts:
+    f, line = deriv.derivatives[state]
+    x = Name(f"s:{state}")
+    where = f"{mod.where}:{line}"
+    if power < 0:
+        raise ModSyntaxError(where, f"the STATE {state!r} divides the current")
+    others = {n for n in f.names if n.startswith("s:") and n != x.id}
+    if others:
+        raise ModSyntaxError(where, f"{state}' reads other states {sorted(others)} (coupled "
+                             "kinetics are not HH-type gates)")
+    # (x∞ − x)/τ as written
+    if (isinstance(f, Bin) and f.op == "/" and isinstance(f.left, Bin) and f.left.op == "-"
+            and f.left.right == x and x.id not in f.left.left.names | f.right.names):
+        return GateParts(state, power, "inftau", f.left.left, f.right)
+    # α(1 − x) − βx as written
+    if (isinstance(f, Bin) and f.op == "-" and isinstance(f.left, Bin) and f.left.op == "*"
+            and f.left.right == Num(1.0) - x and isinstance(f.right, Bin) and f.right.op == "*"
+            and f.right.right == x and x.id not in f.left.left.names | f.right.left.names):
+        return GateParts(state, power, "alphabeta", f.left.left, f.right.left)
+    slope = diff(f, x.id)
+    if x.id in slope.names:
+        raise ModSyntaxError(where, f"{state}' is not linear in {state} (not an HH-type gate)")
+    at_zero = substitute(f, {x.id: Num(0.0)})
+    rate = -slope
+    return GateParts(state, power, "inftau", at_zero / rate, Num(1.0) / rate)
+
+
+# ------------------------------------------------------------------------------ entry point
+def _current_variables(mod: ModFile) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    for ion, entry in mod.ions.items():
+        for w in entry.get("write", ()):
+            if w == f"i{ion}":
+                out.append((w, ion))
+            else:
+                raise _fail(mod, 0, f"USEION {ion} WRITE {w}: the mechanism changes an ion "
+                            "concentration (a pool); only channels are imported — ionzoo's "
+                            "calcium pools are ionzoo.ions.Calcium")
+    out += [(n, None) for n in mod.nonspecific]
+    if not out:
+        raise _fail(mod, 0, "the mechanism writes no current (USEION … WRITE i<ion> or "
+                    "NONSPECIFIC_CURRENT)")
+    return out
+
+
+def _initial_values(mod: ModFile, init: Machine | None, gates: list[GateParts]) -> dict:
+    """States INITIAL sets to something else than their steady state (e.g. 0)."""
+    out: dict[str, float] = {}
+    if init is None:
+        return out
+    for g in gates:
+        if g.form == "instantaneous":
+            continue
+        value = init.globals.get(g.name, UNSET)
+        if value is UNSET:
+            out[g.name] = 0.0  # NEURON starts an unset STATE at its declared 0
+            continue
+        c = constant_value(value)  # type: ignore[arg-type]
+        if c is not None:
+            out[g.name] = c
+    return out
+
+
+def analyse(mod: ModFile) -> Analysis:
+    """Factor every current of ``mod`` (see the module docstring)."""
+    if not mod.suffix:
+        raise _fail(mod, 0, "no SUFFIX in the NEURON block")
+    variables = _current_variables(mod)
+    deriv, bp, init, method = _run_blocks(mod)
+    currents = []
+    for var, ion in variables:
+        expr = bp.globals.get(var, UNSET)
+        if expr is UNSET:
+            raise _fail(mod, mod.breakpoint.line if mod.breakpoint else 0,
+                        f"BREAKPOINT does not set the current {var!r}")
+        currents.append(_Current(mod, deriv, var, ion, expr).parts())  # type: ignore[arg-type]
+    used = [g.name for c in currents for g in c.gates if g.form != "instantaneous"]
+    if len(used) != len(set(used)):
+        raise _fail(mod, 0, "a STATE gates more than one current")
+    unused = set(mod.states) - set(used)
+    if unused:
+        raise _fail(mod, 0, f"STATE(s) {sorted(unused)} do not gate any current")
+    initial = _initial_values(mod, init, [g for c in currents for g in c.gates])
+    return Analysis(mod, currents, method, initial)
+
