@@ -63,10 +63,14 @@ def export_cmd(name, fmt, out, current, delay, duration, t_stop, dt, method, tem
               help="Temperature (°C) of a cell whose file gives none (or to override it).")
 @model_out_option
 def import_cmd(path, temperature, out):
-    """Import a NeuroML2 file (a one-segment cell, or ion channels) and print it."""
+    """Import a NeuroML2 file (a one-segment cell, or ion channels) or a NEURON .mod file (its
+    channels) and print it; ``--out`` saves a model file."""
     from ..interop import neuroml
     from ..io import save
 
+    if str(path).lower().endswith(".mod"):
+        _import_mod(path, temperature, out)
+        return
     obj = neuroml.read(path, temperature=temperature)
     items = [obj] if isinstance(obj, Neuron) else list(obj.values())
     for item in items:
@@ -75,4 +79,34 @@ def import_cmd(path, temperature, out):
         if not isinstance(obj, Neuron):
             raise ValidationError("--out", "only a file with a cell can be saved as a model")
         save(obj, out)
+        click.echo(f"saved: {out}")
+
+
+def _import_mod(path, temperature, out) -> None:
+    """``ionzoo import FILE.mod``: print the channels; with ``--out``, save a one-compartment
+    neuron carrying them (needs ``--temperature``: a .mod file has none)."""
+    from ..interop.modfile import read_all
+    from ..io import save
+    from ..ions import Calcium
+
+    imp = read_all(path)
+    for ch in imp.channels:
+        click.echo(str(ch))
+        param, factor = imp.conductance[ch.name]
+        click.echo(f"  gbar = {factor!r} × {param} (the file's unit)")
+    for old, new in imp.renamed.items():
+        click.echo(f"  parameter {old} is called {new} (a name ionzoo reserves)")
+    for state, value in imp.initial.items():
+        click.echo(f"  the file starts {state} at {value!r}, not at its steady state")
+    if out:
+        if temperature is None:
+            raise ValidationError("--temperature", "a .mod file gives no temperature: state "
+                                  "the cell's (°C) to save it as a model")
+        calcium = Calcium() if any(c.needs_calcium() or c.ion == "ca"
+                                   for c in imp.channels) else None
+        cell = Neuron(channels=imp.channels, temperature=temperature, calcium=calcium,
+                      name=imp.channels[0].name)
+        if imp.initial:
+            cell = cell.with_initial(dict(imp.initial))
+        save(cell, out)
         click.echo(f"saved: {out}")

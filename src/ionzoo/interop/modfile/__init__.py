@@ -106,9 +106,15 @@ class _Builder:
         return ModSyntaxError(self.mod.where, reason)
 
     def channel_name(self, cur: CurrentParts) -> str:
-        if len(self.a.currents) == 1:
-            return self.mod.suffix
-        return f"{self.mod.suffix}_{cur.ion or cur.variable}"
+        from ...model.neuron import RESERVED_CHANNEL_NAMES
+
+        name = self.mod.suffix if len(self.a.currents) == 1 else \
+            f"{self.mod.suffix}_{cur.ion or cur.variable}"
+        if name.startswith("_"):
+            name = f"u{name}"
+        while name in RESERVED_CHANNEL_NAMES:  # Mainen's SUFFIX ca
+            name += "_"
+        return name
 
     def channel(self, cur: CurrentParts) -> Channel:
         name = self.channel_name(cur)
@@ -144,8 +150,8 @@ class _Builder:
 
     def reversal(self, cur: CurrentParts) -> tuple[float | str, str | None]:
         """(ionzoo ``e``, the file parameter it replaces or None)."""
-        if cur.drive == "ghk":
-            return "ghk", None
+        if cur.drive in ("ghk", "nernst"):
+            return cur.drive, None
         r = cur.reversal
         if isinstance(r, Num):
             return r.value, None

@@ -86,7 +86,7 @@ def _run_blocks(mod: ModFile) -> tuple[Machine, Machine, Machine | None, str]:
         init.run(mod.initial)
         constants = {k: v for k, v in init.globals.items()  # ASSIGNED values only
                      if k in mod.assigned or k in mod.file_locals
-                     if v is not UNSET and not _varying(v)}  # type: ignore[union-attr]
+                     if isinstance(v, Expr) and not _varying(v)}
     deriv = Machine(mod)
     deriv.globals.update(constants)
     method = "cnexp"
@@ -132,6 +132,12 @@ def _factors(e: Expr, power: int = 1) -> list[tuple[Expr, int]]:
     return [(e, power)]
 
 
+def _is_drive(d: Expr) -> bool:
+    """``v − e`` or ``v + c`` with ``e`` free of v."""
+    return (isinstance(d, Bin) and d.op in ("-", "+") and d.left == Name("v")
+            and "v" not in d.right.names)
+
+
 def _kind(e: Expr) -> str:
     names = e.names
     if any(n.startswith("s:") for n in names):
@@ -173,25 +179,34 @@ class _Current:
             self.powers[f.id[2:]] = self.powers.get(f.id[2:], 0) + k
         elif isinstance(f, Name) and f.id.startswith("a:"):
             value = self.resolve(f.id[2:])
-            kind = _kind(value)
-            if kind == "state":
+            if _kind(value) == "state":
                 raise self.fail(f"{f.id[2:]!r} mixes states into a factor")
-            if kind == "constant":
-                self.constants.append((value, k))
-            elif kind == "v" and not value.names & {"cai", "cao"}:
-                old = self.instant.get(f.id[2:], (value, 0))
-                self.instant[f.id[2:]] = (value, old[1] + k)
-            else:
-                self.drives.append(value if k == 1 else value ** Num(float(k)))
-        elif _kind(f) == "constant":
-            self.constants.append((f, k))
+            self.value_factor(value, k, f.id[2:])
         elif _kind(f) == "state":
             raise self.fail(f"a factor {f} mixes a state with other terms (the current must be "
                             "a product of gate powers)")
         else:
+            self.value_factor(f, k, None)
+
+    def value_factor(self, f: Expr, k: int, name: str | None) -> None:
+        """A factor without states: constant, the drive, or an instantaneous gate (a function
+        of v or of the calcium concentrations alone, such as Destexhe's m∞ or a cai block)."""
+        kind = _kind(f)
+        if kind == "constant":
+            self.constants.append((f, k))
+            return
+        conc = bool(f.names & {"cai", "cao"})
+        if (kind == "v" and conc) or _is_drive(f):
             if k != 1:
                 raise self.fail("the driving force must appear once, to the first power")
             self.drives.append(f)
+            return
+        key = name or f"y{len(self.instant) + 1}"
+        for other, (tree, _) in self.instant.items():  # the same value again: one more power
+            if tree == f:
+                key = other
+        old = self.instant.get(key, (f, 0))
+        self.instant[key] = (f, old[1] + k)
 
     def parts(self) -> CurrentParts:
         for f, k in _factors(self.expr):
@@ -235,6 +250,10 @@ class _Current:
         if isinstance(d, Bin) and d.op == "+" and d.left == Name("v") and isinstance(d.right,
                                                                                         Num):
             return "fixed", Num(-d.right.value)
+        if (self.ion == "ca" and isinstance(d, Bin) and d.op == "-" and d.left == Name("v")
+                and "v" not in d.right.names and d.right.names & {"cai", "cao"}):
+            _check_nernst(self, d.right)
+            return "nernst", None
         if self.ion == "ca" and d.names & {"cai", "cao"}:
             self.scale = _snap_decade(self.scale * _ghk_ratio(self, d))
             return "ghk", None
@@ -245,20 +264,42 @@ _GHK_SAMPLES = [(v, ci, co, t) for v in (-90.0, -61.0, -33.0, -8.0, 17.0, 44.0)
                 for ci in (5e-5, 2e-3) for co in (2.0, 1.2) for t in (6.3, 22.0, 36.0)]
 
 
-def _ghk_ratio(cur: _Current, d: Expr) -> float:
-    """The constant ratio of the file's GHK factor to ionzoo's (µA/cm² per cm/s), checked at
-    sample points of v, the concentrations and the temperature to 1e-9 relative."""
+def _samples(cur: _Current, d: Expr) -> tuple[dict, np.ndarray]:
+    """Sample values of v, cai, cao, celsius and the parameters; RT/2F (mV) at them."""
     from ...model.ions import FARADAY, GAS_CONSTANT
 
     v, ci, co, t = (np.array(c) for c in zip(*_GHK_SAMPLES))
     env = {"v": v, "cai": ci, "cao": co, "celsius": t}
     env.update({f"p:{k}": np.full(v.shape, p.value or 0.0)
                 for k, p in cur.mod.parameters.items()})
+    env.update({f"p:{k}": np.zeros(v.shape) for k in cur.mod.assigned if f"p:{k}" not in env})
     if d.names - set(env):
-        raise cur.fail(f"the GHK factor reads {sorted(d.names - set(env))}")
+        raise cur.fail(f"the driving force reads {sorted(d.names - set(env))}")
+    return env, 1000.0 * GAS_CONSTANT * (t + 273.15) / (2.0 * FARADAY)
+
+
+def _check_nernst(cur: _Current, e: Expr) -> None:
+    """The file's calcium reversal must equal ionzoo's Nernst potential to 1e-9 relative."""
+    env, rtf2 = _samples(cur, e)
+    with np.errstate(all="ignore"):
+        theirs = np.asarray(evaluate(e, env), dtype=float)
+    ours = rtf2 * np.log(env["cao"] / env["cai"])
+    dev = float(np.max(np.abs(theirs / ours - 1.0)))
+    if not dev < 1e-9:
+        raise cur.fail(f"its calcium reversal potential {e} differs from the Nernst potential "
+                       f"with the physical constants (NEURON's F and R) by up to {dev:.2g} "
+                       "(relative): older values of F or R in the file are not supported")
+
+
+def _ghk_ratio(cur: _Current, d: Expr) -> float:
+    """The constant ratio of the file's GHK factor to ionzoo's (µA/cm² per cm/s), checked at
+    sample points of v, the concentrations and the temperature to 1e-9 relative."""
+    from ...model.ions import FARADAY
+
+    env, rtf2 = _samples(cur, d)
     with np.errstate(all="ignore"):
         theirs = np.asarray(evaluate(d, env), dtype=float)
-    u = v / (1000.0 * GAS_CONSTANT * (t + 273.15) / (2.0 * FARADAY))
+    u, ci, co = env["v"] / rtf2, env["cai"], env["cao"]
     ours = 2.0 * FARADAY * (ci * u / (1.0 - np.exp(-u)) - co * u / (np.exp(u) - 1.0))
     ratio = theirs / ours
     r = float(np.median(ratio))
@@ -333,8 +374,9 @@ def _initial_values(mod: ModFile, init: Machine | None, gates: list[GateParts]) 
         if value is UNSET:
             out[g.name] = 0.0  # NEURON starts an unset STATE at its declared 0
             continue
-        c = constant_value(value)  # type: ignore[arg-type]
-        if c is not None:
+        defaults = {f"p:{k}": Num(d.value or 0.0) for k, d in mod.parameters.items()}
+        c = constant_value(substitute(value, defaults))  # type: ignore[arg-type]
+        if c is not None:  # e.g. m = 0, or Traub's m = m0 (its default value)
             out[g.name] = c
     return out
 

@@ -45,8 +45,8 @@ MAX_TREE_NODES = 20_000
 
 #: The constants NEURON's unit library gives (2019 SI values, NEURON ≥ 8): the Faraday constant
 #: (C/mol) and the gas constant (J/(K·mol)), by the unit names ``UNITS`` declarations use.
-NEURON_CONSTANTS = {"faraday": 96485.3321233100184, "k-mole": 8.31446261815324}
-_UNIT_SCALE = {"coulomb": 1.0, "coulombs": 1.0, "coul": 1.0, "kilocoulombs": 1e-3,
+NEURON_CONSTANTS = {"faraday": 96485.3321233100184, "k-mole": 8.31446261815324, "pi": math.pi}
+_UNIT_SCALE = {"1": 1.0, "coulomb": 1.0, "coulombs": 1.0, "coul": 1.0, "kilocoulombs": 1e-3,
                "kilocoulomb": 1e-3, "joule/degC": 1.0, "J/degC": 1.0, "joule/K": 1.0,
                "millijoule/degC": 1e3, "mV-coulomb/degC": 1e3}
 #: Names NEURON defines for every mechanism.
@@ -100,6 +100,7 @@ class Machine:
         self.derivatives: dict[str, tuple[Expr, int]] = {}
         self.solves: list[Solve] = []
         self.writable = self._writable()
+        self.targets = _targets(mod)
 
     # ------------------------------------------------------------------ names
     def _constants(self) -> dict[str, float]:
@@ -121,7 +122,7 @@ class Machine:
 
     def _writable(self) -> set[str]:
         names = set(self.mod.assigned) | set(self.mod.states) | set(self.mod.file_locals)
-        for ion, entry in self.mod.ions.items():
+        for entry in self.mod.ions.values():
             names.update(entry.get("write", ()))
         names.update(self.mod.nonspecific)
         # a PARAMETER may be reassigned (Poirazi's gk); v may be changed locally (Hay's
@@ -150,8 +151,8 @@ class Machine:
             return Num(self.constants[name])
         if name in self.opaque:
             return Name(f"a:{name}")
-        if name in mod.parameters:
-            return Name(f"p:{name}")
+        if name in mod.parameters or (name in mod.assigned and name not in self.targets):
+            return Name(f"p:{name}")  # an ASSIGNED no block sets is set by the user: a parameter
         if name in mod.assigned or name in mod.file_locals:
             if self.unset_is_zero:  # NEURON's ASSIGNED values start at 0
                 return Num(0.0)
@@ -301,6 +302,20 @@ class Machine:
         out = self.run(block, args)  # globals it sets persist, as in NEURON
         assert out is not None
         return out
+
+
+def _targets(mod: ModFile) -> set[str]:
+    """Every name some statement of the file assigns to."""
+    out: set[str] = set()
+    stack = [b.body for b in mod.blocks.values()]
+    stack += [b.body for b in (mod.initial, mod.breakpoint) if b is not None]
+    while stack:
+        for stmt in stack.pop():
+            if isinstance(stmt, Assign):
+                out.add(stmt.name)
+            elif isinstance(stmt, If):
+                stack += [stmt.then, stmt.other]
+    return out
 
 
 def _join(cond: Expr, then: dict, other: dict, before: dict, keep: set[str] | None) -> dict:

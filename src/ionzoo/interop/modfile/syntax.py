@@ -281,7 +281,8 @@ class _Parser:
     def unit(self) -> str:
         """A parenthesised unit, returned as its text (``(mV)`` → ``"mV"``)."""
         self.expect("(")
-        parts, depth = [], 1
+        parts: list[str] = []
+        depth = 1
         while True:
             tok = self.take()
             if tok.kind == "eof":
@@ -413,8 +414,11 @@ class _Parser:
                 continue
             name = self.name()
             self.expect("=")
-            if self.tok.kind == "num" or self.at("-"):
-                raise self.fail(f"UNITS constant {name!r}: give it as PARAMETER or CONSTANT")
+            if self.tok.kind == "num" or self.at("-"):  # FARADAY = 96520 (coul)
+                value = self.number()
+                unit = self.unit() if self.at("(") else ""
+                mod.constants[name] = Declared(name, value, unit, line)
+                continue
             mod.units[name] = (self.unit(), self.unit(), line)
         self.take()
 

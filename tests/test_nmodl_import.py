@@ -1,0 +1,320 @@
+"""NMODL import (``ionzoo.interop.modfile``): the grammar, refusals with line numbers, hostile
+files, the corpus of published files (tests/data/community, see SOURCES.md there), and each
+imported channel against NEURON running the original, unchanged file.
+
+NEURON comparisons: one-compartment cells (area 1e5 µm²) carrying NEURON's ``hh`` — ionzoo's
+``hh1952`` — plus the imported channels of one publication at small densities, driven by a
+10 µA/cm² step; NEURON's two fixed-step schemes at dt 0.025 ms. Spike counts must be equal and
+spike times agree to < 1e-6 ms (the issue's bound; measured maxima ~3e-10 ms, GHK ~1e-9 ms): both
+sides do the same arithmetic in the same order, so only rounding remains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.channels import hh1952
+from ionzoo.errors import ValidationError
+from ionzoo.interop.modfile import ModSyntaxError, read, read_all, read_text
+from ionzoo.ions import Calcium
+from ionzoo.model.channel import Channel
+
+DATA = Path(__file__).parent / "data" / "community"
+CORPUS = sorted([*DATA.glob("nmodl/*/*.mod"), *DATA.glob("hay2011/*.mod"),
+                 *DATA.glob("poirazi_ca1/*.mod"), *DATA.glob("iavarone2019_tc/*.mod"),
+                 *DATA.glob("pospischil2008_orig/*.mod")])
+#: Files of the corpus that are not HH-type channels, with the reason they are refused.
+REFUSED = {"CaDynamics_E2.mod": "WRITE cai", "TC_cadecay.mod": "WRITE cai",
+           "cad.mod": "WRITE cai", "HH_traub.mod": "VERBATIM"}
+
+HH_LIKE = """
+TITLE test channel
+NEURON { SUFFIX tk USEION k READ ek WRITE ik RANGE gbar }
+UNITS { (mA) = (milliamp) (mV) = (millivolt) }
+PARAMETER { gbar = 0.036 (S/cm2) <0,1e9> }
+STATE { n }
+ASSIGNED { v (mV) ek (mV) ik (mA/cm2) ninf ntau (ms) }
+BREAKPOINT { SOLVE states METHOD cnexp  ik = gbar*n^4*(v - ek) }
+INITIAL { rates(v) n = ninf }
+DERIVATIVE states { rates(v) n' = (ninf - n)/ntau }
+PROCEDURE rates(v (mV)) { LOCAL a, b
+  a = 0.01*vtrap(-(v+55), 10)
+  b = 0.125*exp(-(v+65)/80)
+  ntau = 1/(a + b)
+  ninf = a*ntau
+}
+FUNCTION vtrap(x, y) {
+  if (fabs(x/y) < 1e-6) { vtrap = y*(1 - x/y/2) } else { vtrap = x/(exp(x/y) - 1) }
+}
+"""
+
+
+def _text(**replacements: str) -> str:
+    out = HH_LIKE
+    for old, new in replacements.items():
+        out = out.replace(old, new)
+    return out
+
+
+# ------------------------------------------------------------------------------ the grammar
+def test_an_hh_type_file_imports_with_its_own_arithmetic():
+    ch = read_text(HH_LIKE, "tk.mod").channels[0]
+    assert (ch.name, ch.ion, ch.e, ch.method) == ("tk", "k", -77.0, "cnexp")
+    assert ch.gbar == pytest.approx(36.0, rel=1e-15)  # 0.036 S/cm² = 36 mS/cm²
+    (g,) = ch.gates
+    assert (g.name, g.power, g.form) == ("n", 4, "inftau")
+    inf, tau = ch.gate_expressions(g)
+    v = np.array([-80.0, -55.0, -55.0 + 1e-9, -20.0, 30.0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(np.abs(-(v + 55) / 10) < 1e-6, 10 * (1 + (v + 55) / 10 / 2),
+                     -(v + 55) / (np.exp(-(v + 55) / 10) - 1)) * 0.01
+    b = 0.125 * np.exp(-(v + 65) / 80)
+    assert np.allclose(iz.expr.evaluate(tau, {"v": v}), 1 / (a + b), rtol=1e-15, atol=0)
+    assert np.allclose(iz.expr.evaluate(inf, {"v": v}), a / (a + b), rtol=1e-15, atol=0)
+
+
+def test_alpha_beta_form_methods_and_celsius():
+    text = _text(**{"n' = (ninf - n)/ntau": "n' = a_*(1 - n) - b_*n",
+                    "ASSIGNED { v (mV)": "ASSIGNED { a_ b_ v (mV)",
+                    "ntau = 1/(a + b)\n  ninf = a*ntau": "a_ = a*3^((celsius - 6.3)/10)\n"
+                    "  b_ = b*3^((celsius - 6.3)/10)",
+                    "METHOD cnexp": "METHOD derivimplicit",
+                    "INITIAL { rates(v) n = ninf }": "INITIAL { rates(v) n = a_/(a_ + b_) }"})
+    out = read_text(text, "tk.mod")
+    ch = out.channels[0]
+    assert ch.method == "derivimplicit" and ch.gates[0].form == "alphabeta"
+    assert "celsius" in ch.gate_expressions(ch.gates[0])[0].names
+    assert ch.temperature is None and not out.initial
+    euler = read_text(text.replace("derivimplicit", "euler"), "tk.mod").channels[0]
+    assert euler.method == "euler"
+
+
+def test_units_constants_table_and_conductance_factor():
+    text = _text(**{"UNITS { (mA) = (milliamp) (mV) = (millivolt) }":
+                    "UNITS { (mA) = (milliamp) (mV) = (millivolt) (pS) = (picosiemens) "
+                    "FARADAY = (faraday) (kilocoulombs) }",
+                    "PARAMETER { gbar = 0.036 (S/cm2) <0,1e9> }":
+                    "PARAMETER { gbar = 360 (pS/um2) q10 = 2.3 tref = 23 (degC) }",
+                    "ik = gbar*n^4*(v - ek)":
+                    "ik = (1e-4)*q10^((celsius - tref)/(10 (degC)))*gbar*n*n*n*n*(v - ek)",
+                    "LOCAL a, b": "LOCAL a, b\n TABLE ninf, ntau FROM -100 TO 100 WITH 200",
+                    "b = 0.125*": "b = FARADAY/FARADAY*0.125*"})
+    out = read_text(text, "tk.mod")
+    ch = out.channels[0]
+    assert ch.gbar == pytest.approx(36.0, rel=1e-14)  # 360 pS/µm² · 1e-4 · 1000
+    assert out.conductance["tk"] == ("gbar", pytest.approx(0.1, rel=1e-15))
+    assert out.renamed == {"q10": "q10_"}  # q10 is a reserved channel parameter
+    f = ch.factor_expression()
+    assert f is not None and f.names == {"celsius", "q10_", "tref"}
+    cell = iz.Neuron(channels=(ch,), temperature=33.0)
+    g = iz.simulate(cell, None, t_stop=0.1, dt=0.025, record=("tk.g",)).dataset["tk.g"]
+    n_inf = iz.expr.evaluate(ch.gate_expressions(ch.gates[0])[0], {"v": -65.0})
+    assert float(g.values.ravel()[0]) == pytest.approx(36.0 * 2.3 ** 1.0 * n_inf ** 4, rel=1e-12)
+
+
+def test_initial_states_other_than_steady_state_are_reported():
+    out = read_text(_text(**{"n = ninf": "n = 0"}), "tk.mod")
+    assert dict(out.initial) == {"tk.n": 0.0}
+
+
+def test_several_currents_need_read_all(tmp_path):
+    text = _text(**{"USEION k READ ek WRITE ik": "USEION k READ ek WRITE ik "
+                    "NONSPECIFIC_CURRENT il RANGE gl, el",
+                    "PARAMETER { gbar = 0.036 (S/cm2) <0,1e9> }":
+                    "PARAMETER { gbar = 0.036 (S/cm2) gl = 0.0003 (S/cm2) el = -54.3 (mV) }",
+                    "ASSIGNED { v (mV)": "ASSIGNED { il (mA/cm2) v (mV)",
+                    "ik = gbar*n^4*(v - ek)": "ik = gbar*n^4*(v - ek) il = gl*(v - el)"})
+    path = tmp_path / "two.mod"
+    path.write_text(text)
+    with pytest.raises(ValidationError, match="writes 2 currents"):
+        read(path)
+    k, leak = read_all(path).channels
+    assert (k.name, leak.name, leak.ion, leak.e, leak.gbar) == ("tk_k", "tk_il", None, -54.3,
+                                                              pytest.approx(0.3))
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"BREAKPOINT {": "KINETIC kin { ~ a <-> b (1, 1) }\nBREAKPOINT {"}, r"tk.mod:\d+: KINETIC"),
+    ({"SUFFIX tk": "POINT_PROCESS tk"}, r"tk.mod:3: POINT_PROCESS"),
+    ({"BREAKPOINT {": "NET_RECEIVE (w) { }\nBREAKPOINT {"}, r"tk.mod:\d+: NET_RECEIVE"),
+    ({"BREAKPOINT {": "VERBATIM\nsystem(\"rm -rf /\");\nENDVERBATIM\nBREAKPOINT {"},
+     r"tk.mod:\d+: VERBATIM"),
+    ({"TITLE test channel": 'INCLUDE "other.inc"'}, r"tk.mod:2: INCLUDE"),
+    ({"METHOD cnexp": "METHOD sparse"}, "supported methods"),
+    ({"ntau = 1/(a + b)": "ntau = 1/(a + b) + t"}, "NEURON's t"),
+    ({"n' = (ninf - n)/ntau": "n' = (ninf - n*n)/ntau"}, "not linear"),
+    ({"ik = gbar*n^4*(v - ek)": "ik = gbar*n^4*(v - ek) + 1"}, "driving force|product"),
+    ({"a = 0.01*vtrap(-(v+55), 10)": "a = 0.01*sin(v)"}, "unknown function 'sin'"),
+    ({"a = 0.01*vtrap(-(v+55), 10)": "a = 0.01*vtrap(-(v+55), 10)\n  rates(v)"}, "recursion"),
+    ({"FUNCTION vtrap(x, y) {": "FUNCTION vtrap(x, y) {\n  LOCAL z\n  vtrap = z"},
+     "read before it is set"),
+    ({"USEION k READ ek WRITE ik": "USEION ca WRITE cai"}, "WRITE cai"),
+    ({"ik = gbar": "ik = undefined_thing*gbar"}, "unknown name 'undefined_thing'"),
+])
+def test_outside_the_subset_is_refused_with_the_line(change, message):
+    with pytest.raises(ModSyntaxError, match=message):
+        read_text(_text(**change), "tk.mod")
+
+
+# ------------------------------------------------------------------------------ hostile files
+def test_hostile_names_and_comments_never_become_code(tmp_path):
+    evil = _text(**{"TITLE test channel": 'TITLE x""" ; import os; os.system("touch PWNED")',
+                    "SUFFIX tk": "SUFFIX tk : __import__('os').system('touch PWNED')\n",
+                    "PARAMETER {": "COMMENT\n}; exec('boom')\nENDCOMMENT\nPARAMETER {"})
+    ch = read_text(evil, "tk.mod").channels[0]
+    assert '"' not in ch.provenance.citation and "\n" not in ch.provenance.citation
+    out = iz.interop.nmodl.channel_to_nmodl(ch)
+    assert "PWNED" not in out.split("TITLE", 1)[1].splitlines()[0] or '"""' not in out
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+    with pytest.raises(ModSyntaxError):  # a name that is code cannot even be tokenised as one
+        read_text(_text(**{"SUFFIX tk": "SUFFIX tk$(rm)"}), "tk.mod")
+
+
+def test_sizes_and_depth_are_checked_first():
+    deep = "(" * 5000 + "v" + ")" * 5000
+    with pytest.raises(ModSyntaxError, match="nested more than"):
+        read_text(_text(**{"b = 0.125*": f"b = {deep}*0.125*"}), "tk.mod")
+    with pytest.raises(ModSyntaxError, match="larger than"):
+        read_text("x" * 6_000_000, "big.mod")
+    with pytest.raises(ModSyntaxError, match="COMMENT without ENDCOMMENT"):
+        read_text("COMMENT never closed", "c.mod")
+
+
+# ------------------------------------------------------------------------------ the corpus
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_published_file_imports_or_is_refused_for_its_construct(path):
+    if path.name in REFUSED:
+        with pytest.raises(ModSyntaxError, match=REFUSED[path.name]):
+            read_all(path)
+        return
+    out = read_all(path)
+    assert out.channels and all(c.gates or c.gbar for c in out.channels)
+    # round trip through a model file gives the identical channel
+    for ch in out.channels:
+        assert iz.io.channel_from_dict(iz.io.channel_to_dict(ch)) == ch
+
+
+def test_corpus_size():
+    channels = [p for p in CORPUS if p.name not in REFUSED]
+    assert len(channels) >= 20
+
+
+# ------------------------------------------------------------------------------ against NEURON
+def _imported(folder: Path, densities: dict[str, tuple[str, float]],
+              reversals: dict | None = None, unit: str = "file"):
+    """(ionzoo channels, NEURON mechanisms with their parameter values, initial states) of the
+    files in ``folder`` whose SUFFIX has a density: (file parameter, value) in the file's unit
+    (``unit="file"``) or in ionzoo's (mS/cm², cm/s for GHK; ``unit="ionzoo"``)."""
+    channels, mechanisms, initial = [], {}, {}
+    for path in sorted(folder.glob("*.mod")):
+        if path.name in REFUSED:
+            continue
+        out = read_all(path, reversals=reversals)
+        if out.suffix not in densities:
+            continue
+        param, value = densities[out.suffix]
+        (ch,) = out.channels
+        factor = out.conductance[ch.name][1]
+        file_value = value if unit == "file" else value / factor
+        channels.append(ch.with_defaults(gbar=factor * file_value))
+        mechanisms[out.suffix] = {param: file_value}
+        if "TABLE" in path.read_text():
+            mechanisms[out.suffix]["usetable"] = 0
+        initial.update(out.initial)
+    return channels, mechanisms, initial
+
+
+#: group: ({SUFFIX: (conductance parameter, ionzoo gbar in mS/cm² or cm/s)}, celsius,
+#: reversals). Small densities next to hh's (120/36/0.3 mS/cm²) keep the cell firing
+#: regularly while every imported current shapes the trace.
+GROUPS = {
+    "mainen1996": ({"na": ("gbar", 5.0), "kv": ("gbar", 0.5), "km": ("gbar", 0.5),
+                    "ca": ("gbar", 0.1)}, 16.0, {"ca": 120.0}),
+    "migliore1999": ({"na3": ("gbar", 2.0), "nans": ("gbar", 1.0), "kdr": ("gkdrbar", 0.5),
+                      "kap": ("gkabar", 0.5), "kad": ("gkabar", 0.5),
+                      "hd": ("ghdbar", 0.1)}, 16.0, None),
+    "traub2005": ({"naf": ("gbar", 2.0), "nap": ("gbar", 0.1), "ka": ("gbar", 0.5),
+                   "k2": ("gbar", 0.5), "cat": ("gbar", 0.05), "cal": ("gbar", 0.05),
+                   "ar": ("gbar", 0.1)}, 16.0, {"ca": 120.0}),
+    # Destexhe's 3817 IT (SUFFIX it) imports but is left out here: its m∞ is computed in the
+    # state update, so NEURON's dI/dv holds it fixed where ionzoo differentiates it (measured
+    # 1.2e-2 ms BE, 6e-3 ms CN over 400 ms; see docs/howto/import_nmodl.md)
+    "destexhe": ({"itGHK": ("pcabar", 2e-5)}, 16.0, None),
+}
+
+
+@pytest.mark.neuron
+@pytest.mark.parametrize("method", ["backward_euler", "crank_nicolson"])
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_imported_channels_match_neuron_running_the_original_files(group, method):
+    from ionzoo.interop.neuron_runner import run_mod_files
+
+    densities, celsius, reversals = GROUPS[group]
+    folder = DATA / "nmodl" / group
+    channels, mechanisms, initial = _imported(folder, densities, reversals, unit="ionzoo")
+    assert len(channels) == len(densities)
+    needs_ca = any(c.needs_calcium() or c.ion == "ca" for c in channels)
+    cell = iz.Neuron(channels=(hh1952.na(), hh1952.k(), hh1952.leak(e=-54.3), *channels),
+                     temperature=celsius, v_init=-65.0,
+                     calcium=Calcium(cai=5e-5, cao=2.0) if needs_ca else None)
+    if initial:
+        cell = cell.with_initial(initial)
+    stim = iz.stimulus.step(10.0, 20.0, 400.0)
+    ions = {"usetable_hh": 0}
+    if needs_ca:
+        ions.update({"cai0_ca_ion": 5e-5, "cao0_ca_ion": 2.0})
+        if reversals:
+            ions["eca"] = reversals["ca"]
+    nrn_mech = {"hh": {}}
+    for mech, params in mechanisms.items():
+        nrn_mech[mech] = {k: v for k, v in params.items() if k != "usetable"}
+        if "usetable" in params:
+            ions[f"usetable_{mech}"] = 0
+    s_nrn, _, _ = run_mod_files([folder], mechanisms=nrn_mech, stimulus=stim, t_stop=400.0,
+                                dt=0.025, method=method, celsius=celsius, v_init=-65.0,
+                                ions=ions)
+    res = iz.simulate(cell, stim, t_stop=400.0, dt=0.025, method=method, stabilize=False)
+    s_iz = res.spike_trains()[0]
+    assert len(s_iz) == len(s_nrn) >= 10
+    assert np.max(np.abs(s_iz - s_nrn)) < 1e-6
+
+
+@pytest.mark.neuron
+@pytest.mark.parametrize("method", ["backward_euler", "crank_nicolson"])
+def test_imported_hay_soma_with_its_pool_matches_neuron(method):
+    """The Hay et al. (2011) soma from the nine imported channel files and ionzoo's
+    CaDynamics_E2 pool, against NEURON running all ten original files (SK_E2 reads the cai the
+    pool changes; Ca_HVA and Ca_LVAst use the Nernst reversal that follows it)."""
+    from ionzoo.interop.neuron_runner import run_mod_files
+    from ionzoo.zoo.models.hay2011 import DENSITIES
+
+    folder = DATA / "hay2011"
+    s = {k: v / 1000.0 for k, v in DENSITIES.items()}  # mS/cm² -> S/cm²
+    densities = {k: (f"g{k}bar", s[k]) for k in DENSITIES}
+    channels, mechanisms, _ = _imported(folder, densities, {"k": -85.0, "na": 50.0})
+    assert len(channels) == 9
+    leak = Channel("pas", gbar=0.0338, e=-90.0)
+    cell = iz.Neuron(channels=(*channels, leak), temperature=34.0, v_init=-80.0,
+                     calcium=Calcium.hay(gamma=0.000501, decay=460.0))
+    stim = iz.stimulus.step(20.0, 100.0, 1100.0)
+    mechanisms = {"pas": {"g": 3.38e-5, "e": -90.0}, **mechanisms,
+                  "CaDynamics_E2": {"gamma": 0.000501, "decay": 460.0}}
+    s_nrn, _, _ = run_mod_files([folder], mechanisms=mechanisms, stimulus=stim, t_stop=1200.0,
+                                dt=0.025, method=method, celsius=34.0, v_init=-80.0,
+                                ions={"ek": -85.0, "ena": 50.0, "cai0_ca_ion": 1e-4,
+                                      "cao0_ca_ion": 2.0})
+    res = iz.simulate(cell, stim, t_stop=1200.0, dt=0.025, method=method, stabilize=False)
+    s_iz = res.spike_trains()[0]
+    assert len(s_iz) == len(s_nrn) >= 10
+    assert np.max(np.abs(s_iz - s_nrn)) < 1e-6
+
+
+def test_replace_keeps_import_provenance():
+    ch = read_text(HH_LIKE, "tk.mod").channels[0]
+    assert "tk.mod (sha256" in ch.provenance.model_file
+    assert "gbar = 1000.0 × gbar mS/cm²" in replace(ch, gbar=1.0).provenance.notes
