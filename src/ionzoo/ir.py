@@ -88,7 +88,9 @@ class Current:
     ``reversal``: ``"fixed"``, ``"nernst"`` (drive = v − e) or ``"ghk"`` (drive = the GHK flux
     factor, conductance a permeability in cm/s); ``e``: the reversal potential (mV) or None;
     ``linear``: the conductance does not depend on v, so dI/dv equals it (otherwise the
-    fixed-step schemes take NEURON's finite difference).
+    fixed-step schemes take NEURON's finite difference). ``frozen``: the finite difference holds
+    the conductance at its value (instantaneous gates a published .mod file computes in its
+    state update, which NEURON's dI/dv does not see move).
     """
 
     channel: str
@@ -98,6 +100,7 @@ class Current:
     drive: Expr
     e: Expr | None
     linear: bool
+    frozen: bool = False
 
     @property
     def current(self) -> Expr:
@@ -236,7 +239,7 @@ class ModelIR:
                   for g in self.gates]
         lines += [f"noise {n.xi} seed={n.seed} stream={n.stream}" for n in self.noises]
         lines += [f"current {c.channel} {c.ion} {c.reversal} g={c.conductance} drive={c.drive} "
-                  f"linear={c.linear}" for c in self.currents]
+                  f"linear={c.linear} frozen={c.frozen}" for c in self.currents]
         lines += [f"pool {p.state} {p.ion} {p.kind} drive={p.drive} tau={p.tau} rest={p.rest} "
                   f"{p.method} {p.ion_state}" for p in self.pools]
         lines += [f"events {e.source} {e.states} += {e.jump}" for e in self.events]

@@ -197,8 +197,10 @@ class _Lowering:
             x = gi.inf if gi.instantaneous else Name(gi.name)
             g_expr = g_expr * (x if gate.power == 1 else x ** Num(float(gate.power)))
         drive, e = self._reversal(ch)
-        linear = ch.reversal != "ghk" and not any(g.instantaneous for g in ch.gates)
-        self.currents.append(Current(ch.name, ch.ion, ch.reversal, g_expr, drive, e, linear))
+        frozen = ch.instantaneous_jacobian == "fixed" and any(g.instantaneous for g in ch.gates)
+        linear = ch.reversal != "ghk" and (frozen or not any(g.instantaneous for g in ch.gates))
+        self.currents.append(Current(ch.name, ch.ion, ch.reversal, g_expr, drive, e, linear,
+                                     frozen and not linear))
 
     # ----------------------------------------------------------------- pools, states
     def _pools(self) -> tuple[Pool, ...]:

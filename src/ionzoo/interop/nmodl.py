@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..expr import EXPREL_SERIES_BELOW, Expr, Name, NMODLPrinter
+from ..expr import EXPREL_SERIES_BELOW, Expr, Name, NMODLPrinter, transform
 from ..io.atomic import write_text_atomic
 from ..lower import lower
 from ..model.channel import Channel
@@ -159,14 +159,26 @@ def channel_to_nmodl(ch: Channel) -> str:
                   "PROCEDURE rates(v (mV)) {", "    UNITSOFF", "    derived()"]
         for g, x in zip(kinetic, short):
             lines += [f"    {x}_inf = {pr(g.inf)}", f"    {x}_tau = 1 / ({pr(g.rate)})"]
+        lines += [f"    {y.id[3:]}_inst = {pr(tree)}" for tree, y in _frozen(ch, ir).items()]
         lines += ["    UNITSON", "}", ""]
     lines += ["UNITSOFF", _HELPERS.strip(), "UNITSON", ""]
     return "\n".join(lines)
 
 
+def _frozen(ch: Channel, ir) -> dict[Expr, Expr]:
+    """For a channel whose instantaneous gates NEURON's dI/dv holds fixed: each gate's value
+    tree → the ASSIGNED name that carries it from the state update (``iz_y<k>``)."""
+    if ch.instantaneous_jacobian != "fixed":
+        return {}
+    return {g.inf: Name(f"iz_y{k}") for k, g in enumerate(ir.gates) if g.instantaneous}
+
+
 def _current_lines(ch: Channel, ir, pr: NMODLPrinter) -> list[str]:
     cur = ir.currents[0]
-    lines = ["    derived()", f"    g = {pr(cur.conductance)}"]
+    frozen = _frozen(ch, ir)
+    conductance = transform(cur.conductance, frozen.get) if frozen else cur.conductance
+    pr.names = {**pr.names, **{n.id: n.id[3:] + "_inst" for n in frozen.values()}}
+    lines = ["    derived()", f"    g = {pr(conductance)}"]
     if cur.reversal == "nernst":
         lines.append(f"    erev = {pr(cur.e)}")
         drive: Expr = Name("v") - Name("iz_erev")
@@ -218,6 +230,7 @@ def _channel_header(ch: Channel, ir) -> list[str]:
         lines.append("    erev (mV)")
     for x in kinetic:
         lines += [f"    {x}_inf", f"    {x}_tau (ms)"]
+    lines += [f"    {y.id[3:]}_inst" for y in _frozen(ch, ir).values()]
     lines += [f"    {_derived_name(ch, d.id)}" for d in ir.derived]
     lines += ["}", ""]
     if kinetic:

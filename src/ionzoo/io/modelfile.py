@@ -106,7 +106,7 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
     """Build a :class:`Channel` from plain data (validated; see the module docstring)."""
     d = _keys(where, doc, {"name", "gates", "gbar", "e"},
               {"ion", "temperature", "params", "provenance", "description", "method",
-               "conductance_factor"})
+               "conductance_factor", "instantaneous_jacobian"})
     gates_doc = _list(f"{where}.gates", d["gates"], MAX_GATES)
     gates = []
     for i, g in enumerate(gates_doc):
@@ -147,7 +147,9 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
                    method=d.get("method", "cnexp"),
                    conductance_factor=(None if d.get("conductance_factor") is None else
                                        as_rate(d["conductance_factor"],
-                                               f"{where}.conductance_factor")))
+                                               f"{where}.conductance_factor")),
+                   instantaneous_jacobian=_free_text(f"{where}.instantaneous_jacobian",
+                                                     d.get("instantaneous_jacobian", "full")))
 
 
 def _rule(where: str, td: Any) -> Q10 | FixedFactor:

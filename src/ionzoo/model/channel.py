@@ -217,6 +217,11 @@ class Channel:
         parameters (not of ``v`` or the concentrations), e.g. Mainen's ``tadj`` =
         ``q10_g**((celsius - 23)/10)``; ``None`` (default): none. Imported .mod files carry it
         where the published file scales its conductance with temperature.
+    instantaneous_jacobian:
+        How the fixed-step schemes' dI/dv treats instantaneous gates: ``"full"`` (default; they
+        follow v, as when a .mod file computes them in BREAKPOINT) or ``"fixed"`` (held at their
+        value, as NEURON does where the file computes them in its state update — Destexhe's
+        ``m_inf`` in ``IT.mod``). Set by the .mod import; the value of the current is the same.
     method:
         How the fixed-step solvers advance the gates (:data:`METHODS`): ``"cnexp"`` (default;
         x ← x∞ + (x − x∞)·e^(−dt/τ), exact for a fixed v), ``"derivimplicit"`` (implicit:
@@ -235,6 +240,7 @@ class Channel:
     description: str = ""
     method: str = "cnexp"
     conductance_factor: RateLike | None = None
+    instantaneous_jacobian: str = "full"
 
     def __post_init__(self) -> None:
         check_name("channel.name", self.name)
@@ -276,6 +282,9 @@ class Channel:
         for g in gates:
             for rate in g.rates():
                 rate.expression(allowed)
+        if self.instantaneous_jacobian not in ("full", "fixed"):
+            raise ValidationError(f"{self.name}.instantaneous_jacobian", "expected 'full' or "
+                                  f"'fixed', got {self.instantaneous_jacobian!r}")
         if self.conductance_factor is not None:
             factor = as_rate(self.conductance_factor, f"{self.name}.conductance_factor")
             factor.expression(("celsius", *self.params))
@@ -373,7 +382,7 @@ class Channel:
         reversal kind, ion, parameter names and the conductance factor — no parameter value."""
         return (self.name, tuple(g.key for g in self.gates), _rule_key(self.temperature),
                 self.reversal, self.ion, tuple(self.params), self.method,
-                str(self.factor_expression()))
+                str(self.factor_expression()), self.instantaneous_jacobian)
 
     def factor_expression(self) -> Expr | None:
         """The conductance factor as a tree (names checked), or None."""
@@ -434,6 +443,8 @@ class Channel:
             out["method"] = self.method
         if self.conductance_factor is not None:
             out["conductance_factor"] = str(self.factor_expression())
+        if self.instantaneous_jacobian != "full":
+            out["instantaneous_jacobian"] = self.instantaneous_jacobian
         if self.provenance is not None:
             out["provenance"] = {"citation": self.provenance.citation,
                                  "model_file": self.provenance.model_file,

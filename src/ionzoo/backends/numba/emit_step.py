@@ -87,7 +87,10 @@ def _current_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, ind: str,
     for k, c in enumerate(ir.currents):
         pairs += [(f"gc{k}", c.conductance), (f"ic{k}", substitute(c.current, at_mid))]
     for k in nonlinear:
-        pairs.append((f"icp{k}", substitute(ir.currents[k].current, {"v": Name("vp")})))
+        c = ir.currents[k]
+        at_vp = c.conductance * substitute(c.drive, {"v": Name("vp")}) if c.frozen else \
+            substitute(c.current, {"v": Name("vp")})
+        pairs.append((f"icp{k}", at_vp))
     lines = [f"{ind}vp = x0 + {flavor.lit(DV)}"] if nonlinear else []
     local = {**names, "vp": "vp"}
     exprs = hoist([e for _, e in pairs], local)

@@ -142,7 +142,8 @@ class _Builder:
         return Channel(name=name, gates=gates, gbar=gbar, e=e, ion=cur.ion, temperature=None,
                        params=values, provenance=Provenance(title, self.source, notes),
                        method=self.a.method,
-                       conductance_factor=None if factor is None else factor)
+                       conductance_factor=None if factor is None else factor,
+                       instantaneous_jacobian="fixed" if cur.lagged else "full")
 
     def value(self, param: str) -> float:
         d = self.mod.parameters.get(param)

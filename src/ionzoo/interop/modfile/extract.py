@@ -53,8 +53,10 @@ class CurrentParts:
     conductance: str  # the PARAMETER P
     factor: Expr | None  # F
     gates: list[GateParts]
-    drive: str  # "fixed" | "ghk"
+    drive: str  # "fixed" | "nernst" | "ghk"
     reversal: Expr | None  # e: Num, Name p:<param> or Name e:<ion>
+    #: instantaneous gates computed in the state update (NEURON's dI/dv holds them fixed)
+    lagged: bool = False
 
 
 @dataclass
@@ -161,6 +163,7 @@ class _Current:
         self.instant: dict[str, tuple[Expr, int]] = {}
         self.constants: list[tuple[Expr, int]] = []
         self.drives: list[Expr] = []
+        self.lagged: set[str] = set()  # instantaneous values set outside BREAKPOINT
 
     def fail(self, reason: str) -> ModSyntaxError:
         line = self.mod.breakpoint.line if self.mod.breakpoint else 0
@@ -182,6 +185,8 @@ class _Current:
             if _kind(value) == "state":
                 raise self.fail(f"{f.id[2:]!r} mixes states into a factor")
             self.value_factor(value, k, f.id[2:])
+            if f.id[2:] in self.instant:
+                self.lagged.add(f.id[2:])
         elif _kind(f) == "state":
             raise self.fail(f"a factor {f} mixes a state with other terms (the current must be "
                             "a product of gate powers)")
@@ -218,8 +223,11 @@ class _Current:
             if p <= 0:
                 raise self.fail(f"{name!r} divides the current")
             gates.append(GateParts(name, p, "instantaneous", value, None))
+        if self.lagged and self.lagged != set(self.instant):
+            raise self.fail("instantaneous values computed both in BREAKPOINT and in the state "
+                            "update are not supported in one current")
         return CurrentParts(self.variable, self.ion, self.scale, conductance, factor, gates,
-                            drive, reversal)
+                            drive, reversal, bool(self.lagged))
 
     def conductance(self) -> tuple[str, Expr | None]:
         params = [f.id[2:] for f, k in self.constants if isinstance(f, Name)
