@@ -159,26 +159,31 @@ def channel_to_nmodl(ch: Channel) -> str:
                   "PROCEDURE rates(v (mV)) {", "    UNITSOFF", "    derived()"]
         for g, x in zip(kinetic, short):
             lines += [f"    {x}_inf = {pr(g.inf)}", f"    {x}_tau = 1 / ({pr(g.rate)})"]
-        lines += [f"    {y.id[3:]}_inst = {pr(tree)}" for tree, y in _frozen(ch, ir).items()]
+        lines += [f"    {pr(name)} = {pr(tree)}" for tree, name in _frozen(ch, ir).items()]
         lines += ["    UNITSON", "}", ""]
     lines += ["UNITSOFF", _HELPERS.strip(), "UNITSON", ""]
     return "\n".join(lines)
 
 
+def _instant(ir) -> dict[Expr, Expr]:
+    """Each instantaneous gate's value tree → its name: the export computes it into an
+    ASSIGNED of the gate's name — in BREAKPOINT (NEURON's dI/dv then follows it), or, for
+    ``instantaneous_jacobian="fixed"``, in the state update (NEURON's dI/dv holds it)."""
+    return {g.inf: Name(g.name) for g in ir.gates if g.instantaneous}
+
+
 def _frozen(ch: Channel, ir) -> dict[Expr, Expr]:
-    """For a channel whose instantaneous gates NEURON's dI/dv holds fixed: each gate's value
-    tree → the ASSIGNED name that carries it from the state update (``iz_y<k>``)."""
-    if ch.instantaneous_jacobian != "fixed":
-        return {}
-    return {g.inf: Name(f"iz_y{k}") for k, g in enumerate(ir.gates) if g.instantaneous}
+    return _instant(ir) if ch.instantaneous_jacobian == "fixed" else {}
 
 
 def _current_lines(ch: Channel, ir, pr: NMODLPrinter) -> list[str]:
     cur = ir.currents[0]
-    frozen = _frozen(ch, ir)
-    conductance = transform(cur.conductance, frozen.get) if frozen else cur.conductance
-    pr.names = {**pr.names, **{n.id: n.id[3:] + "_inst" for n in frozen.values()}}
-    lines = ["    derived()", f"    g = {pr(conductance)}"]
+    instant = _instant(ir)
+    conductance = transform(cur.conductance, instant.get) if instant else cur.conductance
+    lines = ["    derived()"]
+    if not _frozen(ch, ir):
+        lines += [f"    {pr(name)} = {pr(tree)}" for tree, name in instant.items()]
+    lines.append(f"    g = {pr(conductance)}")
     if cur.reversal == "nernst":
         lines.append(f"    erev = {pr(cur.e)}")
         drive: Expr = Name("v") - Name("iz_erev")
@@ -206,6 +211,7 @@ def _channel_header(ch: Channel, ir) -> list[str]:
              f"Source: {inert_text(prov.citation) if prov else 'unknown'}",
              f"Reference file: {inert_text(prov.model_file) if prov else ''}",
              f"Temperature rule: {inert_text(ch.rule_text())}",
+             f"Ion: {ch.ion or 'none'}",
              *([f"Renamed for NEURON: {', '.join(renamed)}"] if renamed else []),
              "Generated from the ionzoo channel description; do not edit.",
              "ENDCOMMENT", "",
@@ -230,7 +236,7 @@ def _channel_header(ch: Channel, ir) -> list[str]:
         lines.append("    erev (mV)")
     for x in kinetic:
         lines += [f"    {x}_inf", f"    {x}_tau (ms)"]
-    lines += [f"    {y.id[3:]}_inst" for y in _frozen(ch, ir).values()]
+    lines += [f"    {mapped[g.name.split('.', 1)[1]]}" for g in ir.gates if g.instantaneous]
     lines += [f"    {_derived_name(ch, d.id)}" for d in ir.derived]
     lines += ["}", ""]
     if kinetic:

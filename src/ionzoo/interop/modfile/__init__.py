@@ -15,6 +15,7 @@ provenance and in :attr:`ModImport.conductance`.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,13 +102,34 @@ class _Builder:
         self.mod = analysis.mod
         self.conductance: dict[str, tuple[str, float]] = {}
         self.renamed: dict[str, str] = {}
+        self.back = self.exported()
 
     def fail(self, reason: str) -> ModSyntaxError:
         return ModSyntaxError(self.mod.where, reason)
 
+    def exported(self) -> dict[str, str]:
+        """For a file ionzoo exported (its TITLE says so): the channel name (from SUFFIX
+        ``iz_<name>_<hash>``), the ion and the names renamed for NEURON, to map back."""
+        if not self.mod.title.endswith("(exported by ionzoo)"):
+            return {}
+        m = re.fullmatch(r"iz_([A-Za-z][A-Za-z0-9_]*)_[0-9a-f]{8}", self.mod.suffix)
+        out = {"@name": m.group(1)} if m else {}
+        for text in self.mod.comments:
+            for line in text.splitlines():
+                key, _, value = line.partition(":")
+                if key.strip() == "Ion":
+                    out["@ion"] = value.strip()
+                elif key.strip() == "Renamed for NEURON":
+                    for pair in value.split(","):
+                        old, _, new = pair.partition("->")
+                        out[new.strip()] = old.strip()
+        return out
+
     def channel_name(self, cur: CurrentParts) -> str:
         from ...model.neuron import RESERVED_CHANNEL_NAMES
 
+        if "@name" in self.back and len(self.a.currents) == 1:
+            return self.back["@name"]
         name = self.mod.suffix if len(self.a.currents) == 1 else \
             f"{self.mod.suffix}_{cur.ion or cur.variable}"
         if name.startswith("_"):
@@ -139,7 +161,10 @@ class _Builder:
                  + (f"; renamed {', '.join(f'{k} → {v}' for k, v in self.renamed.items())}"
                     if self.renamed else "") + "; TABLE statements ignored (usetable = 0)")
         title = inert_text(self.mod.title) or f"NMODL mechanism {self.mod.suffix}"
-        return Channel(name=name, gates=gates, gbar=gbar, e=e, ion=cur.ion, temperature=None,
+        ion = cur.ion
+        if self.back.get("@ion") and cur.ion is None:  # ionzoo exports ions as NONSPECIFIC
+            ion = None if self.back["@ion"] == "none" else self.back["@ion"]
+        return Channel(name=name, gates=gates, gbar=gbar, e=e, ion=ion, temperature=None,
                        params=values, provenance=Provenance(title, self.source, notes),
                        method=self.a.method,
                        conductance_factor=None if factor is None else factor,
@@ -176,10 +201,11 @@ class _Builder:
         mapping: dict[str, Expr] = {n: Name(n) for n in ("v", "celsius", "cai", "cao")}
         taken: set[str] = set()
         for p in params:
-            new = p if not p.startswith("_") else f"u{p}"
+            new = self.back.get(p, p)  # a name ionzoo's export renamed: its own again
+            new = new if not new.startswith("_") else f"u{new}"
             while new in reserved or new in taken or (new != p and new in params):
                 new += "_"
-            if new != p:
+            if new != p and self.back.get(p) != new:
                 self.renamed[p] = new
             taken.add(new)
             mapping[f"p:{p}"] = Name(new)
@@ -190,7 +216,8 @@ class _Builder:
     def gate(self, g: GateParts, mapping: dict) -> Gate:
         first = rename_tree(g.first, mapping)
         second = None if g.second is None else rename_tree(g.second, mapping)
-        name = g.name if not g.name.startswith("_") else f"u{g.name}"
+        name = self.back.get(g.name, g.name)
+        name = name if not name.startswith("_") else f"u{name}"
         if g.form == "instantaneous":
             return Gate(name, g.power, inf=first, instantaneous=True)
         if g.form == "alphabeta":

@@ -109,7 +109,7 @@ def _run_blocks(mod: ModFile) -> tuple[Machine, Machine, Machine | None, str]:
     if missing:
         raise _fail(mod, 0, f"no derivative for STATE(s) {sorted(missing)}")
     known = {k for k, v in deriv.globals.items() if v is not UNSET}
-    bp = Machine(mod, opaque=frozenset(known))
+    bp = Machine(mod, opaque=frozenset(known), keep_v_values=True)
     bp.run(mod.breakpoint)
     return deriv, bp, init, method
 
@@ -124,13 +124,14 @@ def _varying(e: Expr) -> bool:
 def _factors(e: Expr, power: int = 1) -> list[tuple[Expr, int]]:
     if isinstance(e, Bin) and e.op == "*":
         return _factors(e.left, power) + _factors(e.right, power)
-    if isinstance(e, Bin) and e.op == "/":
+    if isinstance(e, Bin) and e.op == "/" and _kind(e.right) in ("constant", "state"):
         return _factors(e.left, power) + _factors(e.right, -power)
     if isinstance(e, Neg):
         return [(Num(-1.0), 1)] + _factors(e.arg, power)
     if (isinstance(e, Bin) and e.op == "**" and isinstance(e.right, Num)
-            and float(e.right.value).is_integer() and isinstance(e.left, Name)):
-        return [(e.left, power * int(e.right.value))]
+            and float(e.right.value).is_integer() and 1 <= e.right.value <= 8
+            and (isinstance(e.left, Name) or _kind(e.left) != "constant")):
+        return [(f, k * int(e.right.value)) for f, k in _factors(e.left, power)]
     return [(e, power)]
 
 
@@ -155,8 +156,10 @@ class _Current:
     """Factoring of one current expression."""
 
     def __init__(self, mod: ModFile, deriv: Machine, variable: str, ion: str | None,
-                 expr: Expr) -> None:
+                 expr: Expr, bp_values: dict[str, Expr] | None = None) -> None:
         self.mod, self.deriv, self.variable, self.ion = mod, deriv, variable, ion
+        self.bp_values = bp_values or {}
+        self.order: list[str] = []  # gates in the order the current names them
         self.expr = expr
         self.scale = 1.0
         self.powers: dict[str, int] = {}
@@ -170,6 +173,8 @@ class _Current:
         return _fail(self.mod, line, f"current {self.variable!r}: {reason}")
 
     def resolve(self, name: str) -> Expr:
+        if name in self.bp_values:
+            return self.bp_values[name]
         value = self.deriv.globals.get(name, UNSET)
         if value is UNSET:
             raise self.fail(f"{name!r} is read before it is set")
@@ -180,12 +185,14 @@ class _Current:
             self.scale *= f.value ** k
         elif isinstance(f, Name) and f.id.startswith("s:"):
             self.powers[f.id[2:]] = self.powers.get(f.id[2:], 0) + k
+            if f.id[2:] not in self.order:
+                self.order.append(f.id[2:])
         elif isinstance(f, Name) and f.id.startswith("a:"):
             value = self.resolve(f.id[2:])
             if _kind(value) == "state":
                 raise self.fail(f"{f.id[2:]!r} mixes states into a factor")
             self.value_factor(value, k, f.id[2:])
-            if f.id[2:] in self.instant:
+            if f.id[2:] in self.instant and f.id[2:] not in self.bp_values:
                 self.lagged.add(f.id[2:])
         elif _kind(f) == "state":
             raise self.fail(f"a factor {f} mixes a state with other terms (the current must be "
@@ -212,17 +219,23 @@ class _Current:
                 key = other
         old = self.instant.get(key, (f, 0))
         self.instant[key] = (f, old[1] + k)
+        if key not in self.order:
+            self.order.append(key)
 
     def parts(self) -> CurrentParts:
         for f, k in _factors(self.expr):
             self.classify(f, k)
         conductance, factor = self.conductance()
         drive, reversal = self.driving_force()
-        gates = [_gate(self.mod, self.deriv, s, p) for s, p in self.powers.items() if p]
-        for name, (value, p) in self.instant.items():
-            if p <= 0:
-                raise self.fail(f"{name!r} divides the current")
-            gates.append(GateParts(name, p, "instantaneous", value, None))
+        gates = []
+        for name in self.order:
+            if name in self.powers and self.powers[name]:
+                gates.append(_gate(self.mod, self.deriv, name, self.powers[name]))
+            elif name in self.instant:
+                value, p = self.instant[name]
+                if p <= 0:
+                    raise self.fail(f"{name!r} divides the current")
+                gates.append(GateParts(name, p, "instantaneous", value, None))
         if self.lagged and self.lagged != set(self.instant):
             raise self.fail("instantaneous values computed both in BREAKPOINT and in the state "
                             "update are not supported in one current")
@@ -401,7 +414,8 @@ def analyse(mod: ModFile) -> Analysis:
         if expr is UNSET:
             raise _fail(mod, mod.breakpoint.line if mod.breakpoint else 0,
                         f"BREAKPOINT does not set the current {var!r}")
-        currents.append(_Current(mod, deriv, var, ion, expr).parts())  # type: ignore[arg-type]
+        currents.append(_Current(mod, deriv, var, ion, expr,  # type: ignore[arg-type]
+                                 bp.named_values).parts())
     used = [g.name for c in currents for g in c.gates if g.form != "instantaneous"]
     if len(used) != len(set(used)):
         raise _fail(mod, 0, "a STATE gates more than one current")

@@ -89,8 +89,10 @@ class Machine:
     ion values set so far."""
 
     def __init__(self, mod: ModFile, opaque: frozenset[str] = frozenset(),
-                 unset_is_zero: bool = False) -> None:
+                 unset_is_zero: bool = False, keep_v_values: bool = False) -> None:
         self.mod = mod
+        self.keep_v_values = keep_v_values
+        self.named_values: dict[str, Expr] = {}
         self.unset_is_zero = unset_is_zero
         self.where = mod.where
         self.globals: dict[str, Expr | _Unset] = {}
@@ -100,6 +102,8 @@ class Machine:
         self.derivatives: dict[str, tuple[Expr, int]] = {}
         self.solves: list[Solve] = []
         self.writable = self._writable()
+        self.currents = set(mod.nonspecific) | {w for e in mod.ions.values()
+                                                for w in e.get("write", ())}
         self.targets = _targets(mod)
 
     # ------------------------------------------------------------------ names
@@ -212,6 +216,12 @@ class Machine:
         if name in frame.values:
             frame.values[name] = value
         elif name in self.writable:
+            if (self.keep_v_values and name in self.mod.assigned and "v" in value.names
+                    and name not in self.currents
+                    and not any(n.startswith(("s:", "a:")) for n in value.names)):
+                # a value of v set in BREAKPOINT keeps its name (an instantaneous gate)
+                self.named_values[name] = value
+                value = Name(f"a:{name}")
             self.globals[name] = value
         else:
             raise self.fail(line, f"assigns to {name!r}, which is not declared ASSIGNED, STATE "

@@ -27,7 +27,7 @@ __all__ = ["ModSyntaxError", "Token", "Num", "Ref", "Unary", "Binary", "CallExpr
 
 #: Limits checked before the work they bound.
 MAX_TOKENS = 200_000
-MAX_NESTING = 40
+MAX_NESTING = 64
 
 
 class ModSyntaxError(ValidationError):
@@ -81,8 +81,9 @@ class Token:
     line: int
 
 
-def tokenize(text: str, where: str) -> list[Token]:
-    """Tokens of ``text`` without comments; ``TITLE`` lines become one ``title`` token."""
+def tokenize(text: str, where: str, comments: list[str] | None = None) -> list[Token]:
+    """Tokens of ``text`` without comments; ``TITLE`` lines become one ``title`` token; the
+    text of ``COMMENT`` blocks is appended to ``comments`` (text only, never parsed)."""
     tokens: list[Token] = []
     pos, line, n = 0, 1, len(text)
     while pos < n:
@@ -97,6 +98,8 @@ def tokenize(text: str, where: str) -> list[Token]:
             end = re.compile(r"\bENDCOMMENT\b").search(text, pos)
             if end is None:
                 raise ModSyntaxError(f"{where}:{line}", "COMMENT without ENDCOMMENT")
+            if comments is not None and len(comments) < 100:
+                comments.append(text[pos:end.start()][:10_000])
             line += text.count("\n", pos, end.end())
             pos = end.end()
         elif kind == "name" and value == "TITLE":
@@ -232,6 +235,7 @@ class ModFile:
     breakpoint: Block | None = None
     initial: Block | None = None
     file_locals: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------ parser
@@ -555,13 +559,11 @@ class _Parser:
     def expression(self, level: int = 0):
         if level == len(self._LEVELS):
             return self.unary()
-        self.nest()
         left = self.expression(level + 1)
         while self.tok.kind == "op" and self.tok.text in self._LEVELS[level]:
             op = self.take()
             right = self.expression(level + 1)
             left = Binary(op.text, left, right, op.line)
-        self.depth -= 1
         return left
 
     def unary(self):
@@ -601,7 +603,10 @@ class _Parser:
         if tok.kind == "name":
             name = self.name()
             if self.at("("):
-                return CallExpr(name, self.call_args(), tok.line)
+                self.nest()
+                args = self.call_args()
+                self.depth -= 1
+                return CallExpr(name, args, tok.line)
             if self.at("["):
                 raise self.fail("array variables are not supported")
             return Ref(name, tok.line)
@@ -614,5 +619,8 @@ def parse_mod(text: str, where: str = "<mod>") -> ModFile:
         raise ModSyntaxError(where, "expected text")
     if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
         raise ModSyntaxError(where, f"larger than {MAX_FILE_BYTES} bytes")
-    parser = _Parser(tokenize(text, where), where)
-    return parser.file()
+    comments: list[str] = []
+    parser = _Parser(tokenize(text, where, comments), where)
+    mod = parser.file()
+    mod.comments = comments
+    return mod
