@@ -72,7 +72,8 @@ def test_exported_files_carry_no_payload_structure(tmp_path):
     assert text.count("ENDCOMMENT") == 1 and "VERBATIM" not in text
     header = text.split("NEURON {")[0]
     assert all(line == "" or line.startswith(("TITLE ", "COMMENT", "Source:", "Reference file:",
-                                              "Temperature rule:", "Generated", "ENDCOMMENT"))
+                                              "Temperature rule:", "Ion:", "Generated",
+                                              "ENDCOMMENT"))
                for line in header.splitlines())
     cell = iz.Neuron(channels=(*iz.models.hh1952().channels[:1], ch,
                                iz.models.hh1952().channels[2]), name="hostile")

@@ -74,7 +74,7 @@ def test_handmade_file_against_neuron_and_the_builtin_model():
      '<ionChannelHH id="kChan" conductance="10pS" species="k"><gateFractional id="q" '
      'instances="1"><subGate id="s" fractionalConductance="1"><steadyState type='
      '"HHSigmoidVariable" rate="1" midpoint="0mV" scale="1mV"/><timeCourse type='
-     '"fixedTimeCourse" tau="1ms"/></subGate></gateFractional>', "gate_fractionals"),
+     '"fixedTimeCourse" tau="1ms"/></subGate></gateFractional>', "gateFractional"),
     ('type="HHSigmoidRate"', 'type="myOwnRate"', "unknown rate type 'myOwnRate'"),
     ('<segmentGroup id="all"><member segment="0"/></segmentGroup>',
      '<segment id="1" name="dend"><parent segment="0"/><distal x="300" y="0" z="0" '

@@ -38,7 +38,6 @@ channels and neurons. Anything else raises a ValidationError naming the element.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 import math
 import re
@@ -47,10 +46,9 @@ from pathlib import Path
 from ..errors import ValidationError
 from ..expr import Bin, Call, Expr, LEMSPrinter, Num, parse, rename, transform
 from ..io.atomic import atomic_path
-from ..io.documents import read_bytes
-from ..model.channel import Q10, Channel, FixedFactor, Gate, Provenance
+from ..model.channel import Q10, Channel, FixedFactor, Gate
 from ..model.neuron import Neuron
-from ..model.rates import ExpLinearRate, ExpRate, ExprRate, Rate, SigmoidRate
+from ..model.rates import ExpLinearRate, ExpRate, Rate, SigmoidRate
 from .names import inert_text
 
 __all__ = ["channel_to_neuroml", "neuron_to_neuroml", "write", "read", "validate"]
@@ -113,11 +111,19 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 
 
 def _q(value: str, unit: str, where: str) -> float:
-    """A NeuroML quantity ``"<number> <unit>"`` in exactly ``unit`` (finite)."""
-    m = re.fullmatch(r"\s*(" + _NUMBER + r")\s*" + re.escape(unit) + r"\s*", str(value))
-    if not m or not math.isfinite(float(m.group(1))):
-        raise ValidationError(where, f"expected a value in {unit}, got {str(value)[:80]!r}")
-    return float(m.group(1))
+    """A NeuroML quantity in ionzoo's ``unit`` (its value in any NeuroML unit of the same
+    dimension, converted exactly — :mod:`ionzoo.interop.nml_units`); temperatures in °C."""
+    from decimal import Decimal
+
+    from .nml_units import UNITS, convert, quantity
+
+    if unit == "degC":
+        number, given = quantity(value, where)
+        if given not in ("degC", "K"):
+            raise ValidationError(where, f"expected a temperature in degC or K, got "
+                                  f"{str(value)[:80]!r}")
+        return float(number if given == "degC" else number - Decimal("273.15"))
+    return convert(value, UNITS[unit][0], where)
 
 
 def _count(value, where: str) -> int:
@@ -426,321 +432,8 @@ def validate(path: str | Path, where: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------------------------- import
-_SUPPORTED_CHANNEL_LISTS = ("gate_hh_rates", "gate_hh_tau_infs", "gate_hh_instantaneouses")
-_UNSUPPORTED_CHANNEL_LISTS = ("gates", "gate_h_hrates_taus", "gate_h_hrates_infs",
-                              "gate_h_hrates_tau_infs", "gate_fractionals")
-
-
-class _RateReader:
-    """Rates of one imported channel: standard NeuroML forms, or ionzoo-form ComponentTypes
-    (collecting the channel parameters they declare as ``P_<name>`` constants)."""
-
-    def __init__(self, ctypes: dict) -> None:
-        self.ctypes = ctypes
-        self.params: dict[str, float] = {}
-
-    def custom(self, type_name: str, kind: str, w: str) -> ExprRate:
-        ct = self.ctypes.get(type_name)
-        if ct is None:
-            raise ValidationError(w, f"unknown rate type {type_name!r} (neither a standard "
-                                  "NeuroML form nor a ComponentType in the file)")
-        base_v, base_c, exposure, _ = _BASE[kind]
-        if ct.extends not in (base_v, base_c):
-            raise ValidationError(w, f"ComponentType {type_name!r} extends {ct.extends!r}, "
-                                  f"expected {base_v!r}")
-        dyn = ct.Dynamics[0] if ct.Dynamics else None
-        if dyn is None or dyn.StateVariable or dyn.ConditionalDerivedVariable or dyn.Regime:
-            raise ValidationError(w, f"ComponentType {type_name!r}: only DerivedVariables are "
-                                  "supported")
-        dv = {d.name: d.value for d in dyn.DerivedVariable}
-        if dv.get("V", "").replace(" ", "") != "v/MV" or exposure not in dv:
-            raise ValidationError(w, f"ComponentType {type_name!r} is not in ionzoo's form "
-                                  "(V = v / MV and an exposed value)")
-        value = dv[exposure].strip()
-        for c in ct.Constant or []:
-            if c.name.startswith("P_"):
-                key, val = c.name[2:], _plain(c.value, f"{w}.Constant[{c.name}]")
-                if self.params.setdefault(key, val) != val:
-                    raise ValidationError(w, f"parameter {key!r} has two values in this "
-                                          f"channel ({self.params[key]!r}, {val!r})")
-        suffix = {"rate": "/ MS", "time": "* MS", "variable": ""}[kind]
-        if suffix:
-            if not value.endswith(suffix):
-                raise ValidationError(w, f"ComponentType {type_name!r}: value must end "
-                                      f"with {suffix!r}")
-            value = value[: -len(suffix)].strip()
-        return ExprRate(str(_from_lems(value, w, self.params)))
-
-    def rate(self, el, w: str):
-        if el.type in _FROM_RATE:
-            return _FROM_RATE[el.type](_q(el.rate, "per_ms", f"{w}.rate"),
-                                       _q(el.midpoint, "mV", f"{w}.midpoint"),
-                                       _q(el.scale, "mV", f"{w}.scale"))
-        return self.custom(el.type, "rate", w)
-
-    def variable(self, el, w: str):
-        if el.type in _FROM_VAR:
-            return _FROM_VAR[el.type](float(el.rate), _q(el.midpoint, "mV", f"{w}.midpoint"),
-                                      _q(el.scale, "mV", f"{w}.scale"))
-        return self.custom(el.type, "variable", w)
-
-    def time(self, el, w: str):
-        if el.type == "fixedTimeCourse":
-            return ExprRate(repr(_q(el.tau, "ms", f"{w}.tau")))
-        return self.custom(el.type, "time", w)
-
-
-def _q10_rule(settings, w: str) -> tuple:
-    """A gate's ``q10Settings`` as ("none",), ("q10", q10, T_ref) or ("fixed", factor)."""
-    if settings is None:
-        return ("none",)
-    if settings.type == "q10ExpTemp":
-        return ("q10", _plain(settings.q10_factor, f"{w}.q10Factor"),
-                _q(settings.experimental_temp, "degC", f"{w}.experimentalTemp"))
-    if settings.type == "q10Fixed":
-        return ("fixed", _plain(settings.fixed_q10, f"{w}.fixedQ10"))
-    raise ValidationError(w, f"q10Settings type {settings.type!r} is not supported")
-
-
-def _gates_from(ion_channel, reader: _RateReader, where: str) -> tuple[list, dict]:
-    """The gates (grouped by kind, as NeuroML lists them) and each kinetic gate's rule."""
-    gates, rules = [], {}
-    for g in ion_channel.gate_hh_rates:
-        w = f"{where}.gateHHrates[{g.id}]"
-        rules[g.id] = _q10_rule(g.q10_settings, w)
-        gates.append(Gate(g.id, _count(g.instances, f"{w}.instances"),
-                          alpha=reader.rate(g.forward_rate, f"{w}.forwardRate"),
-                          beta=reader.rate(g.reverse_rate, f"{w}.reverseRate")))
-    for g in ion_channel.gate_hh_tau_infs:
-        w = f"{where}.gateHHtauInf[{g.id}]"
-        rules[g.id] = _q10_rule(g.q10_settings, w)
-        gates.append(Gate(g.id, _count(g.instances, f"{w}.instances"),
-                          inf=reader.variable(g.steady_state, f"{w}.steadyState"),
-                          tau=reader.time(g.time_course, f"{w}.timeCourse")))
-    for g in ion_channel.gate_hh_instantaneouses:
-        w = f"{where}.gateHHInstantaneous[{g.id}]"
-        gates.append(Gate(g.id, _count(g.instances, f"{w}.instances"),
-                          inf=reader.variable(g.steady_state, f"{w}.steadyState"),
-                          instantaneous=True))
-    return gates, rules
-
-
-def _channel_from(ion_channel, ctypes: dict, where: str) -> Channel:
-    for attr in _UNSUPPORTED_CHANNEL_LISTS:
-        if getattr(ion_channel, attr, None):
-            raise ValidationError(where, f"<{attr}> gates are not supported "
-                                  "(gateHHrates, gateHHtauInf and gateHHInstantaneous are)")
-    reader = _RateReader(ctypes)
-    gates, rules = _gates_from(ion_channel, reader, where)
-    conductance = bool(ion_channel.q10_conductance_scalings)
-
-    def make(r):
-        if r[0] == "q10":
-            return Q10(r[1], r[2], conductance)
-        return FixedFactor(r[1]) if r[0] == "fixed" else None
-
-    notes = ion_channel.notes or ""
-    rule = None
-    if _GATE_RULES in notes or len(set(rules.values())) > 1:  # each gate its own rule
-        gates = [dataclasses.replace(g, temperature=make(rules[g.name]) or "none")
-                 if g.name in rules else g for g in gates]
-    elif rules:
-        rule = make(next(iter(rules.values())))
-    method = "cnexp"
-    if _METHOD in notes:
-        head, _, tail = notes.partition(_METHOD)
-        method = tail.split()[0] if tail.split() else ""
-        notes = (head + " ".join(tail.split()[1:])).strip()
-    notes = notes.replace(_GATE_RULES, "").strip()
-    if _GATE_ORDER in notes:
-        notes, _, order = notes.partition(_GATE_ORDER)
-        names = order.split()
-        if sorted(names) != sorted(g.name for g in gates):
-            raise ValidationError(where, f"'{_GATE_ORDER}' names other gates: {names}")
-        gates.sort(key=lambda g: names.index(g.name))
-        notes = notes.strip()
-    return Channel(name=ion_channel.id, gates=tuple(gates), ion=ion_channel.species,
-                   temperature=rule, params=reader.params, method=method,
-                   description=f"imported from NeuroML ({ion_channel.id})",
-                   provenance=Provenance(notes or "NeuroML import"))
-
-
-def _parse(raw: bytes, where: str):
-    """A NeuroMLDocument from the bytes of a file, parsed in memory by a parser that resolves
-    no entities, loads no DTD and opens no file or network address (libNeuroML's own loaders
-    take text that does not start with ``<`` for a file name, print the document, and exit the
-    process on some errors); DOCTYPE and ENTITY declarations — how XML files read other files
-    or explode in memory — are refused outright. ``<include>`` is not followed."""
-    from lxml import etree
-    from neuroml.nml import nml as generated
-
-    if b"<!doctype" in raw.lower() or b"<!entity" in raw.lower():
-        raise ValidationError(where, "DOCTYPE and ENTITY declarations are not allowed in "
-                              "NeuroML files read by ionzoo")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_comments=True,
-                             remove_pis=True)
-    try:
-        root = etree.fromstring(raw, parser)
-        _tag, root_class = generated.get_root_tag(root)
-        if root_class is not generated.NeuroMLDocument:
-            raise ValidationError(where, f"the root element is <{etree.QName(root).localname}>, "
-                                  "not <neuroml>")
-        doc = root_class.factory()
-        doc.build(root, gds_collector_=generated.GdsCollector_())
-        return doc
-    except ValidationError:
-        raise
-    except (Exception, SystemExit) as exc:
-        first = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
-        raise ValidationError(where, f"cannot read NeuroML2: {first}") from None
-
-
 def read(path: str | Path, temperature: float | None = None) -> Neuron | dict[str, Channel]:
-    """Read a NeuroML2 file: its cell as a :class:`Neuron` (when it has exactly one cell), else
-    its ion channels as ``{id: Channel}``.
+    """Read a NeuroML2 file (see :func:`ionzoo.interop.nml_read.read`)."""
+    from .nml_read import read as _read
 
-    ``temperature`` (°C) is the cell's temperature where the file gives none (NeuroML keeps it
-    on a ``<network>``, which a cell file often lacks) and overrides the file's where it does; a
-    cell file without a temperature and no ``temperature`` is an error, never a silent default.
-    """
-    path = Path(path)
-    doc = _parse(read_bytes(path), path.name)
-    if doc.ion_channel or doc.ion_channel_kses:
-        el = "ionChannel" if doc.ion_channel else "ionChannelKS"
-        raise ValidationError(f"{path.name}: <{el}>", "only <ionChannelHH> channels are "
-                              "supported")
-    if doc.includes:
-        raise ValidationError(f"{path.name}: <include href={doc.includes[0].href!r}>",
-                              "<include> is not followed; put the included elements in the file")
-    ctypes = {ct.name: ct for ct in doc.ComponentType}
-    chans = {c.id: _channel_from(c, ctypes, f"{path.name}: ionChannelHH[{c.id}]")
-             for c in doc.ion_channel_hhs}
-    if not doc.cells:
-        return chans
-    if len(doc.cells) != 1:
-        raise ValidationError(path.name, "files with several cells are not supported")
-    pools = {m.id: m for m in doc.fixed_factor_concentration_models}
-    pools.update({m.id: m for m in doc.decaying_pool_concentration_models})
-    network_t = [n.temperature for n in doc.networks if getattr(n, "temperature", None)]
-    return _neuron_from(doc.cells[0], chans, path.name, pools,
-                        temperature if temperature is not None else
-                        (network_t[0] if network_t else None))
-
-
-def _temperature(cell, given: float | str | None, w: str) -> float:
-    """The cell's temperature (°C): ``given`` (a number, or a network's ``"6.3 degC"``), else
-    ionzoo's ``temperature`` property of the cell; neither is an error."""
-    if isinstance(given, str):
-        return _q(given, "degC", f"{w}: network temperature")
-    if given is not None:
-        return float(given)
-    temps = [pr.value for pr in (cell.properties or []) if pr.tag == "temperature"]
-    if not temps:
-        raise ValidationError(f"{w}: temperature", "the file gives no temperature: pass "
-                              "temperature= (°C) to read(), or --temperature to ionzoo import")
-    return _q(temps[0], "degC", f"{w}.property[temperature]")
-
-
-def _pool_from(model, species, area_um2: float, w: str, props: dict):
-    """ionzoo Calcium for a NeuroML concentration model (see the module docstring)."""
-    import neuroml
-
-    from ..model.ions import FARADAY, Calcium
-
-    w = f"{w}.{type(model).__name__}[{model.id}]"
-    cai = _q(species.initial_concentration, "mM", f"{w}.initialConcentration")
-    cao = _q(species.initial_ext_concentration, "mM", f"{w}.initialExtConcentration")
-    rest = _q(model.resting_conc, "mM", f"{w}.restingConc")
-    if isinstance(model, neuroml.DecayingPoolConcentrationModel):
-        tau = _q(model.decay_constant, "ms", f"{w}.decayConstant")
-        shell = _q(model.shell_thickness, "um", f"{w}.shellThickness")
-        r = math.sqrt(area_um2 / (4 * 3.14159))  # NeuroML's effective radius (its own pi)
-        if not 0 < shell <= r:
-            raise ValidationError(f"{w}.shellThickness", f"must lie in (0, {r:g}] µm")
-        volume = 4 * r ** 3 * 3.14159 / 3 - 4 * (r - shell) ** 3 * 3.14159 / 3  # µm³
-        return Calcium(cai=cai, cao=cao, pool="hay", depth=volume / area_um2, tau=tau,
-                       cai_rest=rest, gamma=FARADAY / 96485.3)
-    rho = _q(model.rho, "mol_per_m_per_A_per_s", f"{w}.rho")
-    tau = _q(model.decay_constant, "ms", f"{w}.decayConstant")
-    if rho == 0.0:
-        return Calcium(cai=cai, cao=cao)
-    kind = props.get("ionzoo.ca_pool", "hay")
-    if kind not in ("hay", "destexhe"):
-        raise ValidationError(f"{w}: property ionzoo.ca_pool", f"unknown pool {kind!r}")
-    depth = _plain(props.get("ionzoo.ca_depth_um", 0.1), f"{w}: property ionzoo.ca_depth_um")
-    gamma = _plain(props.get("ionzoo.ca_gamma", rho * 2.0 * FARADAY * depth * 1e-6),
-                   f"{w}: property ionzoo.ca_gamma")
-    if not math.isclose(gamma / (2.0 * FARADAY * depth * 1e-6), rho, rel_tol=1e-12):
-        raise ValidationError(f"{w}.rho", "disagrees with the cell's ionzoo.ca_gamma and "
-                              "ionzoo.ca_depth_um properties")
-    return Calcium(cai=cai, cao=cao, pool=kind, depth=depth, tau=tau, cai_rest=rest,
-                   gamma=gamma)
-
-
-def _neuron_from(cell, chans: dict, where: str, pools: dict | None = None,
-                 temperature: float | str | None = None) -> Neuron:
-    from dataclasses import replace
-
-    w = f"{where}: cell[{cell.id}]"
-    segs = cell.morphology.segments if cell.morphology else []
-    if len(segs) != 1:
-        raise ValidationError(w, f"only single-segment cells are supported (found {len(segs)})")
-    seg = segs[0]
-    p, d = seg.proximal, seg.distal
-    if p is None or d is None:
-        raise ValidationError(f"{w}.segment", "needs a proximal and a distal point")
-    ends = [[_plain(getattr(pt, k), f"{w}.segment.{name}.{k}") for k in "xyz"]
-            for pt, name in ((p, "proximal"), (d, "distal"))]
-    length = math.dist(*ends)
-    area = math.pi * _plain(d.diameter, f"{w}.segment.distal.diameter") * length
-    if cell.biophysical_properties is None or \
-            cell.biophysical_properties.membrane_properties is None:
-        raise ValidationError(w, "needs <biophysicalProperties> with <membraneProperties>")
-    mp = cell.biophysical_properties.membrane_properties
-    for attr in ("channel_populations", "channel_density_v_shifts", "channel_density_ghks",
-                 "channel_density_ghk2s", "channel_density_non_uniforms",
-                 "channel_density_non_uniform_nernsts", "channel_density_non_uniform_ghks"):
-        if getattr(mp, attr, None):
-            raise ValidationError(f"{w}.membraneProperties", f"<{attr}> is not supported")
-    placed = []  # (position of the ionChannel in the document, channel)
-    order = {cid: k for k, cid in enumerate(chans)}
-    densities = [("channelDensity", d) for d in mp.channel_densities] + \
-        [("channelDensityNernst", d) for d in mp.channel_density_nernsts]
-    for element, dens in densities:
-        ch = chans.get(dens.ion_channel)
-        if ch is None:
-            raise ValidationError(f"{w}.{element}[{dens.id}]",
-                                  f"unknown ionChannel {dens.ion_channel!r}")
-        gbar = _q(dens.cond_density, "mS_per_cm2", dens.id)
-        if element == "channelDensityNernst":
-            ch = replace(ch, gbar=gbar, e="nernst", ion="ca")
-        else:  # the channel's species names its ion; else the density's (na/k/ca)
-            ion = ch.ion or (dens.ion if dens.ion in ("na", "k", "ca") else None)
-            ch = replace(ch, gbar=gbar, e=_q(dens.erev, "mV", dens.id), ion=ion)
-        placed.append((order[dens.ion_channel], ch))
-    # ionzoo writes channels in the neuron's order: keep it (it fixes the order in which
-    # currents are summed, so a round trip is bitwise)
-    channels = [ch for _, ch in sorted(placed, key=lambda pair: pair[0])]
-    for attr, element in (("specific_capacitances", "specificCapacitance"),
-                          ("init_memb_potentials", "initMembPotential")):
-        if len(getattr(mp, attr)) != 1:
-            raise ValidationError(f"{w}.membraneProperties", f"needs exactly one <{element}>")
-    cap = _q(mp.specific_capacitances[0].value, "uF_per_cm2", f"{w}.specificCapacitance")
-    v_init = _q(mp.init_memb_potentials[0].value, "mV", f"{w}.initMembPotential")
-    temperature = _temperature(cell, temperature, w)
-    calcium = None
-    species = cell.biophysical_properties.intracellular_properties
-    species = species.species if species is not None else []
-    if len(species) > 1 or (species and species[0].ion != "ca"):
-        raise ValidationError(f"{w}.species", "only one species, calcium, is supported")
-    if species:
-        sp = species[0]
-        model = (pools or {}).get(sp.concentration_model)
-        if model is None:
-            raise ValidationError(f"{w}.species[{sp.id}]", "unknown concentrationModel "
-                                  f"{sp.concentration_model!r}")
-        props = {pr.tag: pr.value for pr in (cell.properties or [])}
-        calcium = _pool_from(model, sp, area, f"{w}.species[{sp.id}]", props)
-    return Neuron(channels=tuple(channels), capacitance=cap, temperature=temperature,
-                  v_init=v_init, name=cell.id, area=area, calcium=calcium)
+    return _read(path, temperature)

@@ -251,7 +251,8 @@ def run_mod_files(directories, *, mechanisms: dict[str, dict[str, float]], stimu
 
 
 def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: float,
-                          t_stop: float, dt: float, workdir,
+                          t_stop: float, dt: float, workdir, temperature: float | None = None,
+                          root=None,
                           tolerance: float | None = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     """An independent path through NeuroML: export ``neuron`` with :mod:`ionzoo.interop.neuroml` (or
     take ``neuron`` as the path of a NeuroML file with one cell),
@@ -284,15 +285,26 @@ def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: f
 
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
+    cell_file = "cell.nml"
     if isinstance(neuron, (str, Path)):  # a NeuroML file of somebody else's: run it as it is
-        text = Path(neuron).read_text()
-        neuron = nml_io.read(neuron)
-        (work / "cell.nml").write_text(text)
+        import shutil
+
+        src = Path(neuron)
+        top = Path(root) if root is not None else src.parent  # with the files it includes
+        skip = work.resolve()  # the work folder may lie inside the copied one
+
+        def ignore(folder, names):
+            return [n for n in names if (Path(folder) / n).resolve() == skip]
+
+        shutil.copytree(top, work / "files", dirs_exist_ok=True, ignore=ignore)
+        work = work / "files" / src.parent.relative_to(top)
+        cell_file = src.name
+        neuron = nml_io.read(neuron, temperature=temperature)
     else:
-        nml_io.write(neuron, work / "cell.nml")
+        nml_io.write(neuron, work / cell_file)
     name = neuron.name
     doc = neuroml.NeuroMLDocument(id="network")
-    doc.includes.append(neuroml.IncludeType(href="cell.nml"))
+    doc.includes.append(neuroml.IncludeType(href=cell_file))
     doc.pulse_generators.append(neuroml.PulseGenerator(
         id="stim", delay=f"{delay!r} ms", duration=f"{duration!r} ms",
         amplitude=f"{amplitude_nA!r} nA"))
@@ -308,7 +320,7 @@ def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: f
     NeuroMLWriter.write(doc, str(work / "network.nml"))
     sim = LEMSSimulation("iz_check", t_stop, dt, target="net")
     sim.include_neuroml2_file("network.nml", include_included=False, relative_to_dir=str(work))
-    sim.include_neuroml2_file("cell.nml", include_included=False, relative_to_dir=str(work))
+    sim.include_neuroml2_file(cell_file, include_included=False, relative_to_dir=str(work))
     sim.create_output_file("out", "v.dat")
     sim.add_column_to_output_file("out", "v", f"pop/0/{name}/v")
     sim.save_to_file(str(work / "LEMS_iz_check.xml"))

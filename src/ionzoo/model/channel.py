@@ -213,8 +213,8 @@ class Channel:
     provenance:
         Source of the equations.
     conductance_factor:
-        A dimensionless factor of the conductance, an expression of ``celsius`` and the extra
-        parameters (not of ``v`` or the concentrations), e.g. Mainen's ``tadj`` =
+        A dimensionless factor of the conductance, an expression of ``celsius``, ``cai``/``cao``
+        and the extra parameters (not of ``v``), e.g. Mainen's ``tadj`` =
         ``q10_g**((celsius - 23)/10)``; ``None`` (default): none. Imported .mod files carry it
         where the published file scales its conductance with temperature.
     instantaneous_jacobian:
@@ -287,7 +287,7 @@ class Channel:
                                   f"'fixed', got {self.instantaneous_jacobian!r}")
         if self.conductance_factor is not None:
             factor = as_rate(self.conductance_factor, f"{self.name}.conductance_factor")
-            factor.expression(("celsius", *self.params))
+            factor.expression(("celsius", *CONCENTRATION_NAMES, *self.params))
             object.__setattr__(self, "conductance_factor", factor)
 
     def _checked_params(self, gate_names: list[str]) -> _FrozenDict:
@@ -327,7 +327,10 @@ class Channel:
         return self.e == "ghk"
 
     def reads_calcium(self) -> bool:
-        """Whether any rate expression reads ``cai`` or ``cao``."""
+        """Whether any rate expression (or the conductance factor) reads ``cai`` or ``cao``."""
+        factor = self.factor_expression()
+        if factor is not None and set(CONCENTRATION_NAMES) & factor.names:
+            return True
         return any(set(CONCENTRATION_NAMES) & e.names
                    for g in self.gates for e in self.gate_expressions(g))
 
@@ -389,7 +392,8 @@ class Channel:
         if self.conductance_factor is None:
             return None
         assert isinstance(self.conductance_factor, Rate)
-        return self.conductance_factor.expression(("celsius", *self.params))
+        return self.conductance_factor.expression(("celsius", *CONCENTRATION_NAMES,
+                                                   *self.params))
 
     def gate(self, name: str) -> Gate:
         """The gate called ``name``."""

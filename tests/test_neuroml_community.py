@@ -1,0 +1,168 @@
+"""NeuroML2 files the community publishes (tests/data/community/neuroml, sources in SOURCES.md):
+every file reads, units convert exactly, includes are followed safely, and the cells run as
+jNeuroML's own NEURON translation of the *original* files runs them.
+
+jNeuroML comparisons: the original cell file (with the files it includes) wrapped in a network
+and a LEMS simulation, translated by ``jnml -neuron`` and integrated by NEURON's CVODE at
+atol = rtol = 1e-10, against ionzoo's adaptive reference: equal spike counts and spike times
+within 2e-3 ms (the bound of the existing harness; jNeuroML writes parameters in single
+precision, which moves spikes by ~1e-4 ms; measured here 3e-5 to 1.5e-4 ms).
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ionzoo as iz
+from ionzoo.errors import ValidationError
+from ionzoo.interop import neuroml as nml
+from ionzoo.interop.nml_units import convert
+from ionzoo.model.ions import FARADAY
+
+DATA = Path(__file__).parent / "data" / "community" / "neuroml"
+POS = DATA / "pospischil2008"
+FILES = sorted(DATA.rglob("*.nml"))
+#: cell files that give no temperature (their LEMS simulation or network does)
+NO_TEMPERATURE = {"Soma_AllCML.cell.nml", "NML2_SingleCompHHCell.nml",
+                  *(f"{c}.cell.nml" for c in ("RS", "FS", "LTS", "IB", "IBR"))}
+
+
+def test_corpus_size():
+    assert len(FILES) >= 20
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_published_file_reads(path):
+    if path.name in NO_TEMPERATURE:
+        with pytest.raises(ValidationError, match="gives no temperature"):
+            nml.read(path)  # never a silent default temperature
+        out = nml.read(path, temperature=34.0)
+    else:
+        out = nml.read(path)
+    if isinstance(out, iz.Neuron):
+        assert out.channels and out.area > 0
+    for ch in (out.channels if isinstance(out, iz.Neuron) else out.values()):
+        assert ch.gates or ch.name.lower() in ("pas", "leakconductance", "passivechan")
+
+
+def test_units_convert_exactly():
+    assert convert("3.0 S_per_m2", "conductanceDensity", "x") == 0.3
+    assert convert("0.05 S_per_cm2", "conductanceDensity", "x") == 50.0
+    assert convert("-0.065 V", "voltage", "x") == -65.0
+    assert convert("1e-10mol_per_cm3", "concentration", "x") == 1e-4
+    assert convert("2.787e-4cm", "length", "x") == 2.787
+    assert convert("0.01 F_per_m2", "specificCapacitance", "x") == 1.0
+    assert convert("0.5 per_s", "per_time", "x") == 0.0005
+    with pytest.raises(ValidationError, match="unit of voltage, expected time"):
+        convert("1 mV", "time", "x")
+    with pytest.raises(ValidationError, match="unknown or unsupported unit"):
+        convert("1 furlong", "length", "x")
+
+
+def test_spherical_soma_and_custom_pool():
+    cell = nml.read(POS / "NeuroML2/cells/LTS/LTS.net.nml")
+    assert cell.temperature == 36.0  # from the network
+    assert cell.area == pytest.approx(math.pi * 96.0 ** 2, rel=1e-15)  # a sphere, d = 96 µm
+    ca = cell.calcium  # decayingPoolConcentrationModelPosp: depth 1 µm, τ 5 ms, rest 2.4e-4 mM
+    assert (ca.pool, ca.depth, ca.cai, ca.cao) == ("hay", 1.0, 2.4e-4, 2.0)
+    assert ca.tau == pytest.approx(5.0, rel=1e-14)
+    assert ca.cai_rest == pytest.approx(2.4e-4, rel=1e-12)
+    assert ca.gamma == pytest.approx(FARADAY / 96485.3, rel=1e-12)  # NeuroML's F
+
+
+def test_vshift_density_and_calcium_conductance_scaling(tmp_path):
+    rs = nml.read(POS / "NeuroML2/cells/RS/RS.net.nml")
+    na = next(c for c in rs.channels if c.name == "Na")
+    assert na.params["vShift"] == 0.0
+    src = tmp_path / "pos"
+    shutil.copytree(POS, src)
+    f = src / "NeuroML2/cells/RS/RS.cell.nml"
+    f.write_text(f.read_text().replace('vShift="0mV"', 'vShift="-5mV"'))
+    shifted = next(c for c in nml.read(f, temperature=36.0).channels if c.name == "Na")
+    assert shifted.params["vShift"] == -5.0
+    kc = nml.read(DATA / "thalamocortical" / "kc.channel.nml")["kc"]
+    # Traub's cond_scaling_kc: min(1, [Ca]/0.00025 mol/cm³), i.e. min(1, cai/250 mM) — the
+    # file's units (Traub's calcium is in arbitrary units of that size)
+    factor = kc.factor_expression()
+    assert factor is not None and "cai" in factor.names
+    got = iz.expr.evaluate(factor, {"cai": np.array([1e-4, 250.0, 1000.0])})
+    np.testing.assert_allclose(got, [4e-7, 1.0, 1.0], rtol=1e-12)
+
+
+# ------------------------------------------------------------------------------ hostile files
+_CELLFILE = """<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="x">
+  <include href="{href}"/>
+</neuroml>"""
+
+
+@pytest.mark.parametrize("href, message", [
+    ("/etc/passwd", "only relative paths"),
+    ("http://example.org/evil.nml", "only relative paths"),
+    ("file:///etc/passwd", "only relative paths"),
+    ("../../../../../../etc/passwd", "must end in .nml or .xml"),
+    ("~/.ssh/id_rsa.nml", "only relative paths"),
+    ("missing.nml", "no such file"),
+])
+def test_includes_are_local_relative_files_only(tmp_path, href, message):
+    f = tmp_path / "a.nml"
+    f.write_text(_CELLFILE.format(href=href))
+    with pytest.raises(ValidationError, match=message):
+        nml.read(f)
+
+
+def test_include_cycles_and_depth_are_refused(tmp_path):
+    (tmp_path / "a.nml").write_text(_CELLFILE.format(href="b.nml"))
+    (tmp_path / "b.nml").write_text(_CELLFILE.format(href="a.nml"))
+    with pytest.raises(ValidationError, match=r"include cycle \(a.nml → b.nml → a.nml\)"):
+        nml.read(tmp_path / "a.nml")
+    for k in range(20):
+        (tmp_path / f"d{k}.nml").write_text(_CELLFILE.format(href=f"d{k + 1}.nml"))
+    (tmp_path / "d20.nml").write_text('<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" '
+                                      'id="end"/>')
+    with pytest.raises(ValidationError, match="nested more than 16 deep"):
+        nml.read(tmp_path / "d0.nml")
+
+
+def test_dropped_children_are_refused_not_ignored(tmp_path):
+    f = tmp_path / "k.nml"
+    text = (DATA / "thalamocortical" / "kdr.channel.nml").read_text()
+    f.write_text(text.replace("<gate ", '<mysteryElement foo="1"/>\n<gate ', 1))
+    with pytest.raises(ValidationError, match="mysteryElement"):
+        nml.read(f)
+
+
+# ------------------------------------------------------------------------------ against jNeuroML
+CELLS = {  # file, folder to copy (with its includes), temperature °C, step (nA)
+    "pospischil_RS": (POS / "NeuroML2/cells/RS/RS.cell.nml", POS, 36.0, 1.0),
+    "pospischil_FS": (POS / "NeuroML2/cells/FS/FS.cell.nml", POS, 36.0, 1.0),
+    "pospischil_LTS": (POS / "NeuroML2/cells/LTS/LTS.cell.nml", POS, 36.0, 0.6),
+    "pospischil_IB": (POS / "NeuroML2/cells/IB/IB.cell.nml", POS, 36.0, 1.0),
+    "hay2011_soma": (DATA / "hay2011/Soma_AllCML.cell.nml", DATA / "hay2011", 34.0, 0.2),
+    "neuroml2_hh": (DATA / "neuroml2_examples/NML2_SingleCompHHCell.nml",
+                    DATA / "neuroml2_examples", 6.3, 0.1),
+}
+
+
+@pytest.mark.jneuroml
+@pytest.mark.neuron
+@pytest.mark.parametrize("case", sorted(CELLS))
+def test_published_cells_run_as_jneuroml_runs_them(case, tmp_path):
+    from ionzoo.interop.neuron_runner import run_neuroml_in_neuron
+
+    path, root, temperature, amp_nA = CELLS[case]
+    cell = nml.read(path, temperature=temperature)
+    t, v = run_neuroml_in_neuron(path, amp_nA, 100.0, 500.0, 700.0, 0.01, tmp_path / "jnml",
+                                 temperature=temperature, root=root, tolerance=1e-10)
+    k = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]
+    theirs = t[k] + (0 - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
+    ref = iz.simulate(cell, iz.stimulus.step(amp_nA * 1e5 / cell.area, 100.0, 600.0),
+                      t_stop=700.0, dt=0.01, method="adaptive", record=None)
+    ours = ref.spike_trains()[0]
+    assert len(ours) >= 10 and len(theirs) == len(ours)
+    print(f"{case}: {len(ours)} spikes, max |Δt| = {np.max(np.abs(theirs - ours)):.2e} ms")
+    assert np.max(np.abs(theirs - ours)) < 2e-3
