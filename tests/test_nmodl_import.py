@@ -447,3 +447,24 @@ def test_import_export_import_keeps_the_channel(path):
         assert (b.conductance_factor is None) == (a.conductance_factor is None)
         for t in (6.3, 34.0):
             _same_kinetics(a, b, t)
+
+
+@pytest.mark.neuron
+def test_long_expressions_are_split_for_nrnivmodl():
+    """Hay's NaTa_t imported inlines its `v == -38` guard into every rate: its x∞ is 1184
+    characters, which nocmodl refused ("Line too long"). The export computes such expressions
+    through LOCAL temporaries (no line over ~400 characters) and runs as ionzoo does."""
+    from ionzoo.interop.nmodl import MAX_LINE, channel_to_nmodl
+    from ionzoo.interop.neuron_runner import run_in_neuron
+
+    na = read(DATA / "hay2011" / "NaTa_t.mod").with_defaults(gbar=5.0)
+    text = channel_to_nmodl(na)
+    assert "LOCAL iz_t1" in text
+    assert max(len(line) for line in text.splitlines()) <= MAX_LINE + 20
+    cell = iz.Neuron(channels=(hh1952.na(), hh1952.k(), hh1952.leak(e=-54.3), na),
+                     temperature=16.0, v_init=-65.0)
+    stim = iz.stimulus.step(10.0, 20.0, 300.0)
+    s_nrn, _ = run_in_neuron(cell, stim, t_stop=300.0, dt=0.025, method="crank_nicolson")
+    s_iz = iz.simulate(cell, stim, t_stop=300.0, dt=0.025, stabilize=False).spike_trains()[0]
+    assert len(s_iz) == len(s_nrn) >= 10
+    assert np.max(np.abs(s_iz - s_nrn)) < 1e-6

@@ -138,6 +138,49 @@ def _channel_ir(ch: Channel):
     return lower(cell)
 
 
+#: Longest statement the export writes: nocmodl refuses lines beyond about 1000 characters
+#: ("Line too long"), so longer expressions are computed through LOCAL temporaries.
+MAX_LINE = 400
+
+
+class _Block:
+    """The assignments of one NMODL block, each expression longer than :data:`MAX_LINE`
+    split into LOCAL temporaries ``iz_t<k>`` (shared by equal sub-expressions)."""
+
+    def __init__(self, pr: NMODLPrinter) -> None:
+        self.pr = pr
+        self.locals: list[str] = []
+        self.lines: list[str] = []
+        self.cut: dict[Expr, str] = {}
+
+    def text(self, node: Expr) -> str:
+        if node in self.cut:
+            return self.cut[node]
+        hooked = NMODLPrinter({**self.pr.names, **{v: v for v in self.cut.values()}},
+                              self.pr.prefix)
+        return hooked(transform(node, lambda n: Name(self.cut[n]) if n in self.cut else None))
+
+    def shorten(self, node: Expr) -> None:
+        if len(self.text(node)) <= MAX_LINE:
+            return
+        for child in node.children():
+            self.shorten(child)
+        for child in node.children():
+            if child not in self.cut and len(self.text(child)) > 40:
+                name = f"iz_t{len(self.locals) + 1}"
+                self.lines.append(f"    {name} = {self.text(child)}")
+                self.locals.append(name)
+                self.cut[child] = name
+
+    def assign(self, target: str, node: Expr, template: str = "{}") -> None:
+        self.shorten(node)
+        self.lines.append(f"    {target} = {template.format(self.text(node))}")
+
+    def head(self) -> list[str]:
+        """The LOCAL declaration (first in the block), if any."""
+        return [f"    LOCAL {', '.join(self.locals)}"] if self.locals else []
+
+
 def channel_to_nmodl(ch: Channel) -> str:
     """NMODL source of ``ch`` (see the module docstring)."""
     ir = _channel_ir(ch)
@@ -148,19 +191,24 @@ def channel_to_nmodl(ch: Channel) -> str:
     if kinetic:
         lines.append(f"    SOLVE states METHOD {ch.method}")
     lines += _current_lines(ch, ir, pr)
-    lines += ["}", "", "PROCEDURE derived() {", "    UNITSOFF"]
-    lines += [f"    {pr.names[d.id]} = {pr(d.expr)}" for d in ir.derived]
-    lines += ["    UNITSON", "}", ""]
+    derived = _Block(pr)
+    for d in ir.derived:
+        derived.assign(pr.names[d.id], d.expr)
+    lines += ["}", "", "PROCEDURE derived() {", *derived.head(), "    UNITSOFF",
+              *derived.lines, "    UNITSON", "}", ""]
     if kinetic:
         short = [pr.names[g.name] for g in kinetic]
         lines += ["INITIAL {", "    rates(v)", *(f"    {x} = {x}_inf" for x in short), "}", "",
                   "DERIVATIVE states {", "    rates(v)",
-                  *(f"    {x}' = ({x}_inf - {x}) / {x}_tau" for x in short), "}", "",
-                  "PROCEDURE rates(v (mV)) {", "    UNITSOFF", "    derived()"]
+                  *(f"    {x}' = ({x}_inf - {x}) / {x}_tau" for x in short), "}", ""]
+        rates = _Block(pr)
         for g, x in zip(kinetic, short):
-            lines += [f"    {x}_inf = {pr(g.inf)}", f"    {x}_tau = 1 / ({pr(g.rate)})"]
-        lines += [f"    {pr(name)} = {pr(tree)}" for tree, name in _frozen(ch, ir).items()]
-        lines += ["    UNITSON", "}", ""]
+            rates.assign(f"{x}_inf", g.inf)
+            rates.assign(f"{x}_tau", g.rate, "1 / ({})")
+        for tree, name in _frozen(ch, ir).items():
+            rates.assign(pr(name), tree)
+        lines += ["PROCEDURE rates(v (mV)) {", *rates.head(), "    UNITSOFF", "    derived()",
+                  *rates.lines, "    UNITSON", "}", ""]
     lines += ["UNITSOFF", _HELPERS.strip(), "UNITSON", ""]
     return "\n".join(lines)
 
@@ -180,10 +228,12 @@ def _current_lines(ch: Channel, ir, pr: NMODLPrinter) -> list[str]:
     cur = ir.currents[0]
     instant = _instant(ir)
     conductance = transform(cur.conductance, instant.get) if instant else cur.conductance
-    lines = ["    derived()"]
+    block = _Block(pr)
     if not _frozen(ch, ir):
-        lines += [f"    {pr(name)} = {pr(tree)}" for tree, name in instant.items()]
-    lines.append(f"    g = {pr(conductance)}")
+        for tree, name in instant.items():
+            block.assign(pr(name), tree)
+    block.assign("g", conductance)
+    lines = [*block.head(), "    derived()", *block.lines]
     if cur.reversal == "nernst":
         lines.append(f"    erev = {pr(cur.e)}")
         drive: Expr = Name("v") - Name("iz_erev")
