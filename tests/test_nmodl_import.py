@@ -454,8 +454,8 @@ def test_long_expressions_are_split_for_nrnivmodl():
     """Hay's NaTa_t imported inlines its `v == -38` guard into every rate: its x∞ is 1184
     characters, which nocmodl refused ("Line too long"). The export computes such expressions
     through LOCAL temporaries (no line over ~400 characters) and runs as ionzoo does."""
-    from ionzoo.interop.nmodl import MAX_LINE, channel_to_nmodl
     from ionzoo.interop.neuron_runner import run_in_neuron
+    from ionzoo.interop.nmodl import MAX_LINE, channel_to_nmodl
 
     na = read(DATA / "hay2011" / "NaTa_t.mod").with_defaults(gbar=5.0)
     text = channel_to_nmodl(na)

@@ -44,7 +44,21 @@ import re
 from pathlib import Path
 
 from ..errors import ValidationError
-from ..expr import Bin, Call, Expr, LEMSPrinter, Num, parse, rename, transform
+from ..expr import (
+    Bin,
+    Call,
+    Compare,
+    Expr,
+    LEMSPrinter,
+    Logic,
+    Name,
+    Not,
+    Num,
+    Where,
+    parse,
+    rename,
+    transform,
+)
 from ..io.atomic import atomic_path
 from ..model.channel import Q10, Channel, FixedFactor, Gate
 from ..model.neuron import Neuron
@@ -74,15 +88,28 @@ def _lems(expr: Expr, names: dict[str, str]) -> str:
     return LEMSPrinter(names)(expr)
 
 
-def _from_lems(text: str, where: str, params=()) -> Expr:
-    """Parse a LEMS value expression in V (and CAI, and parameter constants ``P_<name>``) back
-    into an ionzoo expression."""
+def _from_lems(text: str, where: str, params=(), lifted: dict[str, Expr] | None = None,
+               condition: bool = False) -> Expr:
+    """Parse a LEMS value expression in V (and CAI, and parameter constants ``P_<name>``, and
+    the export's lifted variables ``D<k>``/``W<k>``) back into an ionzoo expression; a LEMS
+    condition (``.lt.``…) where ``condition``."""
+    lifted = lifted or {}
     t = text.replace("^", "**").replace("H(", "heaviside(").replace("ln(", "log(")
-    expr = parse(t, allowed_names=("V", "CAI", "CELSIUS", *(f"P_{k}" for k in params)),
-                 field=where)
+    for lems_op, py in ((".lt.", "<"), (".leq.", "<="), (".gt.", ">"), (".geq.", ">="),
+                        (".eq.", "=="), (".neq.", "!="), (".and.", "and"), (".or.", "or")):
+        t = t.replace(lems_op, f" {py} ")
+    if condition:
+        t = f"1 if ({t}) else 0"
+    expr = parse(t, allowed_names=("V", "CAI", "CELSIUS", *(f"P_{k}" for k in params),
+                                   *lifted), field=where)
+    if condition:
+        assert isinstance(expr, Where)
+        expr = expr.cond
     renamed = rename(expr, {"V": "v", "CAI": "cai", "CELSIUS": "celsius",
                             **{f"P_{k}": k for k in params}})
-    return transform(renamed, _fold)
+    from ..expr import substitute
+
+    return transform(substitute(renamed, lifted), _fold)
 
 
 def _fold(node: Expr) -> Expr | None:
@@ -142,6 +169,98 @@ def _plain(value, where: str, integer: bool = False) -> float:
 
 
 # ---------------------------------------------------------------------------------- export
+#: Longest LEMS value the export writes: jNeuroML copies each into one line of its NMODL, which
+#: nocmodl refuses beyond about 1000 characters; longer ones go through derived variables.
+MAX_LEMS_VALUE = 300
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_LEMS_CMP = {"<": ".lt.", "<=": ".leq.", ">": ".gt.", ">=": ".geq.", "==": ".eq.",
+             "!=": ".neq."}
+
+
+#: At most this many cases when the piecewise parts of a rate are pulled up into one
+#: ConditionalDerivedVariable (2^k for k distinct conditions).
+MAX_LEMS_CASES = 64
+
+
+def _assume(node: Expr, cond: Expr, value: bool) -> Expr:
+    """``node`` where ``cond`` is known to be ``value``: its piecewise parts on it resolved."""
+    if isinstance(node, Where) and node.cond == cond:
+        return _assume(node.then if value else node.other, cond, value)
+    kids = node.children()
+    return node.with_children(tuple(_assume(k, cond, value) for k in kids)) if kids else node
+
+
+def _first_condition(node: Expr) -> Expr | None:
+    """The condition of a piecewise part whose own condition holds no piecewise part."""
+    for n in node.walk():
+        if isinstance(n, Where) and not any(isinstance(m, Where) for m in n.cond.walk()):
+            return n.cond
+    return None
+
+
+def _cases(node: Expr, path: tuple = ()) -> list[tuple[tuple, Expr]]:
+    """A tree with piecewise parts as ordered (conditions along the path, value) cases."""
+    cond = _first_condition(node)
+    if cond is None:
+        return [(path, node)]
+    out = _cases(_assume(node, cond, True), (*path, (cond, True)))
+    out += _cases(_assume(node, cond, False), (*path, (cond, False)))
+    if len(out) > MAX_LEMS_CASES:
+        raise ValidationError("neuroml", f"a rate with more than {MAX_LEMS_CASES} piecewise "
+                              "cases cannot be exported to NeuroML")
+    return out
+
+
+class _Lifted:
+    """A rate's LEMS form. LEMS values hold no conditions and jNeuroML's NEURON translation
+    reads a ConditionalDerivedVariable only as the exposed value, so piecewise parts are pulled
+    up into ordered cases of the exposed variable (the branch values computed exactly as the
+    tree does); sub-expressions longer than :data:`MAX_LEMS_VALUE` become DerivedVariables
+    ``D<k>`` (jNeuroML's NMODL lines must stay short)."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = dict(names)
+        self.derived: list = []
+
+    def condition(self, node: Expr, negate: bool = False) -> str:
+        if isinstance(node, Not):
+            return self.condition(node.arg, not negate)
+        if isinstance(node, Logic):
+            op = {"and": "or", "or": "and"}[node.op] if negate else node.op
+            return (f"({self.condition(node.left, negate)}) .{op}. "
+                    f"({self.condition(node.right, negate)})")
+        assert isinstance(node, Compare)
+        op = _NEGATED[node.op] if negate else node.op
+        return f"{self.text(node.left)} {_LEMS_CMP[op]} {self.text(node.right)}"
+
+    def lift(self, node: Expr) -> Expr:
+        import neuroml
+
+        kids = node.children()
+        if kids:
+            node = node.with_children(tuple(self.lift(k) for k in kids))
+        if node.kind == "number" and kids and len(_lems(node, self.names)) > MAX_LEMS_VALUE:
+            name = f"D{len(self.derived) + 1}"
+            self.derived.append(neuroml.DerivedVariable(name=name, dimension="none",
+                                                        value=_lems(node, self.names)))
+            self.names[name] = name
+            return Name(name)
+        return node
+
+    def text(self, node: Expr) -> str:
+        return _lems(self.lift(node), self.names)
+
+    def cases(self, node: Expr) -> list[tuple[str | None, str]]:
+        """(LEMS condition or None for the last, value) of each case of ``node``."""
+        out = []
+        cases = _cases(node)
+        for k, (path, value) in enumerate(cases):
+            last = k == len(cases) - 1
+            cond = " .and. ".join(f"({self.condition(c, not v)})" for c, v in path)
+            out.append((None if last else cond, self.text(value)))
+        return out
+
+
 class _LemsTypes:
     """The LEMS ``ComponentType``s of one channel's non-standard rates. Channel parameters stay
     named (LEMS constants ``P_<name>``), so that an import gives back the very same
@@ -162,8 +281,9 @@ class _LemsTypes:
         conc, hot = "cai" in expr.names, "celsius" in expr.names
         base_v, base_c, exposure, dim = _BASE[kind]
         name = f"iz_{ch.name}_{gate.name}_{which}"
-        value = _lems(expr, self.names)
-        value = {"rate": f"({value}) / MS", "time": f"({value}) * MS"}.get(kind, value)
+        lifted = _Lifted(self.names)
+        scaled = {"rate": "({}) / MS", "time": "({}) * MS"}.get(kind, "{}")
+        cases = lifted.cases(expr)
         reqs = [neuroml.Requirement(name="v", dimension="voltage")]
         derived = [neuroml.DerivedVariable(name="V", dimension="none", value="v / MV")]
         consts = [neuroml.Constant(name="MV", dimension="voltage", value="1mV"),
@@ -178,15 +298,24 @@ class _LemsTypes:
             derived.append(neuroml.DerivedVariable(name="CELSIUS", dimension="none",
                                                    value="temperature / KELVIN - 273.15"))
             consts.append(neuroml.Constant(name="KELVIN", dimension="temperature", value="1K"))
-        derived.append(neuroml.DerivedVariable(name=exposure, dimension=dim, exposure=exposure,
-                                               value=value))
+        derived += lifted.derived
+        conditional = []
+        if len(cases) == 1:
+            derived.append(neuroml.DerivedVariable(name=exposure, dimension=dim,
+                                                   exposure=exposure,
+                                                   value=scaled.format(cases[0][1])))
+        else:
+            conditional.append(neuroml.ConditionalDerivedVariable(
+                name=exposure, dimension=dim, exposure=exposure,
+                Case=[neuroml.Case(condition=c, value=scaled.format(v)) for c, v in cases]))
         consts.extend(neuroml.Constant(name=f"P_{k}", dimension="none", value=repr(val))
                       for k, val in ch.params.items() if k in expr.names)
         self.types.append(neuroml.ComponentType(
             name=name, extends=base_c if conc else base_v,
             description=f"ionzoo {which} of {ch.name}.{gate.name}: {expr}",
             Constant=consts, Requirement=reqs,
-            Dynamics=[neuroml.Dynamics(DerivedVariable=derived)]))
+            Dynamics=[neuroml.Dynamics(DerivedVariable=derived,
+                                       ConditionalDerivedVariable=conditional)]))
         return name
 
     def rate(self, rate, gate: Gate, which: str):

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import ValidationError
-from ..expr import Expr, Num
+from ..expr import Expr, Num, Where
 from ..io.documents import read_bytes
 from ..model.channel import Q10, Channel, FixedFactor, Gate, Provenance
 from ..model.neuron import Neuron
@@ -67,7 +68,6 @@ class _RateReader:
                 self.params.setdefault("vShift", 0.0)
             return ExprRate(str(tree))
         dyn = ct.Dynamics[0]
-        value = {d.name: d.value for d in dyn.DerivedVariable}[exposure].strip()
         for c in ct.Constant or []:
             if c.name.startswith("P_"):
                 key, val = c.name[2:], _plain(c.value, f"{w}.Constant[{c.name}]")
@@ -75,12 +75,21 @@ class _RateReader:
                     raise ValidationError(w, f"parameter {key!r} has two values in this "
                                           f"channel ({self.params[key]!r}, {val!r})")
         suffix = {"rate": "/ MS", "time": "* MS", "variable": ""}[kind]
-        if suffix:
-            if not value.endswith(suffix):
-                raise ValidationError(w, f"ComponentType {type_name!r}: value must end "
-                                      f"with {suffix!r}")
-            value = value[: -len(suffix)].strip()
-        return ExprRate(str(_from_lems(value, w, self.params)))
+        w = f"{w}: ComponentType[{type_name}]"
+        lifted = _lifted(dyn, self.params, w)
+        dv = {d.name: d.value for d in dyn.DerivedVariable}
+        if exposure in dv:
+            return ExprRate(str(_from_lems(_strip(dv[exposure], suffix, w), w, self.params,
+                                           lifted)))
+        cases = dyn.ConditionalDerivedVariable[0].Case  # the export's pulled-up cases
+        if not cases or cases[-1].condition or any(not c.condition for c in cases[:-1]):
+            raise ValidationError(w, "expected cases with conditions, the last the default")
+        tree = _from_lems(_strip(cases[-1].value, suffix, w), w, self.params, lifted)
+        for case in reversed(cases[:-1]):
+            tree = Where(_from_lems(case.condition, w, self.params, lifted, condition=True),
+                         _from_lems(_strip(case.value, suffix, w), w, self.params, lifted),
+                         tree)
+        return ExprRate(str(tree))
 
     def rate(self, el, w: str, extra: dict | None = None):
         if el.type in _FROM_RATE:
@@ -102,12 +111,36 @@ class _RateReader:
 
 
 def _ionzoo_form(ct, exposure: str) -> bool:
-    """Whether a ComponentType is in the form ionzoo's export writes (``V = v / MV``)."""
+    """Whether a ComponentType is in the form ionzoo's export writes (``V = v / MV``, lifted
+    variables ``D<k>``/``W<k>``)."""
     dyn = ct.Dynamics[0] if ct.Dynamics else None
-    if dyn is None or dyn.StateVariable or dyn.ConditionalDerivedVariable or dyn.Regime:
+    if dyn is None or dyn.StateVariable or dyn.Regime:
         return False
     dv = {d.name: d.value for d in dyn.DerivedVariable}
-    return dv.get("V", "").replace(" ", "") == "v/MV" and exposure in dv
+    cdv = [c.name for c in dyn.ConditionalDerivedVariable]
+    lifted = [d.name for d in dyn.DerivedVariable if d.name not in ("V", "CAI", "CELSIUS",
+                                                                      exposure)]
+    return (dv.get("V", "").replace(" ", "") == "v/MV"
+            and (exposure in dv or cdv == [exposure])
+            and all(re.fullmatch(r"D\d+", n) for n in lifted))
+
+
+def _lifted(dyn, params: dict, w: str) -> dict[str, Expr]:
+    """The trees of an ionzoo export's long sub-expressions ``D<k>``, in the order written."""
+    out: dict[str, Expr] = {}
+    for d in sorted((d for d in dyn.DerivedVariable if re.fullmatch(r"D\d+", d.name)),
+                    key=lambda d: int(d.name[1:])):
+        out[d.name] = _from_lems(d.value, w, params, out)
+    return out
+
+
+def _strip(value: str, suffix: str, w: str) -> str:
+    value = value.strip()
+    if suffix:
+        if not value.endswith(suffix):
+            raise ValidationError(w, f"value must end with {suffix!r}")
+        value = value[: -len(suffix)].strip()
+    return value
 
 
 def _q10_rule(settings, w: str) -> tuple:
