@@ -468,3 +468,20 @@ def test_long_expressions_are_split_for_nrnivmodl():
     s_iz = iz.simulate(cell, stim, t_stop=300.0, dt=0.025, stabilize=False).spike_trains()[0]
     assert len(s_iz) == len(s_nrn) >= 10
     assert np.max(np.abs(s_iz - s_nrn)) < 1e-6
+
+
+def test_cli_imports_a_mod_file(tmp_path, capsys):
+    from ionzoo.cli import main
+
+    path = DATA / "nmodl" / "traub2005" / "45539_naf.mod"
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Channel 'naf'" in out and "gbar = 1000.0 × gbar" in out and "naf.m at 0.0" in out
+    assert main(["import", str(path), "--out", str(tmp_path / "naf.yaml")]) != 0
+    assert "--temperature" in capsys.readouterr().err
+    assert main(["import", str(path), "--out", str(tmp_path / "naf.yaml"),
+                 "--temperature", "36"]) == 0
+    cell = iz.io.load(tmp_path / "naf.yaml")
+    assert cell.temperature == 36.0 and dict(cell.initial) == {"naf.m": 0.0}
+    assert main(["import", str(DATA / "hay2011" / "CaDynamics_E2.mod")]) != 0
+    assert "WRITE cai" in capsys.readouterr().err
