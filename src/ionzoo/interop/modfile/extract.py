@@ -195,8 +195,10 @@ class _Current:
             if f.id[2:] in self.instant and f.id[2:] not in self.bp_values:
                 self.lagged.add(f.id[2:])
         elif _kind(f) == "state":
-            raise self.fail(f"a factor {f} mixes a state with other terms (the current must be "
-                            "a product of gate powers)")
+            what = ("a weighted sum of gates (a fractional gate)" if isinstance(f, Bin)
+                    and f.op in ("+", "-") else "a state mixed with other terms")
+            raise self.fail(f"the factor {f} is {what}: the current must be a product of gate "
+                            "powers (not supported)")
         else:
             self.value_factor(f, k, None)
 
