@@ -79,6 +79,14 @@ def test_an_hh_type_file_imports_with_its_own_arithmetic():
     assert np.allclose(iz.expr.evaluate(inf, {"v": v}), a / (a + b), rtol=1e-15, atol=0)
 
 
+def test_vtrap_helpers_become_exprel_only_when_they_are_the_taylor_guard():
+    (ch,) = read_text(HH_LIKE, "tk.mod").channels
+    inf, tau = ch.gate_expressions(ch.gates[0])
+    assert "exprel" in str(tau) and " if " not in str(tau)  # y/exprel(x/y): smooth at -55
+    odd = read_text(_text(**{"vtrap = y*(1 - x/y/2)": "vtrap = 42"}), "tk.mod").channels[0]
+    assert " if " in str(odd.gate_expressions(odd.gates[0])[1])  # not the Taylor value: kept
+
+
 def test_alpha_beta_form_methods_and_celsius():
     text = _text(**{"n' = (ninf - n)/ntau": "n' = a_*(1 - n) - b_*n",
                     "ASSIGNED { v (mV)": "ASSIGNED { a_ b_ v (mV)",

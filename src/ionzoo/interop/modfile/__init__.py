@@ -25,6 +25,7 @@ from ...expr import Expr, Name, Num
 from ...limits import MAX_FILE_BYTES
 from ...model.channel import BUILTIN_NAMES, RESERVED_PARAMETERS, Channel, Gate, Provenance
 from ..names import inert_text
+from .exprel import recognise_exprel
 from .extract import DEFAULT_REVERSALS, Analysis, CurrentParts, GateParts, analyse
 from .syntax import ModSyntaxError, parse_mod
 
@@ -214,8 +215,11 @@ class _Builder:
         return mapping
 
     def gate(self, g: GateParts, mapping: dict) -> Gate:
-        first = rename_tree(g.first, mapping)
-        second = None if g.second is None else rename_tree(g.second, mapping)
+        values = {m.id: self.value(tag[2:]) for tag, m in mapping.items()
+                  if tag.startswith("p:") and isinstance(m, Name)}
+        first = recognise_exprel(rename_tree(g.first, mapping), values)
+        second = None if g.second is None else \
+            recognise_exprel(rename_tree(g.second, mapping), values)
         name = self.back.get(g.name, g.name)
         name = name if not name.startswith("_") else f"u{name}"
         if g.form == "instantaneous":
