@@ -297,6 +297,8 @@ def _parse(raw: bytes, where: str):
         # the top-level elements as written (custom ComponentType instances libNeuroML drops)
         doc.iz_elements = [(etree.QName(el).localname, dict(el.attrib), el.sourceline)
                            for el in root if isinstance(el.tag, str)]
+        doc.iz_lines = {el.get("id"): el.sourceline for el in root.iter()
+                        if isinstance(el.tag, str) and el.get("id")}
         doc.iz_children = {el.get("id"): [(etree.QName(c).localname, dict(c.attrib),
                                            c.sourceline) for c in el if isinstance(c.tag, str)]
                            for el in root if isinstance(el.tag, str)
@@ -374,8 +376,9 @@ def _channels_of(docs) -> tuple[dict[str, Channel], dict]:
             if el.id in chans:
                 continue
             children = getattr(doc, "iz_children", {}).get(el.id, [])
-            ch = _channel_from(el, ctypes, f"{name}: ionChannel[{el.id}]")
-            chans[el.id] = _with_scaling(ch, children, ctypes, f"{name}: ionChannel[{el.id}]")
+            where = f"{name}:{_line(doc, el.id)}: ionChannel[{el.id}]"
+            ch = _channel_from(el, ctypes, where)
+            chans[el.id] = _with_scaling(ch, children, ctypes, where)
     return chans, ctypes
 
 
@@ -400,6 +403,11 @@ def _with_scaling(ch: Channel, children: list, ctypes: dict, where: str) -> Chan
             tree = translate(ct, "factor", f"{where} (line {line})")
             ch = dataclasses.replace(ch, conductance_factor=ExprRate(str(tree)))
     return ch
+
+
+def _line(doc, element_id: str) -> str:
+    """The line of the element with ``id`` in its file ('?' where unknown)."""
+    return str(getattr(doc, "iz_lines", {}).get(element_id, "?"))
 
 
 def _custom_pools(docs, ctypes: dict) -> dict:
@@ -441,7 +449,8 @@ def read(path: str | Path, temperature: float | None = None) -> Neuron | dict[st
     network_t = [n.temperature for _, doc in docs for n in doc.networks
                  if getattr(n, "temperature", None)]
     name, cell = cells[0]
-    return _neuron_from(cell, chans, name, pools,
+    doc = next(d for n, d in docs if n == name and cell in d.cells)
+    return _neuron_from(cell, chans, f"{name}:{_line(doc, cell.id)}", pools,
                         temperature if temperature is not None else
                         (network_t[0] if network_t else None))
 
