@@ -26,7 +26,9 @@ from ionzoo.model.ions import FARADAY
 
 DATA = Path(__file__).parent / "data" / "community" / "neuroml"
 POS = DATA / "pospischil2008"
-FILES = sorted(DATA.rglob("*.nml"))
+FILES = sorted([*DATA.rglob("*.nml"), *DATA.rglob("LEMS_*.xml")])
+#: test cells that name channels only their LEMS simulation file includes
+INCOMPLETE = {"Ca.test.cell.nml", "IT.nernstCa.test.cell.nml"}
 #: cell files that give no temperature (their LEMS simulation or network does)
 NO_TEMPERATURE = {"Soma_AllCML.cell.nml", "NML2_SingleCompHHCell.nml",
                   *(f"{c}.cell.nml" for c in ("RS", "FS", "LTS", "IB", "IBR"))}
@@ -38,6 +40,12 @@ def test_corpus_size():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_published_file_reads(path):
+    if path.name in INCOMPLETE:  # alone: a clear error; through its LEMS file: the cell
+        with pytest.raises(ValidationError, match="unknown ionChannel"):
+            nml.read(path, temperature=36.0)
+        (lems,) = path.parent.glob(f"LEMS_{path.name.split('.test')[0]}*.xml")
+        assert nml.read(lems).temperature == 36.0
+        return
     if path.name in NO_TEMPERATURE:
         with pytest.raises(ValidationError, match="gives no temperature"):
             nml.read(path)  # never a silent default temperature
@@ -222,3 +230,16 @@ def test_long_piecewise_rates_translate_and_compile_in_jneuroml(tmp_path):
                        method="adaptive", record=None).spike_trains()[0]
     assert len(ours) >= 10 and len(theirs) == len(ours)
     assert np.max(np.abs(theirs - ours)) < 2e-3
+
+
+def test_a_lems_simulation_file_gives_the_cell_and_its_temperature(tmp_path):
+    """A LEMS simulation file (what jNeuroML runs) is read through its includes: the cell
+    file gives none, the network it includes gives 36 °C."""
+    cell = nml.read(POS / "NeuroML2/cells/LTS/LEMS_LTS.xml")
+    assert (cell.name, cell.temperature) == ("LTS", 36.0)
+    assert [c.name for c in cell.channels][-1] == "IT"
+    lems = tmp_path / "LEMS_x.xml"
+    lems.write_text('<Lems><Include file="Cells.xml"/><Include file="http://evil/x.nml"/>'
+                    "</Lems>")
+    with pytest.raises(ValidationError, match="only relative paths"):
+        nml.read(lems)

@@ -335,6 +335,33 @@ def _include_target(base: Path, href: object, where: str) -> Path:
     return target.resolve()
 
 
+#: The ComponentType libraries every LEMS simulation file includes (jNeuroML's own).
+_LEMS_LIBRARIES = {"Cells.xml", "Networks.xml", "Simulation.xml", "NeuroML2CoreTypes.xml",
+                   "Inputs.xml", "Synapses.xml", "Channels.xml", "PyNN.xml",
+                   "NeuroMLCoreDimensions.xml", "NeuroMLCoreCompTypes.xml"}
+
+
+def _lems_includes(raw: bytes, where: str) -> list[str] | None:
+    """For a LEMS simulation file (root ``<Lems>``): the files it includes, without jNeuroML's
+    standard libraries; None for any other file. Parsed as safely as NeuroML files."""
+    from lxml import etree
+
+    head = raw[:2000].lower()
+    if b"<lems" not in head or b"<!doctype" in raw.lower() or b"<!entity" in raw.lower():
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValidationError(where, f"cannot read LEMS: {str(exc)[:200]}") from None
+    if etree.QName(root).localname != "Lems":
+        return None
+    return [el.get("file", "") for el in root if isinstance(el.tag, str)
+            and etree.QName(el).localname == "Include"
+            and el.get("file", "") not in _LEMS_LIBRARIES]
+
+
 def _load(path: Path) -> list[tuple[str, Any]]:
     """(name, document) of ``path`` and every file it includes, included files first."""
     out: list[tuple[str, Any]] = []
@@ -346,16 +373,20 @@ def _load(path: Path) -> list[tuple[str, Any]]:
         if len(seen) >= MAX_INCLUDED_FILES:
             raise ValidationError(p.name, f"more than {MAX_INCLUDED_FILES} included files")
         seen.add(p)
-        doc = _parse(read_bytes(p), p.name)
-        for inc in doc.includes or []:
-            target = _include_target(p, inc.href, p.name)
+        raw = read_bytes(p)
+        lems = _lems_includes(raw, p.name)
+        doc = None if lems is not None else _parse(raw, p.name)
+        hrefs = lems if lems is not None else [inc.href for inc in doc.includes or []]
+        for href in hrefs:
+            target = _include_target(p, href, p.name)
             if target in chain:
                 names = " → ".join(x.name for x in (*chain, target))
-                raise ValidationError(f"{p.name}: <include href={inc.href!r}>",
+                raise ValidationError(f"{p.name}: <include href={href!r}>",
                                       f"include cycle ({names})")
             if target not in seen:
                 visit(target, (*chain, target))
-        out.append((p.name, doc))
+        if doc is not None:
+            out.append((p.name, doc))
 
     visit(path.resolve(), (path.resolve(),))
     return out
