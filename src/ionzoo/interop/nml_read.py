@@ -376,7 +376,7 @@ def _load(path: Path) -> list[tuple[str, Any]]:
         raw = read_bytes(p)
         lems = _lems_includes(raw, p.name)
         doc = None if lems is not None else _parse(raw, p.name)
-        hrefs = lems if doc is None else [inc.href for inc in doc.includes or []]
+        hrefs: list = lems if lems is not None else [inc.href for inc in doc.includes or []]
         for href in hrefs:
             target = _include_target(p, href, p.name)
             if target in chain:
