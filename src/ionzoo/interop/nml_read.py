@@ -375,8 +375,12 @@ def _load(path: Path) -> list[tuple[str, Any]]:
         seen.add(p)
         raw = read_bytes(p)
         lems = _lems_includes(raw, p.name)
-        doc = None if lems is not None else _parse(raw, p.name)
-        hrefs: list = lems if lems is not None else [inc.href for inc in doc.includes or []]
+        doc: Any = None
+        if lems is not None:
+            hrefs: list = lems
+        else:
+            doc = _parse(raw, p.name)
+            hrefs = [inc.href for inc in doc.includes or []]
         for href in hrefs:
             target = _include_target(p, href, p.name)
             if target in chain:
