@@ -243,3 +243,55 @@ def test_a_lems_simulation_file_gives_the_cell_and_its_temperature(tmp_path):
                     "</Lems>")
     with pytest.raises(ValidationError, match="only relative paths"):
         nml.read(lems)
+
+
+_TC_CELL = """<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="tc_test">
+{includes}
+  <cell id="tc_test">
+    <morphology id="m"><segment id="0" name="soma"><proximal x="0" y="0" z="0" diameter="20"/>
+      <distal x="20" y="0" z="0" diameter="20"/></segment>
+      <segmentGroup id="all"><member segment="0"/></segmentGroup></morphology>
+    <biophysicalProperties id="b"><membraneProperties>
+{densities}
+      <spikeThresh value="0 mV"/>
+      <specificCapacitance value="0.9 uF_per_cm2"/>
+      <initMembPotential value="-65 mV"/>
+    </membraneProperties><intracellularProperties><resistivity value="100 ohm_cm"/>
+    </intracellularProperties></biophysicalProperties>
+  </cell>
+</neuroml>"""
+#: Traub et al.'s channels (OSB thalamocortical files, unchanged): SUFFIX, ion, S/cm², erev
+TC_DENSITIES = [("naf", "na", "0.1", "50"), ("nap", "na", "0.0004", "50"),
+                ("kdr", "k", "0.08", "-95"), ("ka", "k", "0.002", "-95"),
+                ("km", "k", "0.002", "-95"), ("k2", "k", "0.0005", "-95"),
+                ("ar", "non_specific", "0.0002", "-35"), ("cat", "ca", "0.0001", "125"),
+                ("pas", "non_specific", "2e-5", "-65")]
+
+
+@pytest.mark.jneuroml
+@pytest.mark.neuron
+def test_thalamocortical_channels_run_as_jneuroml_runs_them(tmp_path):
+    """Nine of Traub's channel files, unchanged, in a one-segment cell written here: ionzoo
+    against jNeuroML's NEURON translation of the same files."""
+    from ionzoo.interop.neuron_runner import run_neuroml_in_neuron
+
+    folder = tmp_path / "tc"
+    shutil.copytree(DATA / "thalamocortical", folder)
+    includes = "\n".join(f'  <include href="{n}.channel.nml"/>' for n, *_ in TC_DENSITIES)
+    dens = "\n".join(f'      <channelDensity id="{n}_all" ionChannel="{n}" condDensity="{g} '
+                     f'S_per_cm2" erev="{e} mV" ion="{ion}"/>' for n, ion, g, e in TC_DENSITIES)
+    cell_file = folder / "tc_test.cell.nml"
+    cell_file.write_text(_TC_CELL.format(includes=includes, densities=dens))
+    cell = nml.read(cell_file, temperature=36.0)
+    amp_nA = 0.002
+    t, v = run_neuroml_in_neuron(cell_file, amp_nA, 20.0, 100.0, 130.0, 0.01,
+                                 tmp_path / "jnml", temperature=36.0, root=folder,
+                                 tolerance=1e-10)
+    k = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]
+    theirs = t[k] + (0 - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
+    ref = iz.simulate(cell, iz.stimulus.step(amp_nA * 1e5 / cell.area, 20.0, 120.0),
+                      t_stop=130.0, dt=0.01, method="adaptive", record=None)
+    ours = ref.spike_trains()[0]
+    assert len(ours) >= 10 and len(theirs) == len(ours)
+    print(f"thalamocortical: {len(ours)} spikes, max |Δt| = {np.max(np.abs(theirs - ours)):.2e}")
+    assert np.max(np.abs(theirs - ours)) < 2e-3
