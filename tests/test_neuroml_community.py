@@ -145,6 +145,26 @@ def test_dropped_children_are_refused_not_ignored(tmp_path):
 
 
 # ------------------------------------------------------------------------------ against jNeuroML
+def _against_jneuroml(source, cell, amp_nA: float, timing: tuple, tmp_path, **kw) -> None:
+    """``source`` (a file or a neuron) through jNeuroML → NEURON (CVODE 1e-10) against
+    ionzoo's adaptive reference of ``cell`` under a step of ``amp_nA`` nA; ``timing`` =
+    (delay, duration, t_stop) ms. Equal spike counts (≥ 10), times within 2e-3 ms."""
+    from ionzoo.interop.neuron_runner import run_neuroml_in_neuron
+
+    delay, duration, t_stop = timing
+    t, v = run_neuroml_in_neuron(source, amp_nA, delay, duration, t_stop, 0.01,
+                                 tmp_path / "jnml", tolerance=1e-10, **kw)
+    k = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]
+    theirs = t[k] + (0 - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
+    stim = iz.stimulus.step(amp_nA * 1e5 / cell.area, delay, delay + duration)
+    ours = iz.simulate(cell, stim, t_stop=t_stop, dt=0.01, method="adaptive",
+                       record=None).spike_trains()[0]
+    assert len(ours) >= 10 and len(theirs) == len(ours)
+    print(f"{cell.name}: {len(ours)} spikes, max |Δt| = {np.max(np.abs(theirs - ours)):.2e} ms")
+    assert np.max(np.abs(theirs - ours)) < 2e-3
+
+
+
 CELLS = {  # file, folder to copy (with its includes), temperature °C, step (nA)
     "pospischil_RS": (POS / "NeuroML2/cells/RS/RS.cell.nml", POS, 36.0, 1.0),
     "pospischil_FS": (POS / "NeuroML2/cells/FS/FS.cell.nml", POS, 36.0, 1.0),
@@ -160,20 +180,11 @@ CELLS = {  # file, folder to copy (with its includes), temperature °C, step (nA
 @pytest.mark.neuron
 @pytest.mark.parametrize("case", sorted(CELLS))
 def test_published_cells_run_as_jneuroml_runs_them(case, tmp_path):
-    from ionzoo.interop.neuron_runner import run_neuroml_in_neuron
 
     path, root, temperature, amp_nA = CELLS[case]
     cell = nml.read(path, temperature=temperature)
-    t, v = run_neuroml_in_neuron(path, amp_nA, 100.0, 500.0, 700.0, 0.01, tmp_path / "jnml",
-                                 temperature=temperature, root=root, tolerance=1e-10)
-    k = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]
-    theirs = t[k] + (0 - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
-    ref = iz.simulate(cell, iz.stimulus.step(amp_nA * 1e5 / cell.area, 100.0, 600.0),
-                      t_stop=700.0, dt=0.01, method="adaptive", record=None)
-    ours = ref.spike_trains()[0]
-    assert len(ours) >= 10 and len(theirs) == len(ours)
-    print(f"{case}: {len(ours)} spikes, max |Δt| = {np.max(np.abs(theirs - ours)):.2e} ms")
-    assert np.max(np.abs(theirs - ours)) < 2e-3
+    _against_jneuroml(path, cell, amp_nA, (100.0, 500.0, 700.0), tmp_path,
+                      temperature=temperature, root=root)
 
 
 # ------------------------------------------------------------------------------ export back
@@ -217,19 +228,11 @@ def test_long_piecewise_rates_translate_and_compile_in_jneuroml(tmp_path):
     compiles; measured 80 spikes within 4.7e-5 ms of ionzoo's adaptive reference."""
     from ionzoo.channels import hh1952
     from ionzoo.interop.modfile import read
-    from ionzoo.interop.neuron_runner import run_neuroml_in_neuron
 
     na = read(DATA.parent / "hay2011" / "NaTa_t.mod").with_defaults(gbar=5.0)
     cell = iz.Neuron(channels=(hh1952.na(), hh1952.k(), hh1952.leak(e=-54.3), na),
                      temperature=16.0, v_init=-65.0, name="piecewise")
-    t, v = run_neuroml_in_neuron(cell, 10.0, 100.0, 500.0, 700.0, 0.01, tmp_path / "jnml",
-                                 tolerance=1e-10)
-    k = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]
-    theirs = t[k] + (0 - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
-    ours = iz.simulate(cell, iz.stimulus.step(10.0, 100.0, 600.0), t_stop=700.0, dt=0.01,
-                       method="adaptive", record=None).spike_trains()[0]
-    assert len(ours) >= 10 and len(theirs) == len(ours)
-    assert np.max(np.abs(theirs - ours)) < 2e-3
+    _against_jneuroml(cell, cell, 10.0, (100.0, 500.0, 700.0), tmp_path)
 
 
 def test_a_lems_simulation_file_gives_the_cell_and_its_temperature(tmp_path):
@@ -273,7 +276,6 @@ TC_DENSITIES = [("naf", "na", "0.1", "50"), ("nap", "na", "0.0004", "50"),
 def test_thalamocortical_channels_run_as_jneuroml_runs_them(tmp_path):
     """Nine of Traub's channel files, unchanged, in a one-segment cell written here: ionzoo
     against jNeuroML's NEURON translation of the same files."""
-    from ionzoo.interop.neuron_runner import run_neuroml_in_neuron
 
     folder = tmp_path / "tc"
     shutil.copytree(DATA / "thalamocortical", folder)
@@ -283,15 +285,5 @@ def test_thalamocortical_channels_run_as_jneuroml_runs_them(tmp_path):
     cell_file = folder / "tc_test.cell.nml"
     cell_file.write_text(_TC_CELL.format(includes=includes, densities=dens))
     cell = nml.read(cell_file, temperature=36.0)
-    amp_nA = 0.002
-    t, v = run_neuroml_in_neuron(cell_file, amp_nA, 20.0, 100.0, 130.0, 0.01,
-                                 tmp_path / "jnml", temperature=36.0, root=folder,
-                                 tolerance=1e-10)
-    k = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]
-    theirs = t[k] + (0 - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
-    ref = iz.simulate(cell, iz.stimulus.step(amp_nA * 1e5 / cell.area, 20.0, 120.0),
-                      t_stop=130.0, dt=0.01, method="adaptive", record=None)
-    ours = ref.spike_trains()[0]
-    assert len(ours) >= 10 and len(theirs) == len(ours)
-    print(f"thalamocortical: {len(ours)} spikes, max |Δt| = {np.max(np.abs(theirs - ours)):.2e}")
-    assert np.max(np.abs(theirs - ours)) < 2e-3
+    _against_jneuroml(cell_file, cell, 0.002, (20.0, 100.0, 130.0), tmp_path,
+                      temperature=36.0, root=folder)

@@ -62,6 +62,13 @@ def _text(**replacements: str) -> str:
     return out
 
 
+def _same_spikes(s_iz: np.ndarray, s_nrn: np.ndarray, bound: float = 1e-6) -> None:
+    """Equal spike counts (at least 10) and spike times within ``bound`` ms."""
+    assert len(s_iz) == len(s_nrn) >= 10
+    print(f"{len(s_iz)} spikes, max |Δt| = {np.max(np.abs(s_iz - s_nrn)):.2e} ms")
+    assert np.max(np.abs(s_iz - s_nrn)) < bound
+
+
 # ------------------------------------------------------------------------------ the grammar
 def test_an_hh_type_file_imports_with_its_own_arithmetic():
     ch = read_text(HH_LIKE, "tk.mod").channels[0]
@@ -291,10 +298,7 @@ def test_imported_channels_match_neuron_running_the_original_files(group, method
                                 dt=0.025, method=method, celsius=celsius, v_init=-65.0,
                                 ions=ions)
     res = iz.simulate(cell, stim, t_stop=400.0, dt=0.025, method=method, stabilize=False)
-    s_iz = res.spike_trains()[0]
-    assert len(s_iz) == len(s_nrn) >= 10
-    print(f"{len(s_iz)} spikes, max |Δt| = {np.max(np.abs(s_iz - s_nrn)):.2e} ms")
-    assert np.max(np.abs(s_iz - s_nrn)) < 1e-6
+    _same_spikes(res.spike_trains()[0], s_nrn)
 
 
 @pytest.mark.neuron
@@ -322,10 +326,7 @@ def test_imported_hay_soma_with_its_pool_matches_neuron(method):
                                 ions={"ek": -85.0, "ena": 50.0, "cai0_ca_ion": 1e-4,
                                       "cao0_ca_ion": 2.0})
     res = iz.simulate(cell, stim, t_stop=1200.0, dt=0.025, method=method, stabilize=False)
-    s_iz = res.spike_trains()[0]
-    assert len(s_iz) == len(s_nrn) >= 10
-    print(f"{len(s_iz)} spikes, max |Δt| = {np.max(np.abs(s_iz - s_nrn)):.2e} ms")
-    assert np.max(np.abs(s_iz - s_nrn)) < 1e-6
+    _same_spikes(res.spike_trains()[0], s_nrn)
 
 
 def test_replace_keeps_import_provenance():
@@ -349,10 +350,7 @@ def test_export_of_an_imported_channel_runs_as_the_original(method):
     stim = iz.stimulus.step(10.0, 20.0, 400.0)
     s_nrn, _ = run_in_neuron(cell, stim, t_stop=400.0, dt=0.025, method=method)
     res = iz.simulate(cell, stim, t_stop=400.0, dt=0.025, method=method, stabilize=False)
-    s_iz = res.spike_trains()[0]
-    assert len(s_iz) == len(s_nrn) >= 10
-    print(f"{len(s_iz)} spikes, max |Δt| = {np.max(np.abs(s_iz - s_nrn)):.2e} ms")
-    assert np.max(np.abs(s_iz - s_nrn)) < 1e-6
+    _same_spikes(res.spike_trains()[0], s_nrn)
 
 
 @pytest.mark.neuron

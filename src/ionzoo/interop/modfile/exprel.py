@@ -25,14 +25,20 @@ __all__ = ["recognise_exprel"]
 _V = np.linspace(-120.0, 80.0, 57) + 0.123  # mV, away from the usual singular points
 
 
-def _regular(where: Where) -> tuple[Expr, Expr, Expr] | None:
-    """(x, y, the unguarded branch) for ``|u| < ε ? … : x/(exp(u) − 1)`` with u = x/y or x."""
-    cond, other = where.cond, where.other
-    if not (isinstance(cond, Compare) and cond.op in ("<", "<=") and isinstance(cond.right, Num)
+def _guarded(cond: Expr, ops: tuple[str, ...]) -> Expr | None:
+    """``u`` for a guard ``|u| op ε`` (ε ≤ 1e-3, ``op`` one of ``ops``), else None."""
+    if (isinstance(cond, Compare) and cond.op in ops and isinstance(cond.right, Num)
             and 0 < cond.right.value <= 1e-3 and isinstance(cond.left, Call)
             and cond.left.func == "abs"):
+        return cond.left.args[0]
+    return None
+
+
+def _regular(where: Where) -> tuple[Expr, Expr, Expr] | None:
+    """(x, y, the unguarded branch) for ``|u| < ε ? … : x/(exp(u) − 1)`` with u = x/y or x."""
+    u, other = _guarded(where.cond, ("<", "<=")), where.other
+    if u is None:
         return None
-    u = cond.left.args[0]
     if not (isinstance(other, Bin) and other.op == "/" and isinstance(other.right, Bin)
             and other.right.op == "-" and other.right.right == Num(1.0)
             and isinstance(other.right.left, Call) and other.right.left.func == "exp"
@@ -50,12 +56,9 @@ def _regular(where: Where) -> tuple[Expr, Expr, Expr] | None:
 def _trap0(where: Where) -> tuple[Expr, Expr] | None:
     """(``a·q/exprel(−d/q)``, the unguarded branch) for Migliore's ``trap0``:
     ``|d| > ε ? a·d/(1 − exp(−d/q)) : a·q``."""
-    cond, then = where.cond, where.then
-    if not (isinstance(cond, Compare) and cond.op in (">", ">=") and isinstance(cond.right, Num)
-            and 0 < cond.right.value <= 1e-3 and isinstance(cond.left, Call)
-            and cond.left.func == "abs"):
+    d, then = _guarded(where.cond, (">", ">=")), where.then
+    if d is None:
         return None
-    d = cond.left.args[0]
     if not (isinstance(then, Bin) and then.op == "/" and isinstance(then.left, Bin)
             and then.left.op == "*" and then.left.right == d and isinstance(then.right, Bin)
             and then.right.op == "-" and then.right.left == Num(1.0)
