@@ -250,6 +250,22 @@ def run_mod_files(directories, *, mechanisms: dict[str, dict[str, float]], stimu
     return out
 
 
+def _copy_with_includes(src, work, root):
+    """Copy ``root`` (default: the folder of ``src``, a NeuroML file) with the files ``src``
+    includes into ``work/files``; returns the copy of ``src``'s folder."""
+    import shutil
+    from pathlib import Path
+
+    top = Path(root) if root is not None else src.parent
+    skip = Path(work).resolve()  # the work folder may lie inside the copied one
+
+    def ignore(folder, names):
+        return [n for n in names if (Path(folder) / n).resolve() == skip]
+
+    shutil.copytree(top, Path(work) / "files", dirs_exist_ok=True, ignore=ignore)
+    return Path(work) / "files" / src.parent.relative_to(top)
+
+
 def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: float,
                           t_stop: float, dt: float, workdir, temperature: float | None = None,
                           root=None,
@@ -287,18 +303,8 @@ def run_neuroml_in_neuron(neuron, amplitude_nA: float, delay: float, duration: f
     work.mkdir(parents=True, exist_ok=True)
     cell_file = "cell.nml"
     if isinstance(neuron, (str, Path)):  # a NeuroML file of somebody else's: run it as it is
-        import shutil
-
-        src = Path(neuron)
-        top = Path(root) if root is not None else src.parent  # with the files it includes
-        skip = work.resolve()  # the work folder may lie inside the copied one
-
-        def ignore(folder, names):
-            return [n for n in names if (Path(folder) / n).resolve() == skip]
-
-        shutil.copytree(top, work / "files", dirs_exist_ok=True, ignore=ignore)
-        work = work / "files" / src.parent.relative_to(top)
-        cell_file = src.name
+        work = _copy_with_includes(Path(neuron), work, root)
+        cell_file = Path(neuron).name
         neuron = nml_io.read(neuron, temperature=temperature)
     else:
         nml_io.write(neuron, work / cell_file)
