@@ -156,7 +156,7 @@ def _against_jneuroml(source, cell, amp_nA: float, timing: tuple, tmp_path, **kw
                                  tmp_path / "jnml", tolerance=1e-10, **kw)
     k = np.nonzero((v[:-1] < 0) & (v[1:] >= 0))[0]
     theirs = t[k] + (0 - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
-    stim = iz.stimulus.step(amp_nA * 1e5 / cell.area, delay, delay + duration)
+    stim = iz.stimulus.step(amp_nA * 1e5 / (cell.area or 1e5), delay, delay + duration)
     ours = iz.simulate(cell, stim, t_stop=t_stop, dt=0.01, method="adaptive",
                        record=None).spike_trains()[0]
     assert len(ours) >= 10 and len(theirs) == len(ours)
