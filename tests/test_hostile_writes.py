@@ -67,9 +67,10 @@ def test_file_mode_is_kept(tmp_path):
 
 
 def _start_long_run(out: Path) -> subprocess.Popen:
-    # 1000 HH neurons for 20 s: long enough to be signalled while simulating
+    # 1000 HH neurons for 40 s (~14 s of work on an idle 2-core machine; 20 s took ~8 s and
+    # was sometimes finished and saved before the signal at 6 s): signalled while simulating
     return subprocess.Popen([*CLI, "run", "hh1952", "--current", "0:20:0.02", "--t-stop",
-                             "20000", "--save", str(out)], stdout=subprocess.PIPE,
+                             "40000", "--save", str(out)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
