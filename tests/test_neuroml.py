@@ -73,8 +73,8 @@ def test_handmade_file_against_neuron_and_the_builtin_model():
     ('<ionChannelHH id="kChan" conductance="10pS" species="k">',
      '<ionChannelHH id="kChan" conductance="10pS" species="k"><gateFractional id="q" '
      'instances="1"><subGate id="s" fractionalConductance="1"><steadyState type='
-     '"HHSigmoidVariable" rate="1" midpoint="0mV" scale="1mV"/><timeCourse type='
-     '"fixedTimeCourse" tau="1ms"/></subGate></gateFractional>', "gateFractional"),
+     '"HHSigmoidVariable" rate="1" midpoint="0mV" scale="1mV"/></subGate></gateFractional>',
+     "gateFractional[q].subGate[s]: a subGate needs its steadyState and timeCourse"),
     ('type="HHSigmoidRate"', 'type="myOwnRate"', "unknown rate type 'myOwnRate'"),
     ('<segmentGroup id="all"><member segment="0"/></segmentGroup>',
      '<segment id="1" name="dend"><parent segment="0"/><distal x="300" y="0" z="0" '
@@ -89,6 +89,16 @@ def test_unsupported_constructs_are_named(tmp_path, old, new, element):
     with pytest.raises(ValidationError) as info:
         nml.read(path)
     assert element in str(info.value)
+
+
+def test_kinetic_scheme_channels_are_named(tmp_path):
+    text = HANDMADE.read_text()
+    start = text.index('<ionChannelHH id="kChan"')
+    end = text.index("</ionChannelHH>", start)
+    ks = text[start:end].replace("ionChannelHH", "ionChannelKS") + "</ionChannelKS>"
+    (tmp_path / "ks.nml").write_text(text[:start] + ks + text[end + len("</ionChannelHH>"):])
+    with pytest.raises(ValidationError, match=r"ionChannelKS\[kChan\]: kinetic-scheme"):
+        nml.read(tmp_path / "ks.nml", temperature=6.3)
 
 
 def hay_soma():

@@ -235,6 +235,28 @@ def test_long_piecewise_rates_translate_and_compile_in_jneuroml(tmp_path):
     _against_jneuroml(cell, cell, 10.0, (100.0, 500.0, 700.0), tmp_path)
 
 
+@pytest.mark.jneuroml
+@pytest.mark.neuron
+def test_fractional_gates_run_in_jneuroml_as_in_ionzoo(tmp_path):
+    """Allen's Kv2like (current ∝ m²·(0.5·h1 + 0.5·h2)) imported from its .mod file and
+    exported as a NeuroML ``gateFractional`` with two ``subGate``s: jNeuroML's own NEURON
+    translation of it (its reading of gateFractional, not ionzoo's) gives ionzoo's adaptive
+    spike times; and the file read back has the same weights and kinetics."""
+    from test_nmodl_import import _same_kinetics
+
+    from ionzoo.channels import hh1952
+    from ionzoo.interop.modfile import read
+
+    kv2 = read(DATA.parent / "nmodl" / "allen" / "Kv2like.mod").with_defaults(gbar=3.0)
+    assert [(w, p.name) for w, p in kv2.gate("h").parts] == [(0.5, "h1"), (0.5, "h2")]
+    cell = iz.Neuron(channels=(hh1952.na(), hh1952.k(), hh1952.leak(e=-54.3), kv2),
+                     temperature=16.0, v_init=-65.0, name="fractional")
+    nml.write(kv2, tmp_path / "kv2.nml")
+    back = nml.read(tmp_path / "kv2.nml")["Kv2like"]
+    _same_kinetics(kv2, back, 16.0)
+    _against_jneuroml(cell, cell, 10.0, (100.0, 500.0, 700.0), tmp_path)
+
+
 def test_a_lems_simulation_file_gives_the_cell_and_its_temperature(tmp_path):
     """A LEMS simulation file (what jNeuroML runs) is read through its includes: the cell
     file gives none, the network it includes gives 36 °C."""

@@ -30,8 +30,7 @@ CORPUS = sorted([*DATA.glob("nmodl/*/*.mod"), *DATA.glob("hay2011/*.mod"),
                  *DATA.glob("pospischil2008_orig/*.mod")])
 #: Files of the corpus that are not HH-type channels, with the reason they are refused.
 REFUSED = {"CaDynamics_E2.mod": "WRITE cai", "TC_cadecay.mod": "WRITE cai",
-           "cad.mod": "WRITE cai", "HH_traub.mod": "VERBATIM", "NaV.mod": "KINETIC",
-           "Kv2like.mod": "weighted sum of gates"}
+           "cad.mod": "WRITE cai", "HH_traub.mod": "VERBATIM", "NaV.mod": "KINETIC"}
 
 HH_LIKE = """
 TITLE test channel
@@ -259,10 +258,12 @@ GROUPS = {
                    "ar": ("gbar", 0.1)}, 16.0, {"ca": 120.0}),
     # 3817's IT computes m∞ in its state update: NEURON's dI/dv holds it fixed, and so does
     # the import (instantaneous_jacobian="fixed"; differentiating it moved spikes by 1.2e-2 ms)
-    "destexhe": ({"itGHK": ("pcabar", 2e-5), "it": ("gcabar", 0.05)}, 16.0, None),
+    "destexhe": ({"itGHK": ("pcabar", 2e-5), "it": ("gcabar", 0.05),
+                  "ical": ("pcabar", 1e-5)}, 16.0, None),
     "allen": ({"NaTa": ("gbar", 2.0), "NaTs": ("gbar", 1.0), "Nap": ("gbar", 0.1),
                "K_P": ("gbar", 0.3), "K_T": ("gbar", 0.3), "Kd": ("gbar", 0.3),
-               "Kv3_1": ("gbar", 0.3), "Im": ("gbar", 0.1), "Im_v2": ("gbar", 0.1),
+               "Kv3_1": ("gbar", 0.3), "Kv2like": ("gbar", 0.3), "Im": ("gbar", 0.1),
+               "Im_v2": ("gbar", 0.1),
                "SK": ("gbar", 0.3), "Ca_LVA": ("gbar", 0.1)}, 16.0, None),
 }
 
@@ -399,8 +400,9 @@ def _same_kinetics(a: Channel, b: Channel, temperature: float) -> None:
     calcium at two levels for gates that read it."""
     from ionzoo.reference import steady_state, time_constant
 
-    assert [g.name for g in a.gates] == [g.name for g in b.gates]
-    for ga, gb in zip(a.gates, b.gates):
+    assert [(g.name, g.power, [(w, p.name) for w, p in g.parts]) for g in a.gates] == \
+        [(g.name, g.power, [(w, p.name) for w, p in g.parts]) for g in b.gates]
+    for ga, gb in zip(a.leaf_gates(), b.leaf_gates()):
         for cai in (1e-4, 2e-3):
             kw = {"temperature": temperature, "cai": cai} if a.reads_calcium() else \
                 {"temperature": temperature}

@@ -153,9 +153,9 @@ class _Lowering:
     def _gate(self, ch: Channel, g: Gate) -> GateIR:
         names = self._names(ch)
         a, b = (substitute(e, names) for e in ch.gate_expressions(g))
-        rule = ch.gate_rule(g)
-        if g.own_rule:
-            phi = self._phi(f"{ch.name}.{g.name}", rule, f"{ch.name}.{g.name}_"
+        rule, owner = ch.gate_rule(g), ch.owner(g)
+        if owner.own_rule:
+            phi = self._phi(f"{ch.name}.{owner.name}", rule, f"{ch.name}.{owner.name}_"
                             f"{rule_parameter(rule)}") if rule is not None else Num(1.0)
         else:
             phi = self._phi(ch.name, rule, f"{ch.name}.{rule_parameter(rule)}")
@@ -185,16 +185,16 @@ class _Lowering:
         return drive, None
 
     def _channel(self, ch: Channel) -> None:
-        gates = [self._gate(ch, g) for g in ch.gates]
-        self.gates.extend(gates)
+        gates = {g.name: self._gate(ch, g) for g in ch.leaf_gates()}
+        self.gates.extend(gates.values())
         g_expr: Expr = Name(f"{ch.name}.gbar")
         if isinstance(ch.temperature, Q10) and ch.temperature.conductance:
             g_expr = g_expr * self._phi(ch.name, ch.temperature, f"{ch.name}.q10")
         factor = ch.factor_expression()
         if factor is not None:
             g_expr = g_expr * substitute(factor, self._names(ch))
-        for gate, gi in zip(ch.gates, gates):
-            x = gi.inf if gi.instantaneous else Name(gi.name)
+        for gate in ch.gates:
+            x = _gate_value(gate, gates)
             g_expr = g_expr * (x if gate.power == 1 else x ** Num(float(gate.power)))
         drive, e = self._reversal(ch)
         frozen = ch.instantaneous_jacobian == "fixed" and any(g.instantaneous for g in ch.gates)
@@ -388,6 +388,19 @@ class _Lowering:
                        currents=tuple(self.currents), pools=pools, stimulus=stimulus,
                        tables=tables, observables=observables, record=record, events=events,
                        noises=noises)
+
+
+def _gate_value(gate: Gate, lowered: dict[str, GateIR]) -> Expr:
+    """A gate's value in a conductance: its state, x∞ (instantaneous), or Σ w·part."""
+    if gate.parts:
+        total: Expr | None = None
+        for w, part in gate.parts:
+            term = Num(w) * _gate_value(part, lowered)
+            total = term if total is None else total + term
+        assert total is not None
+        return total
+    gi = lowered[gate.name]
+    return gi.inf if gi.instantaneous else Name(gi.name)
 
 
 def is_extra(name: str) -> bool:

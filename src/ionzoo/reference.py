@@ -161,8 +161,11 @@ def steady_state(channel: Channel, gate: Gate | str, v, *, temperature: float | 
     g = _gate_of(channel, gate)
     ev = Evaluator(_channel_neuron(channel, temperature, g, cao),
                    params={f"{channel.name}.{k}": x for k, x in (params or {}).items()})
-    return _shaped(ev.steady_state(f"{channel.name}.{g.name}", v,
-                                   cai if channel.needs_calcium() else None), v, cai)
+    conc = cai if channel.needs_calcium() else None
+    if g.parts:  # a fractional gate: Σ w·x∞ of its parts
+        return _shaped(sum(w * ev.steady_state(f"{channel.name}.{p.name}", v, conc)
+                           for w, p in g.parts), v, cai)
+    return _shaped(ev.steady_state(f"{channel.name}.{g.name}", v, conc), v, cai)
 
 
 def time_constant(channel: Channel, gate: Gate | str, v, temperature: float | None = None, *,
@@ -173,6 +176,10 @@ def time_constant(channel: Channel, gate: Gate | str, v, temperature: float | No
     Without a temperature the gate's Q10 rule is not applied (τ at its reference
     temperature); a fixed factor always is. Instantaneous gates have τ = 0."""
     g = _gate_of(channel, gate)
+    if g.parts:
+        raise ValidationError(f"{channel.name}.{g.name}", "a fractional gate has no time "
+                              "constant of its own; ask for one of its parts "
+                              f"({', '.join(p.name for _, p in g.parts)})")
     ev = Evaluator(_channel_neuron(channel, temperature, g, cao),
                    params={f"{channel.name}.{k}": x for k, x in (params or {}).items()})
     return _shaped(ev.time_constant(f"{channel.name}.{g.name}", v,

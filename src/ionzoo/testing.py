@@ -33,7 +33,7 @@ CALCIUM = np.logspace(-6, -2, 9)
 
 def _singular_voltages(ch: Channel) -> list[float]:
     out = []
-    for g in ch.gates:
+    for g in ch.leaf_gates():
         for e in ch.gate_expressions(g):
             for arg in e.exp_arguments():
                 ab = affine(arg)
@@ -47,7 +47,7 @@ def check_channel(channel: Channel, strict: bool = False) -> list[str]:
     problems: list[str] = []
     v = np.concatenate([VOLTAGES, _singular_voltages(channel)])
     cai_grid = CALCIUM if channel.reads_calcium() else np.array([5e-5])
-    for g in channel.gates:
+    for g in channel.leaf_gates():
         label = f"{channel.name}.{g.name}"
         for cai in cai_grid:
             with np.errstate(all="ignore"):
@@ -73,7 +73,7 @@ def _check_temperature(ch: Channel) -> list[str]:
     """τ scales by exactly the rule's factor, once (each gate under its own rule)."""
     out = []
     v = np.linspace(-100, 40, 15)
-    for g in (g for g in ch.gates if not g.instantaneous):
+    for g in (g for g in ch.leaf_gates() if not g.instantaneous):
         rule = ch.gate_rule(g)
         if "celsius" in set().union(*(e.names for e in ch.gate_expressions(g))):
             continue  # the rates compute their own temperature dependence
@@ -89,7 +89,8 @@ def _check_temperature(ch: Channel) -> list[str]:
         if not np.allclose(t_a, t_b, rtol=1e-12):
             out.append(f"{ch.name}.{g.name}: τ depends on temperature without a Q10 rule")
         if isinstance(rule, FixedFactor):
-            name = "rate_factor" if not g.own_rule else f"{g.name}_rate_factor"
+            owner = ch.owner(g)
+            name = "rate_factor" if not owner.own_rule else f"{owner.name}_rate_factor"
             raw = time_constant(ch, g, v, 6.3, params={name: 1.0})
             if not np.allclose(t_a * rule.factor, raw, rtol=1e-12):
                 out.append(f"{ch.name}.{g.name}: the fixed factor is not applied exactly once")

@@ -31,7 +31,7 @@ def channels_cmd(ctx):
         for name, fn in sorted(channels.REGISTRY.items()):
             ch = fn()
             gates = " ".join(f"{g.name}^{g.power}" + ("∞" if g.instantaneous else "")
-                             for g in ch.gates) or "–"
+                             + ("(Σ)" if g.parts else "") for g in ch.gates) or "–"
             src = ch.provenance.citation.split(";")[0] if ch.provenance else ""
             click.echo(f"{name:<20} {ch.ion or '–':<4} {gates:<12} {ch.rule_text():<30} {src}")
 

@@ -354,14 +354,32 @@ def _q10_settings(rule):
     return None
 
 
-def _gates(ch: Channel, lems: _LemsTypes) -> tuple[list, list, list]:
-    """The channel's gates as NeuroML (``gateHHrates``, ``gateHHtauInf``,
-    ``gateHHInstantaneous``)."""
+def _sub_gate(ch: Channel, weight: float, part: Gate, lems: _LemsTypes):
+    """A part of a fractional gate as a NeuroML ``subGate`` (x∞ and τ; α/β combined)."""
     import neuroml
 
-    rates, tauinfs, insts = [], [], []
+    if part.form == "alphabeta":
+        a, b = ch.gate_expressions(part)
+        steady = neuroml.HHVariable(type=lems.add(a / (a + b), part, "inf", "variable"))
+        course = neuroml.HHTime(type=lems.add(Num(1.0) / (a + b), part, "tau", "time"))
+    else:
+        steady, course = lems.variable(part.inf, part), lems.time(part.tau, part)
+    return neuroml.GateFractionalSubgate(id=part.name, fractional_conductance=repr(weight),
+                                         steady_state=steady, time_course=course)
+
+
+def _gates(ch: Channel, lems: _LemsTypes) -> tuple[list, list, list, list]:
+    """The channel's gates as NeuroML (``gateHHrates``, ``gateHHtauInf``,
+    ``gateHHInstantaneous``, ``gateFractional``)."""
+    import neuroml
+
+    rates, tauinfs, insts, fractions = [], [], [], []
     for g in ch.gates:
-        if g.instantaneous:
+        if g.parts:
+            fractions.append(neuroml.GateFractional(
+                id=g.name, instances=g.power, q10_settings=_q10_settings(ch.gate_rule(g)),
+                sub_gates=[_sub_gate(ch, w, p, lems) for w, p in g.parts]))
+        elif g.instantaneous:
             if g.form == "alphabeta":  # x = α/(α+β) as a steady-state ComponentType
                 a, b = ch.gate_expressions(g)
                 steady = neuroml.HHVariable(type=lems.add(a / (a + b), g, "inf", "variable"))
@@ -379,7 +397,7 @@ def _gates(ch: Channel, lems: _LemsTypes) -> tuple[list, list, list]:
                                                 q10_settings=_q10_settings(ch.gate_rule(g)),
                                                 time_course=lems.time(g.tau, g),
                                                 steady_state=lems.variable(g.inf, g)))
-    return rates, tauinfs, insts
+    return rates, tauinfs, insts, fractions
 
 
 def _channel_notes(ch: Channel) -> str | None:
@@ -388,9 +406,9 @@ def _channel_notes(ch: Channel) -> str | None:
     # the citation is free text from whoever wrote the model: one inert line (jNeuroML copies
     # notes into the NMODL it generates)
     notes = inert_text(ch.provenance.citation) or None if ch.provenance else None
-    grouped = [g.name for g in ch.gates if g.alpha is not None] + \
-        [g.name for g in ch.gates if g.alpha is None and not g.instantaneous] + \
-        [g.name for g in ch.gates if g.instantaneous]
+    kinds = ("alphabeta", "inftau", "instantaneous", "fractional")  # NeuroML's lists
+    grouped = [g.name for kind in kinds for g in ch.gates
+               if ("instantaneous" if g.instantaneous else g.form) == kind]
     extra = []
     if grouped != [g.name for g in ch.gates]:
         extra.append(f"{_GATE_ORDER} {' '.join(g.name for g in ch.gates)}")
@@ -405,7 +423,7 @@ def channel_to_neuroml(ch: Channel):
     """(``IonChannelHH``, [``ComponentType``...]) for ``ch``."""
     import neuroml
 
-    if ch.reads_calcium() and any("cao" in e.names for g in ch.gates
+    if ch.reads_calcium() and any("cao" in e.names for g in ch.leaf_gates()
                                   for e in ch.gate_expressions(g)):
         raise ValidationError(ch.name, "NeuroML export of expressions reading cao is not "
                               "supported")
@@ -413,7 +431,7 @@ def channel_to_neuroml(ch: Channel):
         raise ValidationError(f"{ch.name}.conductance_factor", "a conductance factor cannot be "
                               "exported to NeuroML yet (ionChannelHH scales g by a Q10 only)")
     lems = _LemsTypes(ch)
-    rates, tauinfs, insts = _gates(ch, lems)
+    rates, tauinfs, insts, fractions = _gates(ch, lems)
     scaling = []
     if isinstance(ch.temperature, Q10) and ch.temperature.conductance:
         scaling.append(neuroml.Q10ConductanceScaling(
@@ -423,6 +441,7 @@ def channel_to_neuroml(ch: Channel):
         id=ch.name, conductance="10pS", notes=_channel_notes(ch),
         species=ch.ion,
         gate_hh_rates=rates, gate_hh_tau_infs=tauinfs, gate_hh_instantaneouses=insts,
+        gate_fractionals=fractions,
         q10_conductance_scalings=scaling)
     return channel, lems.types
 

@@ -4,7 +4,8 @@ Reads a file and the local files it ``<include>``s (relative paths only — neve
 absolute path or anything but ``.nml``/``.xml``; cycles and depth checked), every ion channel
 spelling (``ionChannelHH``, ``ionChannel type="ionChannelHH"``, ``ionChannelPassive``), the gate
 kinds ``gateHHrates``, ``gateHHtauInf``, ``gateHHratesTau``, ``gateHHratesInf``,
-``gateHHratesTauInf`` and ``gateHHInstantaneous`` (also spelled ``<gate type=…>``), standard
+``gateHHratesTauInf``, ``gateHHInstantaneous`` (also spelled ``<gate type=…>``) and
+``gateFractional`` (weighted sub-gates), standard
 rate forms and LEMS ComponentTypes (:mod:`ionzoo.interop.nml_lems`), every NeuroML unit of the
 dimensions read (:mod:`ionzoo.interop.nml_units`), one-segment cells (cylinders, frusta and
 spheres), ``channelDensity``, ``channelDensityNernst``, ``channelDensityVShift`` and
@@ -198,6 +199,9 @@ def _one_gate(g, kind: str, reader: _RateReader, w: str) -> Gate:
     if kind == "gateHHInstantaneous":
         return Gate(g.id, n, inf=reader.variable(g.steady_state, f"{w}.steadyState"),
                     instantaneous=True)
+    if kind == "gateFractional":
+        return Gate(g.id, n, parts=tuple(_sub_gate(sub, reader, f"{w}.subGate[{sub.id}]")
+                                         for sub in g.sub_gates or []))
     if kind in ("gateHHratesTau", "gateHHratesInf"):
         a = _tree(reader.rate(g.forward_rate, f"{w}.forwardRate"))
         b = _tree(reader.rate(g.reverse_rate, f"{w}.reverseRate"))
@@ -208,18 +212,28 @@ def _one_gate(g, kind: str, reader: _RateReader, w: str) -> Gate:
                     tau=ExprRate(str(Num(1.0) / (a + b))))
     raise ValidationError(w, f"gate type {kind!r} is not supported (gateHHrates, "
                           "gateHHtauInf, gateHHratesTau, gateHHratesInf, gateHHratesTauInf, "
-                          "gateHHInstantaneous are; gateFractional and kinetic schemes are "
-                          "not)")
+                          "gateHHInstantaneous, gateFractional are; kinetic schemes are not)")
+
+
+def _sub_gate(sub, reader: _RateReader, w: str) -> tuple[float, Gate]:
+    """(fractionalConductance, gate of power 1) of a ``subGate``: x∞ and τ, τ divided by the
+    fractional gate's rate scale (its q10Settings) as in NeuroML's ``subGate``."""
+    if sub.q10_settings is not None:
+        raise ValidationError(f"{w}.q10Settings", "a subGate follows its gateFractional's "
+                              "q10Settings (NeuroML's subGate has no rate scale of its own)")
+    if sub.steady_state is None or sub.time_course is None:
+        raise ValidationError(w, "a subGate needs its steadyState and timeCourse")
+    weight = _plain(sub.fractional_conductance, f"{w}.fractionalConductance")
+    return weight, Gate(sub.id, 1, inf=reader.variable(sub.steady_state, f"{w}.steadyState"),
+                        tau=reader.time(sub.time_course, f"{w}.timeCourse"))
 
 
 def _gates_from(ion_channel, reader: _RateReader, where: str) -> tuple[list, dict]:
     """The gates (by kind as NeuroML lists them, then ``<gate type=…>`` in document order) and
     each kinetic gate's rule."""
-    if getattr(ion_channel, "gate_fractionals", None):
-        raise ValidationError(f"{where}.gateFractional", "fractional gates (weighted sums of "
-                              "sub-gates) are not supported")
     items = [(kind, g) for attr, kind in _GATE_LISTS.items()
              for g in getattr(ion_channel, attr, None) or []]
+    items += [("gateFractional", g) for g in getattr(ion_channel, "gate_fractionals", None) or []]
     items += [(_gate_kind(g.type or "", reader.ctypes), g)
               for g in getattr(ion_channel, "gates", None) or []]
     gates, rules = [], {}

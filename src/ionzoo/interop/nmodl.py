@@ -108,7 +108,8 @@ def nmodl_names(ch: Channel) -> dict[str, str]:
     mechanism defines (``g``, ``i``, ``<gate>_inf``) — the name with ``_`` appended
     (:func:`ionzoo.interop.names.assign_names`). Set parameters through these names in
     NEURON (``sec.<name>_<suffix>``)."""
-    gates = assign_names([g.name for g in ch.gates], NMODL_RESERVED)
+    gates = assign_names(list(dict.fromkeys(g.name for g in (*ch.gates, *ch.leaf_gates()))),
+                         NMODL_RESERVED)
     derived = {f"{x}_{k}" for x in gates.values() for k in ("inf", "tau")}
     params = assign_names(ch.parameters(), NMODL_RESERVED | derived | set(gates.values()),
                           keep=("gbar", "e"))
@@ -255,6 +256,8 @@ def _channel_header(ch: Channel, ir) -> list[str]:
     units = {"gbar": "(cm/s)" if ch.ghk else "(S/cm2)", "e": "(mV)"}
     kinetic = [mapped[g.name.split(".", 1)[1]] for g in ir.gates if not g.instantaneous]
     renamed = [f"{k} -> {v}" for k, v in mapped.items() if k != v]
+    fractional = [f"{mapped[g.name]}({' '.join(mapped[p.name] for _, p in g.parts)})"
+                  for g in ch.gates if g.parts]
     prov = ch.provenance
     lines = [f"TITLE {inert_text(ch.description or ch.name)} (exported by ionzoo)", "",
              "COMMENT",
@@ -263,6 +266,7 @@ def _channel_header(ch: Channel, ir) -> list[str]:
              f"Temperature rule: {inert_text(ch.rule_text())}",
              f"Ion: {ch.ion or 'none'}",
              *([f"Renamed for NEURON: {', '.join(renamed)}"] if renamed else []),
+             *([f"Fractional gates: {', '.join(fractional)}"] if fractional else []),
              "Generated from the ionzoo channel description; do not edit.",
              "ENDCOMMENT", "",
              "NEURON {", f"    SUFFIX {mechanism_name(ch)}"]

@@ -108,20 +108,7 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
               {"ion", "temperature", "params", "provenance", "description", "method",
                "conductance_factor", "instantaneous_jacobian"})
     gates_doc = _list(f"{where}.gates", d["gates"], MAX_GATES)
-    gates = []
-    for i, g in enumerate(gates_doc):
-        gw = f"{where}.gates[{i}]"
-        gd = _keys(gw, g, {"name", "power"},
-                   {"alpha", "beta", "inf", "tau", "instantaneous", "temperature"})
-        rates = {k: as_rate(gd[k], f"{gw}.{k}") for k in ("alpha", "beta", "inf", "tau")
-                 if k in gd}
-        rule = gd.get("temperature")
-        if rule is not None and rule != "none":
-            rule = _rule(f"{gw}.temperature", rule)
-        gates.append(Gate(gd["name"], gd["power"],
-                          instantaneous=_bool(f"{gw}.instantaneous",
-                                              gd.get("instantaneous", False)),
-                          temperature=rule, **rates))
+    gates = [_gate_from_dict(f"{where}.gates[{i}]", g) for i, g in enumerate(gates_doc)]
     temperature = None
     if d.get("temperature") is not None:
         temperature = _rule(f"{where}.temperature", d["temperature"])
@@ -150,6 +137,33 @@ def channel_from_dict(doc: Any, where: str = "channel") -> Channel:
                                                f"{where}.conductance_factor")),
                    instantaneous_jacobian=_free_text(f"{where}.instantaneous_jacobian",
                                                      d.get("instantaneous_jacobian", "full")))
+
+
+def _gate_from_dict(gw: str, g: Any, part: bool = False) -> Gate:
+    """A gate from ``{name, power, alpha/beta | inf/tau | parts, ...}``; a part of a fractional
+    gate also has its ``weight`` and may not have parts of its own."""
+    optional = {"alpha", "beta", "inf", "tau", "instantaneous", "temperature"}
+    gd = _keys(gw, g, {"name", "power", "weight"} if part else {"name", "power"},
+               optional if part else optional | {"parts"})
+    rates = {k: as_rate(gd[k], f"{gw}.{k}") for k in ("alpha", "beta", "inf", "tau") if k in gd}
+    rule = gd.get("temperature")
+    if rule is not None and rule != "none":
+        rule = _rule(f"{gw}.temperature", rule)
+    parts: tuple[tuple[float, Gate], ...] = ()
+    if "parts" in gd:
+        docs = _list(f"{gw}.parts", gd["parts"], MAX_GATES)
+        parts = tuple((_num(f"{gw}.parts[{k}].weight", _weight(f"{gw}.parts[{k}]", p)),
+                       _gate_from_dict(f"{gw}.parts[{k}]", p, part=True))
+                      for k, p in enumerate(docs))
+    return Gate(gd["name"], gd["power"],
+                instantaneous=_bool(f"{gw}.instantaneous", gd.get("instantaneous", False)),
+                temperature=rule, parts=parts, **rates)
+
+
+def _weight(where: str, doc: Any) -> Any:
+    if not isinstance(doc, dict) or "weight" not in doc:
+        raise ValidationError(where, "a part needs its weight")
+    return doc["weight"]
 
 
 def _rule(where: str, td: Any) -> Q10 | FixedFactor:

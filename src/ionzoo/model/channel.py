@@ -99,6 +99,12 @@ class Gate:
     ``temperature``: this gate's own rule (:class:`Q10`, :class:`FixedFactor` or ``"none"``)
     where a channel's gates differ; ``None`` (default) uses the channel's rule. Its value
     travels as the channel parameter ``<gate>_q10`` / ``<gate>_rate_factor``.
+
+    ``parts``: a *fractional* gate (NeuroML's ``gateFractional``; a weighted sum of gates in a
+    .mod file, Allen's ``Kv2like`` ``0.5·h1 + 0.5·h2``) has no rates of its own: its value is
+    x = Σ_k w_k·s_k over ``(w_k, s_k)`` pairs, each ``s_k`` a gate of power 1 with its own
+    kinetics and state, and the channel's conductance reads x^power. The weights are positive
+    dimensionless constants of the model; the parts follow this gate's temperature rule.
     """
 
     name: str
@@ -109,6 +115,7 @@ class Gate:
     tau: RateLike | None = None
     instantaneous: bool = False
     temperature: Q10 | FixedFactor | str | None = None
+    parts: tuple[tuple[float, Gate], ...] = ()
     key: str = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -120,6 +127,48 @@ class Gate:
         if not 1 <= power <= 8:
             raise ValidationError(f"{f}.power", f"must be between 1 and 8, got {self.power!r}")
         object.__setattr__(self, "power", power)
+        if not (self.temperature is None or self.temperature == "none"
+                or isinstance(self.temperature, (Q10, FixedFactor))):
+            raise ValidationError(f"{f}.temperature", "expected Q10, FixedFactor, 'none' or None")
+        if self.parts:
+            self._check_parts(f)
+        else:
+            self._check_rates(f)
+        text = repr((self.name, self.power, self.form, self.instantaneous,
+                     *(str(r.expression(None)) for r in self.rates()), _rule_key(self.temperature),
+                     *((w, p.key) for w, p in self.parts)))
+        object.__setattr__(self, "key", hashlib.sha256(text.encode()).hexdigest()[:24])
+
+    def _check_parts(self, f: str) -> None:
+        if any(getattr(self, k) is not None for k in ("alpha", "beta", "inf", "tau")):
+            raise ValidationError(f, "a fractional gate (parts) has no rates of its own")
+        if self.instantaneous:
+            raise ValidationError(f"{f}.instantaneous", "a fractional gate cannot be "
+                                  "instantaneous")
+        parts = tuple(self.parts) if isinstance(self.parts, (tuple, list)) else None
+        if parts is None or len(parts) > MAX_GATES:
+            raise ValidationError(f"{f}.parts", f"expected a list of at most {MAX_GATES} "
+                                  "(weight, Gate) pairs")
+        checked = []
+        for k, pair in enumerate(parts):
+            where = f"{f}.parts[{k}]"
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2
+                    and isinstance(pair[1], Gate)):
+                raise ValidationError(where, "expected a (weight, Gate) pair")
+            weight = number(f"{where}.weight", pair[0])
+            if not 0.0 < weight <= 1e6:
+                raise ValidationError(f"{where}.weight", f"must be > 0, got {weight!r}")
+            part = pair[1]
+            if part.parts or part.power != 1 or part.instantaneous or part.temperature is not None:
+                raise ValidationError(where, "a part is a gate of power 1 with kinetics, no "
+                                      "parts and no temperature rule of its own")
+            checked.append((weight, part))
+        names = [p.name for _, p in checked]
+        if len(set(names)) != len(names) or self.name in names:
+            raise ValidationError(f"{f}.parts", f"duplicate names {[self.name, *names]}")
+        object.__setattr__(self, "parts", tuple(checked))
+
+    def _check_rates(self, f: str) -> None:
         has_ab = self.alpha is not None or self.beta is not None
         has_it = self.inf is not None or self.tau is not None
         if has_ab == has_it:
@@ -134,23 +183,30 @@ class Gate:
             if spec is None:
                 raise ValidationError(f"{f}.{key}", "missing")
             object.__setattr__(self, key, as_rate(spec, f"{f}.{key}"))
-        if not (self.temperature is None or self.temperature == "none"
-                or isinstance(self.temperature, (Q10, FixedFactor))):
-            raise ValidationError(f"{f}.temperature", "expected Q10, FixedFactor, 'none' or None")
-        text = repr((self.name, self.power, self.form, self.instantaneous,
-                     *(str(r.expression(None)) for r in self.rates()), _rule_key(self.temperature)))
-        object.__setattr__(self, "key", hashlib.sha256(text.encode()).hexdigest()[:24])
 
     @property
     def form(self) -> str:
-        """``"alphabeta"`` or ``"inftau"``."""
+        """``"alphabeta"``, ``"inftau"`` or ``"fractional"`` (a weighted sum of parts)."""
+        if self.parts:
+            return "fractional"
         return "alphabeta" if self.alpha is not None else "inftau"
 
+    @property
+    def fractional(self) -> bool:
+        """Whether the gate is a weighted sum of parts."""
+        return bool(self.parts)
+
     def rates(self) -> tuple[Rate, Rate]:
-        """(α, β) or (x∞, τ)."""
+        """(α, β) or (x∞, τ); () for a fractional gate (its parts carry the rates)."""
+        if self.parts:
+            return ()  # type: ignore[return-value]
         pair = (self.alpha, self.beta) if self.form == "alphabeta" else (self.inf, self.tau)
         assert isinstance(pair[0], Rate) and isinstance(pair[1], Rate)
         return pair[0], pair[1]
+
+    def leaves(self) -> tuple[Gate, ...]:
+        """The gates with kinetics of their own: the parts of a fractional gate, else itself."""
+        return tuple(p for _, p in self.parts) if self.parts else (self,)
 
     @property
     def own_rule(self) -> bool:
@@ -158,10 +214,13 @@ class Gate:
         return self.temperature is not None
 
     def to_dict(self) -> dict:
-        a, b = self.rates()
-        keys = ("alpha", "beta") if self.form == "alphabeta" else ("inf", "tau")
-        out: dict[str, Any] = {"name": self.name, "power": self.power,
-                               keys[0]: a.to_dict(), keys[1]: b.to_dict()}
+        out: dict[str, Any] = {"name": self.name, "power": self.power}
+        if self.parts:
+            out["parts"] = [{"weight": w, **p.to_dict()} for w, p in self.parts]
+        else:
+            a, b = self.rates()
+            keys = ("alpha", "beta") if self.form == "alphabeta" else ("inf", "tau")
+            out.update({keys[0]: a.to_dict(), keys[1]: b.to_dict()})
         if self.instantaneous:
             out["instantaneous"] = True
         if self.temperature is not None:
@@ -255,7 +314,7 @@ class Channel:
             if not isinstance(g, Gate):
                 raise ValidationError(f"{f}.gates",
                                       f"expected Gate objects, got {type(g).__name__}")
-        names = [g.name for g in gates]
+        names = [g.name for g in gates] + [p.name for g in gates for _, p in g.parts]
         if len(set(names)) != len(names):
             raise ValidationError(f"{f}.gates", f"duplicate gate names {names}")
         object.__setattr__(self, "gates", gates)
@@ -279,7 +338,7 @@ class Channel:
             raise ValidationError(f"{f}.provenance", "expected a Provenance")
         _free_text(f"{f}.description", self.description)
         allowed = self.expression_names()
-        for g in gates:
+        for g in self.leaf_gates():
             for rate in g.rates():
                 rate.expression(allowed)
         if self.instantaneous_jacobian not in ("full", "fixed"):
@@ -332,7 +391,7 @@ class Channel:
         if factor is not None and set(CONCENTRATION_NAMES) & factor.names:
             return True
         return any(set(CONCENTRATION_NAMES) & e.names
-                   for g in self.gates for e in self.gate_expressions(g))
+                   for g in self.leaf_gates() for e in self.gate_expressions(g))
 
     def needs_calcium(self) -> bool:
         """Whether the channel needs the neuron's calcium description."""
@@ -342,8 +401,22 @@ class Channel:
         """The temperature rule in words (for tables)."""
         return rule_text(self.temperature)
 
+    def leaf_gates(self) -> tuple[Gate, ...]:
+        """Every gate with kinetics of its own, in order: ordinary gates, and the parts of
+        fractional gates in their place (one state variable each unless instantaneous)."""
+        return tuple(leaf for g in self.gates for leaf in g.leaves())
+
+    def owner(self, gate: Gate) -> Gate:
+        """The gate of the channel ``gate`` belongs to: the fractional gate of a part, else
+        ``gate`` itself."""
+        for g in self.gates:
+            if any(p is gate or p == gate for _, p in g.parts):
+                return g
+        return gate
+
     def gate_rule(self, gate: Gate) -> Q10 | FixedFactor | None:
-        """The temperature rule that applies to ``gate``."""
+        """The temperature rule that applies to ``gate`` (a part: its fractional gate's)."""
+        gate = self.owner(gate)
         if gate.temperature is None:
             return self.temperature
         return None if gate.temperature == "none" else gate.temperature  # type: ignore[return-value]
@@ -397,7 +470,7 @@ class Channel:
 
     def gate(self, name: str) -> Gate:
         """The gate called ``name``."""
-        for g in self.gates:
+        for g in (*self.gates, *self.leaf_gates()):
             if g.name == name:
                 return g
         raise ValidationError(f"{self.name}.{name}", f"channel {self.name!r} has no gate {name!r}"
@@ -467,13 +540,18 @@ class Channel:
         factors = [f"{self.gbar:g} {unit}", *(f"{g.name}^{g.power}" for g in self.gates), drive]
         lines = [f"Channel {self.name!r}: I = " + " · ".join(factors)]
         for g in self.gates:
+            if g.parts:
+                total = " + ".join(f"{w:g}·{p.name}" for w, p in g.parts)
+                lines.append(f"  {g.name} = {total}")
+        for g in self.leaf_gates():
             a, b = self.gate_expressions(g)
             k = ("α", "β") if g.form == "alphabeta" else ("x∞", "τ")
             if g.instantaneous and g.form == "inftau":
                 lines.append(f"  {g.name} (instantaneous): x∞ = {a}")
             else:
                 inst = " (instantaneous: x = α/(α+β))" if g.instantaneous else ""
-                own = f" [temperature: {rule_text(self.gate_rule(g))}]" if g.own_rule else ""
+                own = (f" [temperature: {rule_text(self.gate_rule(g))}]"
+                       if self.owner(g).own_rule else "")
                 lines.append(f"  {g.name}{inst}: {k[0]} = {a};  {k[1]} = {b}{own}")
         lines.append(f"  temperature: {_rule_words(self.temperature)}")
         if self.conductance_factor is not None:

@@ -165,7 +165,7 @@ class Neuron:
         """The names of the state variables, in the order of the engine: ``v``, the gates with
         kinetics (``<channel>.<gate>``), then the calcium pool (``ca.cai``; a lagged pool also
         ``ca.pool``)."""
-        names = ["v"] + [f"{c.name}.{g.name}" for c in self.channels for g in c.gates
+        names = ["v"] + [f"{c.name}.{g.name}" for c in self.channels for g in c.leaf_gates()
                          if not g.instantaneous]
         ca = self.calcium
         if ca is not None and ca.pool is not None:

@@ -44,7 +44,7 @@ def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | Non
     (ax_inf, ax_tau), (ax_g, ax_i) = fig.subplots(2, 2, sharex=True)
     k = 0
     for ch in neuron.channels:
-        for gate in ch.gates:
+        for gate in ch.leaf_gates():
             color = _GATE_COLORS[k % len(_GATE_COLORS)]
             k += 1
             label = f"{ch.name}.{gate.name}"

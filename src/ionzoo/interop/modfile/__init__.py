@@ -63,7 +63,7 @@ def read_text(text: str, name: str = "mechanism.mod",
     builder = _Builder(analysis, rev, f"{name} (sha256 {digest})")
     channels = tuple(builder.channel(c) for c in analysis.currents)
     initial = {f"{ch.name}.{g}": v for ch in channels for g, v in analysis.initial.items()
-               if g in {x.name for x in ch.gates}}
+               if g in {x.name for x in ch.leaf_gates()}}
     return ModImport(mod.suffix, channels, analysis.method, initial, builder.conductance,
                      builder.renamed)
 
@@ -120,6 +120,9 @@ class _Builder:
                 key, _, value = line.partition(":")
                 if key.strip() == "Ion":
                     out["@ion"] = value.strip()
+                elif key.strip() == "Fractional gates":  # h(h1 h2), …
+                    for m in re.finditer(r"(\w+)\(([\w ]+)\)", value):
+                        out["@frac:" + " ".join(m.group(2).split())] = m.group(1)
                 elif key.strip() == "Renamed for NEURON":
                     for pair in value.split(","):
                         old, _, new = pair.partition("->")
@@ -141,8 +144,9 @@ class _Builder:
 
     def channel(self, cur: CurrentParts) -> Channel:
         name = self.channel_name(cur)
-        gate_names = [g.name for g in cur.gates]
-        trees = [t for g in cur.gates for t in (g.first, g.second) if t is not None]
+        gate_names = [x.name for g in cur.gates for x in (g, *g.leaves())]
+        trees = [t for g in cur.gates for x in g.leaves() for t in (x.first, x.second)
+                 if t is not None]
         if cur.factor is not None:
             trees.append(cur.factor)
         e, e_param = self.reversal(cur)
@@ -215,6 +219,11 @@ class _Builder:
         return mapping
 
     def gate(self, g: GateParts, mapping: dict) -> Gate:
+        if g.form == "fractional":
+            parts = tuple((w, self.gate(p, mapping)) for w, p in g.parts)
+            name = self.back.get("@frac:" + " ".join(p.name for _, p in parts), g.name)
+            return Gate(name, g.power, parts=parts)
+        assert g.first is not None
         values = {m.id: self.value(tag[2:]) for tag, m in mapping.items()
                   if tag.startswith("p:") and isinstance(m, Name)}
         first = recognise_exprel(rename_tree(g.first, mapping), values)

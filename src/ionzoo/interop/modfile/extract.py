@@ -38,9 +38,15 @@ class GateParts:
 
     name: str
     power: int
-    form: str  # "inftau" | "alphabeta" | "instantaneous"
-    first: Expr  # x∞ or α
+    form: str  # "inftau" | "alphabeta" | "instantaneous" | "fractional"
+    first: Expr | None  # x∞ or α (None for a fractional gate)
     second: Expr | None  # τ or β
+    #: a fractional gate: (weight, gate of power 1) for each state of the weighted sum
+    parts: list[tuple[float, GateParts]] = field(default_factory=list)
+
+    def leaves(self) -> list[GateParts]:
+        """The gates with kinetics: the parts of a fractional gate, else itself."""
+        return [p for _, p in self.parts] if self.parts else [self]
 
 
 @dataclass
@@ -135,6 +141,39 @@ def _factors(e: Expr, power: int = 1) -> list[tuple[Expr, int]]:
     return [(e, power)]
 
 
+def _weighted_states(f: Expr) -> list[tuple[float, str]] | None:
+    """``[(w, state), …]`` where ``f`` = Σ w·state with positive numbers w and distinct
+    states; None otherwise."""
+    if isinstance(f, Bin) and f.op == "+":
+        left, right = _weighted_states(f.left), _weighted_states(f.right)
+        if left is None or right is None:
+            return None
+        out = left + right
+        return out if len({x for _, x in out}) == len(out) else None
+    weight = 1.0
+    while isinstance(f, Bin) and f.op in ("*", "/"):
+        if f.op == "*" and isinstance(f.left, Num):
+            weight, f = weight * f.left.value, f.right
+        elif isinstance(f.right, Num) and f.right.value != 0.0:
+            weight = weight * f.right.value if f.op == "*" else weight / f.right.value
+            f = f.left
+        else:
+            return None
+    if isinstance(f, Name) and f.id.startswith("s:") and weight > 0.0:
+        return [(weight, f.id[2:])]
+    return None
+
+
+def _common_prefix(names: list[str]) -> str:
+    """The longest common prefix of ``names`` that is an identifier (``h1``, ``h2`` → ``h``)."""
+    prefix = names[0]
+    for n in names[1:]:
+        while not n.startswith(prefix):
+            prefix = prefix[:-1]
+    prefix = prefix.rstrip("_0123456789") if prefix not in names else ""
+    return prefix if prefix[:1].isalpha() else ""
+
+
 def _is_drive(d: Expr) -> bool:
     """``v − e`` or ``v + c`` with ``e`` free of v."""
     return (isinstance(d, Bin) and d.op in ("-", "+") and d.left == Name("v")
@@ -167,6 +206,7 @@ class _Current:
         self.constants: list[tuple[Expr, int]] = []
         self.drives: list[Expr] = []
         self.lagged: set[str] = set()  # instantaneous values set outside BREAKPOINT
+        self.sums: dict[str, tuple[Expr, list[tuple[float, str]]]] = {}  # fractional gates
 
     def fail(self, reason: str) -> ModSyntaxError:
         line = self.mod.breakpoint.line if self.mod.breakpoint else 0
@@ -195,12 +235,30 @@ class _Current:
             if f.id[2:] in self.instant and f.id[2:] not in self.bp_values:
                 self.lagged.add(f.id[2:])
         elif _kind(f) == "state":
-            what = ("a weighted sum of gates (a fractional gate)" if isinstance(f, Bin)
-                    and f.op in ("+", "-") else "a state mixed with other terms")
-            raise self.fail(f"the factor {f} is {what}: the current must be a product of gate "
-                            "powers (not supported)")
+            terms = _weighted_states(f)
+            if terms is None:
+                raise self.fail(f"the factor {f} mixes states with other terms: the current "
+                                "must be a product of gate powers and weighted sums of states "
+                                "(not supported)")
+            self.weighted_sum(f, k, terms)
         else:
             self.value_factor(f, k, None)
+
+    def weighted_sum(self, f: Expr, k: int, terms: list[tuple[float, str]]) -> None:
+        """A fractional gate Σ w·x (Allen's ``0.5*h1 + 0.5*h2``), named by the common prefix
+        of its states (``h``) where that is free, else ``f<k>``."""
+        for key, (tree, _) in self.sums.items():
+            if tree == f:
+                self.powers[key] += k
+                return
+        states = [x for _, x in terms]
+        prefix = _common_prefix(states)
+        taken = set(self.mod.states) | set(self.mod.parameters) | set(self.mod.assigned) \
+            | set(self.sums) | set(self.instant)
+        key = prefix if prefix and prefix not in taken else f"f{len(self.sums) + 1}"
+        self.sums[key] = (f, terms)
+        self.powers[key] = k
+        self.order.append(key)
 
     def value_factor(self, f: Expr, k: int, name: str | None) -> None:
         """A factor without states: constant, the drive, or an instantaneous gate (a function
@@ -231,7 +289,12 @@ class _Current:
         drive, reversal = self.driving_force()
         gates = []
         for name in self.order:
-            if name in self.powers and self.powers[name]:
+            if name in self.sums:
+                parts = [(w, _gate(self.mod, self.deriv, x, 1)) for w, x in self.sums[name][1]]
+                if self.powers[name] <= 0:
+                    raise self.fail(f"the weighted sum {self.sums[name][0]} divides the current")
+                gates.append(GateParts(name, self.powers[name], "fractional", None, None, parts))
+            elif name in self.powers and self.powers[name]:
                 gates.append(_gate(self.mod, self.deriv, name, self.powers[name]))
             elif name in self.instant:
                 value, p = self.instant[name]
@@ -418,12 +481,14 @@ def analyse(mod: ModFile) -> Analysis:
                         f"BREAKPOINT does not set the current {var!r}")
         currents.append(_Current(mod, deriv, var, ion, expr,  # type: ignore[arg-type]
                                  bp.named_values).parts())
-    used = [g.name for c in currents for g in c.gates if g.form != "instantaneous"]
+    used = [x.name for c in currents for g in c.gates for x in g.leaves()
+            if x.form != "instantaneous"]
     if len(used) != len(set(used)):
         raise _fail(mod, 0, "a STATE gates more than one current")
     unused = set(mod.states) - set(used)
     if unused:
         raise _fail(mod, 0, f"STATE(s) {sorted(unused)} do not gate any current")
-    initial = _initial_values(mod, init, [g for c in currents for g in c.gates])
+    initial = _initial_values(mod, init, [x for c in currents for g in c.gates
+                                          for x in g.leaves()])
     return Analysis(mod, currents, method, initial)
 
