@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 BENCH_VENV := .venv-bench
 
-.PHONY: demo test test-fast lint typecheck bench docs clean
+.PHONY: demo test test-fast lint typecheck bench docs clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,18 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.stamp-run
 	$(BIN)/python -m ionzoo.demo --out out
 
+## browser-deps: Debian's chromium and chromium-driver for the explorer's browser tests and
+## screenshots (installed with apt as root, or through sudo, when missing)
+APT := DEBIAN_FRONTEND=noninteractive apt-get
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then $(APT) update -qq && $(APT) install -y -qq chromium chromium-driver; \
+	elif command -v sudo >/dev/null; then sudo $(APT) update -qq && \
+		sudo $(APT) install -y -qq chromium chromium-driver; \
+	else echo "browser-deps: installing chromium and chromium-driver needs root" >&2; exit 1; fi
+
 ## test: install with test extras, lint, type-check, and run the whole test suite
-test: $(VENV)/.stamp-test
+test: $(VENV)/.stamp-test browser-deps
 	$(BIN)/ruff check src tests benchmarks docs
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
@@ -41,11 +51,12 @@ lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks docs
 
 ## docs: run the tutorials, regenerate their figures and the channel/model reference pages
-docs: $(VENV)/.stamp-test
+docs: $(VENV)/.stamp-test browser-deps
 	$(BIN)/python docs/build.py
 	$(BIN)/python docs/build.py --out docs/howto docs/howto/*.md
 	$(BIN)/python docs/gen_reference.py
 	$(BIN)/python docs/notebooks.py
+	$(BIN)/python docs/explorer_screenshots.py
 
 # The peers (NEURON, Brian2, Jaxley) live in their own environment: Brian2 needs numpy < 2.4.
 $(BENCH_VENV)/.stamp: benchmarks/requirements-peers.txt
@@ -57,6 +68,7 @@ $(BENCH_VENV)/.stamp: benchmarks/requirements-peers.txt
 bench: $(VENV)/.stamp-run $(BENCH_VENV)/.stamp
 	$(BIN)/python benchmarks/run.py --peers-python $(BENCH_VENV)/bin/python \
 		--write docs/benchmarks.md
+	$(BIN)/python benchmarks/explorer_latency.py --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) out build *.egg-info src/*.egg-info

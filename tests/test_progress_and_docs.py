@@ -118,9 +118,14 @@ def test_reference_pages_are_generated(tmp_path):
 
 @pytest.mark.parametrize("page", ["fi_and_rheobase.md", "drugs.md", "temperature.md",
                                   "spikes.md", "dynamics.md", "initial_state.md",
-                                  "voltage_clamp.md", "synapses.md", "sweeps.md"])
+                                  "voltage_clamp.md", "synapses.md", "sweeps.md",
+                                  "import_nmodl.md", "explore.md"])
 def test_howto_code_runs(tmp_path, page):
-    build_page(tmp_path, f"docs/howto/{page}")
+    # pages run from docs/howto and name the test corpus as ../../tests/data/...
+    out = tmp_path / "docs" / "howto"
+    out.mkdir(parents=True)
+    (tmp_path / "tests").symlink_to(ROOT / "tests")
+    build_page(out, f"docs/howto/{page}")
 
 
 TUTORIALS = sorted((ROOT / "docs" / "tutorials").glob("[0-9]*.md"))

@@ -10,6 +10,7 @@
     ionzoo plot gating|mechanism|phase|traces MODEL [...] --out FILE
     ionzoo sweep run SPEC.yaml --out DB.zarr [--workers N | --scheduler ADDR] [--chunk-size K]
     ionzoo sweep status|show|figure DB.zarr [--where "class == 'bursting'"] [--json]
+    ionzoo explore [MODEL] [--port 5006] [--no-browser]     (the explorer in the browser)
 
 Errors in user input print one line (``ionzoo: error: ...``) and exit with status 2; no traceback.
 Shell completion (click): ``eval "$(_IONZOO_COMPLETE=bash_source ionzoo)"`` (bash; ``zsh_source``,
@@ -34,6 +35,7 @@ from . import (  # noqa: F401  (register the commands)
     catalog,
     clamp,
     dynamics,
+    explore,
     interchange,
     simulation,
     sweep,
