@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +66,20 @@ def versions(peers_python: str) -> dict:
     return out
 
 
+def cli_startup(py: str, repeats: int = 7) -> dict[str, float]:
+    """Median wall time (s) of ``ionzoo --help`` and ``ionzoo models`` in fresh processes
+    (issue #14: ≤ 0.5 s)."""
+    out = {}
+    for args in (["--help"], ["models"]):
+        walls = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            subprocess.run([py, "-m", "ionzoo", *args], capture_output=True, check=True)
+            walls.append(time.perf_counter() - t0)
+        out["ionzoo " + " ".join(args)] = statistics.median(walls)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--peers-python", required=True, help="python of the peers' environment")
@@ -78,6 +93,8 @@ def main() -> None:
                     help="comma-separated canonical models for the per-model table ('none')")
     ap.add_argument("--synapses-only", action="store_true",
                     help="run only the Poisson-synapse batch (its section of the report)")
+    ap.add_argument("--cli-only", action="store_true",
+                    help="measure only the command line's start-up")
     ap.add_argument("--prinz-only", action="store_true",
                     help="run only the Prinz STG sections (NEURON batch and grid sample)")
     ap.add_argument("--prinz-step", type=int, default=104,
@@ -88,6 +105,10 @@ def main() -> None:
     py, peer_py = sys.executable, args.peers_python
     if args.synapses_only:
         print("\n".join(synapse_table(py, peer_py, args)))
+        return
+    if args.cli_only:
+        for k, v in cli_startup(py).items():
+            print(f"- `{k}` in a new process: {v:.2f} s")
         return
     if args.prinz_only:
         print("\n".join(prinz_table(py, peer_py, args)))
@@ -203,7 +224,10 @@ def main() -> None:
     lines.append(f"- cold (empty kernel cache: generate + compile both kernels): "
                  f"**{cold:.1f} s**")
     lines.append(f"- warm (kernels loaded from the disk cache): **{warm:.3f} s**")
-    lines.append(f"- `import ionzoo` itself (NumPy, SciPy, Numba, xarray): {import_s:.2f} s")
+    lines.append(f"- `import ionzoo` itself (NumPy; Numba and xarray load with the first "
+                 f"simulation): {import_s:.2f} s")
+    for k, v in cli_startup(py).items():
+        lines.append(f"- `{k}` in a new process (issue #14: ≤ 0.5 s): {v:.2f} s")
     jc = extra.get("Jaxley CPU jit(vmap)", {}).get("compile_s")
     if jc:
         lines.append(f"- for comparison, Jaxley's jit compile of the batch in its process: "

@@ -86,7 +86,7 @@ def test_helpers_that_call_helpers_do_not_stop_vectorisation(tmp_path, monkeypat
     from ionzoo.ions import Calcium
 
     monkeypatch.setenv("IONZOO_CACHE_DIR", str(tmp_path))
-    simulate_module = sys.modules["ionzoo.simulate"]
+    simulate_module = sys.modules["ionzoo.simulation"]
     compiled = []
     original = simulate_module.numba_kernels
 

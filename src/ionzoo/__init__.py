@@ -8,8 +8,9 @@ Units throughout (NEURON's density units): mV, ms, mS/cm², µA/cm², µF/cm², 
 >>> int(res.spike_count)
 3
 
-The heavier parts (``plot``, ``analysis``, ``dynamics``, ``io``, ``interop``, ``testing``,
-``pharmacology``, ``reference``) load on first use, so ``import ionzoo`` stays light.
+The heavier parts (``simulate`` and ``Result`` with Numba and xarray, ``plot``, ``analysis``,
+``dynamics``, ``io``, ``interop``, ``testing``, ``pharmacology``, ``reference``) load on first
+use, so ``import ionzoo`` — and the command line's start-up — stays light.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from . import channels, expr, ions, models, noise, stimulus, synapses  # noqa: E
 from ._version import __version__
 from .errors import ExpressionError, IonzooError, ValidationError  # noqa: E402
 from .model.neuron import Neuron  # noqa: E402
-from .result import Result, load_result  # noqa: E402
-from .simulate import simulate  # noqa: E402
 from .solvers import Adaptive, BackwardEuler, CrankNicolson  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,14 +36,24 @@ if TYPE_CHECKING:  # pragma: no cover
         reference,
         testing,
     )
+    from .result import Result, load_result
+    from .simulation import simulate
 
 _LAZY = ("plot", "analysis", "clamp", "dynamics", "io", "interop", "testing", "pharmacology",
          "reference", "lower", "ir", "solvers", "backends", "sweep")
 
 
+#: Attributes from modules that import xarray and Numba, loaded on first use.
+_LAZY_ATTRS = {"simulate": "simulation", "Result": "result", "load_result": "result"}
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_ATTRS:
+        value = getattr(importlib.import_module(f".{_LAZY_ATTRS[name]}", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'ionzoo' has no attribute {name!r}")
 
 

@@ -150,7 +150,7 @@ class Traces:
 
 def traces(base: Neuron, settings: Settings | dict[str, Any], dt: float = 0.025) -> Traces:
     """Simulate ``base`` under the settings (Crank–Nicolson, ``dt`` ms), everything recorded."""
-    from ..simulate import simulate
+    from ..simulation import simulate
 
     s = _valid(settings)
     cell = neuron_for(base, s)

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
-import xarray as xr
 
+from .._lazy import is_dataarray
 from ..errors import ValidationError
 from ..expr import Expr, Name, Num
 from .channel import check_name
@@ -154,7 +154,7 @@ def destexhe2001(area_um2: float, seed: Any = 0, scale: Any = 1.0,
         raise ValidationError("area_um2", "must be a number > 0 (µm²)")
     k = 1e5 / float(area_um2)  # µS -> mS/cm²
     d = DESTEXHE_2001
-    s = scale.values if isinstance(scale, xr.DataArray) else scale
+    s = scale.values if is_dataarray(scale) else scale
     if np.any(np.asarray(s) < 0):
         raise ValidationError("scale", "must be >= 0")
     return PointConductance(d["ge0"] * k * scale, d["sigma_e"] * k * scale, d["tau_e"],

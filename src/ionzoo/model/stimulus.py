@@ -24,16 +24,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import xarray as xr
 
+from .._lazy import is_dataarray
+from .._lazy import xarray as _xr
 from ..errors import ValidationError
 from ..expr import Call, Compare, Expr, Logic, Lookup, Name, Num, Where
 from ..expr import evaluate as _evaluate
 from ..limits import MAX_SAMPLES
 from .params import number
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
 
 _T = Name("t")  # time, ms, in stimulus expressions
 
@@ -83,7 +87,7 @@ class Stimulus:
         out: dict[str, Any] = {"kind": self.kind}
         for f in fields(self):  # type: ignore[arg-type]
             v = getattr(self, f.name)
-            out[f.name] = v.values.tolist() if isinstance(v, xr.DataArray) else (
+            out[f.name] = v.values.tolist() if is_dataarray(v) else (
                 np.asarray(v).tolist())
         return out
 
@@ -95,8 +99,8 @@ MIN_SAMPLE_INTERVAL = 1e-6
 def _ordered(kind: str, first: str, a: Any, second: str, b: Any) -> None:
     """``b >= a`` everywhere (arrays broadcast as the batch will), or a ValidationError."""
     try:
-        ok = bool(np.all(xr.DataArray(b) >= a) if isinstance(b, xr.DataArray) or
-                  isinstance(a, xr.DataArray) else np.all(np.asarray(b) >= np.asarray(a)))
+        ok = bool(np.all(_xr().DataArray(b) >= a) if is_dataarray(b) or
+                  is_dataarray(a) else np.all(np.asarray(b) >= np.asarray(a)))
     except ValueError:  # shapes that only the batch's named dimensions can align
         return
     if not ok:
@@ -106,7 +110,7 @@ def _ordered(kind: str, first: str, a: Any, second: str, b: Any) -> None:
 def _field(kind: str, name: str, value: Any, allow_inf: bool = False,
            nonneg: bool = False, positive: bool = False) -> float | xr.DataArray:
     where = f"stimulus.{kind}.{name}"
-    if isinstance(value, xr.DataArray):
+    if is_dataarray(value):
         arr = value.astype(float)
         vals = arr.values
     else:
@@ -132,7 +136,7 @@ def _field(kind: str, name: str, value: Any, allow_inf: bool = False,
         return arr
     if vals.ndim == 0:
         return float(vals)
-    return xr.DataArray(vals, dims=(name,), coords={name: vals})
+    return _xr().DataArray(vals, dims=(name,), coords={name: vals})
 
 
 @dataclass(frozen=True)
@@ -332,7 +336,7 @@ class Sum(Stimulus):
 
 
 def _values(v: Any) -> np.ndarray:
-    return v.values if isinstance(v, xr.DataArray) else np.asarray(v)
+    return v.values if is_dataarray(v) else np.asarray(v)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -32,15 +32,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import xarray as xr
 
+from .._lazy import is_dataarray
+from .._lazy import xarray as _xr
 from ..errors import ValidationError
 from ..expr import Expr, Num
 from .channel import check_name
 from .stimulus import Stimulus, _field
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
 
 __all__ = ["Synapse", "ExpSynapse", "Exp2Synapse", "AlphaSynapse", "SpikeSource", "poisson",
            "regular", "times", "exp", "exp2", "alpha", "exp2_factor", "SOURCES"]
@@ -81,7 +85,7 @@ def times(spike_times: Sequence[float] | np.ndarray | xr.DataArray) -> SpikeSour
     """Given event times (ms): one sorted 1-D sequence for every neuron, or a DataArray with
     dimensions (``dim``, ``"spike"``), NaN-padded, giving neuron ``dim=k`` its own train."""
     where = "stimulus.synapse.times"
-    if isinstance(spike_times, xr.DataArray):
+    if is_dataarray(spike_times):
         if spike_times.ndim != 2 or "spike" not in spike_times.dims:
             raise ValidationError(where, "a DataArray of trains needs dimensions (batch "
                                   "dimension, 'spike')")
@@ -89,8 +93,8 @@ def times(spike_times: Sequence[float] | np.ndarray | xr.DataArray) -> SpikeSour
         arr = spike_times.transpose(dim, "spike").values.astype(float)
         trains = tuple(_train(where, row[~np.isnan(row)]) for row in arr)
         coords = spike_times.coords[dim].values if dim in spike_times.coords else None
-        index = xr.DataArray(np.arange(len(trains), dtype=float), dims=(dim,),
-                             coords={dim: coords} if coords is not None else None)
+        index = _xr().DataArray(np.arange(len(trains), dtype=float), dims=(dim,),
+                                coords={dim: coords} if coords is not None else None)
         return SpikeSource("times", trains=trains, train=index)
     arr = np.asarray(spike_times, dtype=float)
     if arr.ndim != 1:
@@ -160,7 +164,7 @@ class Synapse(Stimulus):
                                "source": self.spikes.kind}
         for f in self.numeric:
             v = getattr(self, f)
-            out[f] = v.values.tolist() if isinstance(v, xr.DataArray) else np.asarray(v).tolist()
+            out[f] = v.values.tolist() if is_dataarray(v) else np.asarray(v).tolist()
         return out
 
 

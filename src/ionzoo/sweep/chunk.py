@@ -60,7 +60,7 @@ def run_chunk(spec: SweepSpec, start: int, stop: int, threads: int | None = None
     :func:`output_arrays` (one value per model) and ``seconds`` (the wall time).
     ``neuron``: the spec's neuron, built by the caller (so that a remote worker needs no
     model file); default ``spec.neuron()``."""
-    from ..simulate import simulate
+    from ..simulation import simulate
 
     if threads is not None:
         import numba
