@@ -16,9 +16,10 @@ def test_rheobase_sustained_is_the_fold_of_limit_cycles(hh):
     rb = rheobase(hh, "sustained", 0.0, 20.0, tol=1e-3)
     assert rb.bracket[1] - rb.bracket[0] < 1e-3
     assert rb.value == pytest.approx(6.26, abs=0.01)
-    # consistent with the f–I curve on both sides of the bracket
+    # consistent with the f–I curve on both sides of the bracket: no spike in the window below,
+    # spikes in it above (the criterion is the window's count)
     ds = fi_curve(hh, [rb.bracket[0], rb.bracket[1]])
-    assert ds.rate.values[0] == 0 and ds.rate.values[1] > 0
+    assert ds.count_rate.values[0] == 0 and ds.count_rate.values[1] > 0
 
 
 def test_single_spike_rheobase_is_lower(hh):

@@ -237,3 +237,18 @@ def test_current_in_nanoamperes_uses_the_cells_area(capsys):
         float(cell.density(0.75))
     assert main(["run", "hh1952", "--current", "1nA", "--t-stop", "5"]) == 2
     assert "needs the cell's area" in capsys.readouterr().err
+
+
+def test_the_command_line_starts_without_numba_or_xarray():
+    """`ionzoo --help` and `ionzoo models` stay light (issue #14's ≤ 0.5 s start-up, measured
+    by `benchmarks/run.py --cli-only`): importing the CLI and building the zoo's models loads
+    neither Numba nor xarray (0.2 s and 0.3 s of imports); the first simulation does."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ionzoo.cli; from ionzoo.cli import main; main(['models']); "
+            "print(sorted(m for m in ('numba', 'xarray', 'pandas', 'scipy.optimize') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()[-1]
+    assert out == "[]"

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--current", type=float, default=10.0, help="step amplitude, µA/cm²")
     args = parser.parse_args(argv)
 
+    from .rates import RATE_NAME, rate
+
     cell = models.hh1952()
     stim = stimulus.step(args.current, start=5.0, stop=55.0)
     t0 = time.perf_counter()
@@ -36,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  first spike:   {spikes[0]:.3f} ms (0 mV upward crossing)")
     if len(spikes) > 1:
         isi = np.diff(spikes)
-        print(f"  mean ISI:      {isi.mean():.3f} ms  ->  {1000.0 / isi.mean():.1f} Hz")
+        print(f"  mean ISI:      {isi.mean():.3f} ms")
+    print(f"  rate:          {rate(spikes, 5.0, 55.0):.1f} Hz ({RATE_NAME}, the step 5-55 ms)")
     print(f"  peak v:        {v.max():.2f} mV")
     print(f"  minimum v:     {v[res.t > 5.0].min():.2f} mV (after stimulus onset)")
     print(f"  wall time:     {wall:.3f} s (includes kernel compile/load on first use)")

@@ -82,14 +82,22 @@ class Result:
         counts = np.minimum(self.spike_count.values.reshape(-1), times.shape[1])
         return [times[i, :c].copy() for i, c in enumerate(counts)]
 
-    def firing_rate(self, start: float = 0.0, stop: float | None = None) -> xr.DataArray:
-        """Spikes per second (Hz) counted in the window [start, stop) ms (default: whole run)."""
+    def firing_rate(self, start: float = 0.0, stop: float | None = None,
+                    kind: str = "isi") -> xr.DataArray:
+        """The firing rate (Hz) in the window [start, stop) ms (default: the whole run), as
+        :mod:`ionzoo.rates` defines it: 1/mean ISI of the spikes in the window (0 for fewer
+        than two), or with ``kind="count"`` the spikes in the window per second."""
+        from .rates import COUNT_RATE_NAME, RATE_NAME, rates
+
         stop = float(self.dataset.attrs["t_stop"]) if stop is None else stop
         st = self.spikes
-        n = ((st >= start) & (st < stop)).sum("spike")
-        rate = n / ((stop - start) / 1000.0)
-        rate.attrs = {"units": "Hz", "long_name": f"firing rate in [{start:g}, {stop:g}) ms"}
-        return rate
+        values = rates(st.transpose(..., "spike").values, start, stop, kind)
+        out = xr.DataArray(values, dims=[d for d in st.dims if d != "spike"],
+                           coords={k: c for k, c in st.coords.items() if "spike" not in c.dims})
+        name = RATE_NAME if kind == "isi" else COUNT_RATE_NAME
+        out.attrs = {"units": "Hz", "long_name": f"{name} [{start:g}, {stop:g}) ms",
+                     "definition": kind}
+        return out
 
     # ------------------------------------------------------------------ io
     def to_netcdf(self, path: str | os.PathLike) -> None:

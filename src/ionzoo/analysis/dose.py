@@ -11,7 +11,7 @@ from ..errors import ValidationError
 from ..model.neuron import Neuron
 from ..model.stimulus import step
 from ..pharmacology import DRUGS, Drug, apply, fraction_blocked, parse_concentration
-from ..simulate import simulate
+from ..simulation import simulate
 from .features import DEFAULT_SETTINGS, FeatureSettings, features
 
 __all__ = ["dose_response"]
@@ -26,7 +26,7 @@ def dose_response(neuron: Neuron, drug: Drug | str, concentrations: Sequence, cu
     and step ``current`` (µA/cm²) from ``start`` to ``stop`` ms, all in one batch.
 
     Returns, against ``concentration`` (drug's unit): ``fraction_blocked`` (1), ``rate`` (Hz,
-    spikes — upward 0-mV crossings — in the step per second of step), ``spike_count`` (1) and
+    :mod:`ionzoo.rates`: 1/mean ISI of the spikes in the step), ``spike_count`` (1) and
     ``AP_height`` (mV, first spike, eFEL's definition; NaN without a spike).
     """
     if isinstance(drug, str):
@@ -47,7 +47,7 @@ def dose_response(neuron: Neuron, drug: Drug | str, concentrations: Sequence, cu
     out = xr.Dataset({
         "fraction_blocked": xr.DataArray(fraction_blocked(drug, conc, subtype), dims=dim,
                                          attrs={"units": "1"}),
-        "rate": (1000.0 * in_step / (stop - start)).assign_attrs(units="Hz"),
+        "rate": res.firing_rate(start, stop),
         "spike_count": in_step.assign_attrs(units="1"),
         "AP_height": feats.AP_height.isel(spike=0, drop=True).assign_attrs(units="mV"),
     })

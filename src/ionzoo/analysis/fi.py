@@ -17,7 +17,9 @@ Protocols (``protocol=``):
     the fold of limit cycles, 6.26 µA/cm²). Together with ``"rest"`` this reveals bistability
     and hysteresis.
 
-Rates (Hz): ``rate`` — spikes in the last ``window`` ms of the run per second; ``first_isi_rate``
+Rates (Hz): ``rate`` — the firing rate of :mod:`ionzoo.rates` (1/mean ISI of the spikes in the
+last ``window`` ms of the run; 0 for fewer than two), ``count_rate`` — the spikes in that window
+per second; ``first_isi_rate``
 — 1000/(t₂ − t₁) from the first two spikes after the protocol's start; ``last_isi_rate`` —
 1000/ISI of the last two spikes, when both fall in the window (the frequency of the attained
 spike train, free of slow transients near onset); NaN where undefined.
@@ -40,7 +42,7 @@ from ..model.neuron import Neuron
 from ..model.params import number
 from ..model.stimulus import Stimulus, ramp, step
 from ..reference import steady_state_current as _reference_iv
-from ..simulate import simulate
+from ..simulation import simulate
 
 __all__ = ["fi_curve", "rheobase", "excitability_class", "equilibrium_voltage",
            "steady_state_current", "Rheobase", "Excitability"]
@@ -84,7 +86,8 @@ def fi_curve(neuron: Neuron, currents: Sequence[float] | np.ndarray, *, t_stop: 
              perturbation: float = 0.1) -> xr.Dataset:
     """The f–I curve of ``neuron`` over ``currents`` (µA/cm²), one batch.
 
-    Returns a Dataset with ``rate`` and ``first_isi_rate`` (Hz) and ``spike_count`` along the
+    Returns a Dataset with ``rate``, ``count_rate`` and ``first_isi_rate`` (Hz, see the module
+    docstring) and ``spike_count`` along the
     dimension ``current`` (plus any batch dimensions of the neuron). ``window`` (ms, default
     half the run after the protocol's start) is the steady-state counting window.
     """
@@ -115,6 +118,7 @@ def fi_curve(neuron: Neuron, currents: Sequence[float] | np.ndarray, *, t_stop: 
                    threshold=threshold)
     times = res.spikes
     rate = res.firing_rate(start=t_stop - window, stop=t_stop)
+    count_rate = res.firing_rate(start=t_stop - window, stop=t_stop, kind="count")
     after = times.where(times >= start)
     t1 = after.min("spike")
     t2 = after.where(after > t1).min("spike")
@@ -123,7 +127,8 @@ def fi_curve(neuron: Neuron, currents: Sequence[float] | np.ndarray, *, t_stop: 
     last = in_window.max("spike")
     previous = in_window.where(in_window < last).max("spike")
     last_rate = 1000.0 / (last - previous)
-    ds = xr.Dataset({"rate": rate.assign_attrs(units="Hz", long_name="steady-state rate"),
+    ds = xr.Dataset({"rate": rate,
+                     "count_rate": count_rate,
                      "first_isi_rate": first.assign_attrs(units="Hz",
                                                           long_name="1000 / first ISI"),
                      "last_isi_rate": last_rate.assign_attrs(units="Hz",
@@ -177,7 +182,9 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
 
     def fires(currents):
         ds = fi_curve(neuron, currents, t_stop=t_stop, dt=dt, method=method)
-        return (ds.spike_count.values > 0) if kind == "single" else (ds.rate.values > 0)
+        # "sustained": at least one spike in the window (its count rate > 0; the ISI rate
+        # needs two, which a train near a SNIC's onset may not fit into the window)
+        return (ds.spike_count.values > 0) if kind == "single" else (ds.count_rate.values > 0)
 
     batches = 1
     search = np.linspace(lo, hi, 4 * per_batch)
@@ -233,7 +240,7 @@ def excitability_class(neuron: Neuron, lo: float = 0.0, hi: float = 50.0, t_stop
     # train lasts through the window (window rate ≥ half the last-ISI rate).
     probes = onset_i + tol * 2.0 ** np.arange(_ONSET_PROBES)
     ds = fi_curve(neuron, [*probes, ref_i], t_stop=t_stop)
-    last, window = ds.last_isi_rate.values, ds.rate.values
+    last, window = ds.last_isi_rate.values, ds.count_rate.values
     # where fewer than two spikes fall in the window (a period longer than the window: a very
     # low rate), the window count
     rates = np.where(np.isfinite(last), last, window)

@@ -10,7 +10,7 @@ import xarray as xr
 from ..errors import ValidationError
 from ..model.neuron import Neuron
 from ..model.stimulus import step
-from ..simulate import simulate
+from ..simulation import simulate
 from .features import DEFAULT_SETTINGS, FeatureSettings, features
 
 __all__ = ["temperature_sweep"]
@@ -21,7 +21,9 @@ def temperature_sweep(neuron: Neuron, temperatures: Sequence[float], current: fl
                       dt: float = 0.01,
                       settings: FeatureSettings = DEFAULT_SETTINGS) -> xr.Dataset:
     """Simulate ``neuron`` at each temperature (°C) under a ``current`` step (µA/cm², from
-    ``start`` to ``stop`` ms) and return per temperature: ``rate`` (Hz, mean_frequency),
+    ``start`` to ``stop`` ms) and return per temperature: ``rate`` (Hz, :mod:`ionzoo.rates`: 1/mean
+    ISI in the step, of the spikes the features detect — eFEL's −20 mV threshold, so the small
+    spikes of a hot HH axon count),
     ``spike_half_width`` (ms, of the first spike), ``AP_begin_voltage`` (mV, first spike:
     the dV/dt threshold), ``AP_height`` (mV, first spike) and ``spike_count``."""
     temps = np.atleast_1d(np.asarray(temperatures, dtype=float))
@@ -29,10 +31,10 @@ def temperature_sweep(neuron: Neuron, temperatures: Sequence[float], current: fl
         raise ValidationError("temperatures", "need a non-empty 1-D sequence (°C)")
     cell = neuron.with_params(temperature=temps)
     res = simulate(cell, step(float(current), start, stop), t_stop=t_stop, dt=dt, record="v")
-    ds = features(res, start, stop, names=("spike_count", "mean_frequency", "spike_half_width",
+    ds = features(res, start, stop, names=("spike_count", "peak_time", "spike_half_width",
                                            "AP_begin_voltage", "AP_height"), settings=settings)
     out = xr.Dataset({
-        "rate": ds.mean_frequency.assign_attrs(units="Hz"),
+        "rate": _rate(ds.peak_time, start, stop),
         "spike_half_width": ds.spike_half_width.isel(spike=0, drop=True).assign_attrs(units="ms"),
         "AP_begin_voltage": ds.AP_begin_voltage.isel(spike=0, drop=True).assign_attrs(
             units="mV"),
@@ -41,3 +43,15 @@ def temperature_sweep(neuron: Neuron, temperatures: Sequence[float], current: fl
     })
     out["temperature"].attrs["units"] = "degC"
     return out
+
+
+def _rate(peak_time: xr.DataArray, start: float, stop: float) -> xr.DataArray:
+    """The :mod:`ionzoo.rates` rate (Hz) of each trace's spike peaks in [start, stop)."""
+    from ..rates import RATE_NAME, rates
+
+    values = rates(peak_time.transpose(..., "spike").values, start, stop)
+    dims = [d for d in peak_time.dims if d != "spike"]
+    return xr.DataArray(values, dims=dims, coords={d: peak_time[d] for d in dims
+                                                   if d in peak_time.coords},
+                        attrs={"units": "Hz", "long_name": f"{RATE_NAME} [{start:g}, "
+                               f"{stop:g}) ms (spike peaks)"})

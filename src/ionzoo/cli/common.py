@@ -15,7 +15,6 @@ from ..errors import IonzooError, ValidationError, did_you_mean
 from ..limits import MAX_CURRENTS
 from ..model.neuron import Neuron
 from ..model.params import number
-from ..simulate import simulate
 
 __all__ = ["parse_currents", "parse_sets", "load_model", "build_cell", "spike_summary",
            "run_step", "json_safe", "echo_json", "offscreen", "save_figure", "diverged_message",
@@ -153,19 +152,22 @@ def build_cell(model: str, temperature: float | None, sets: tuple[str, ...],
 
 
 def spike_summary(res, currents: np.ndarray, start: float, stop: float) -> list[dict[str, Any]]:
-    """Per-neuron summary: spike count, times, first spike, rate in the stimulus window, peak V
-    and the deepest V after the first spike (AHP), in ms, Hz and mV."""
+    """Per-neuron summary: spike count, times, first spike, the rate in the stimulus window
+    (:mod:`ionzoo.rates`: 1/mean ISI, and the count rate), peak V and the deepest V after the
+    first spike (AHP), in ms, Hz and mV."""
+    from ..rates import rate
+
     trains = res.spike_trains()
     v = res.v.values.reshape(len(trains), -1) if "v" in res.dataset else None
     t = res.t if v is not None else None
     out = []
     for i, (amp, tr) in enumerate(zip(currents, trains)):
-        in_window = tr[(tr >= start) & (tr < stop)]
         row: dict[str, Any] = {
             "current_uA_cm2": float(amp), "spike_count": int(len(tr)),
             "spike_times_ms": [float(x) for x in tr],
             "first_spike_ms": float(tr[0]) if len(tr) else None,
-            "rate_hz": float(len(in_window) / ((stop - start) / 1000.0)) if stop > start else None,
+            "rate_hz": rate(tr, start, stop) if stop > start else None,
+            "count_rate_hz": rate(tr, start, stop, "count") if stop > start else None,
         }
         if v is not None:
             row["peak_mv"] = float(np.nanmax(v[i])) if np.isfinite(v[i]).any() else None
@@ -281,6 +283,8 @@ def run_step(model, current, delay, duration, t_stop, dt, method, temperature, s
         record_every = max(1, int(currents.size * n_steps // 20_000_000))
     for extra in inputs:  # synapses and noise (--synapse, --noise)
         stim = stim + extra
+    from ..simulation import simulate
+
     res = simulate(cell, stim, t_stop=t_stop, dt=dt, method=method, record=record,
                    record_every=record_every, threshold=threshold, progress=progress)
     return cell, currents, res, stop

@@ -7,6 +7,7 @@ import click
 import numpy as np
 
 from ..errors import ValidationError
+from ..rates import COUNT_RATE_NAME, RATE_NAME
 from .common import (
     NonFiniteRun,
     build_cell,
@@ -66,7 +67,8 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
             "model": model, "method": method, "dt_ms": dt, "t_stop_ms": t_stop,
             "temperature_degC": float(np.asarray(cell.value("temperature"))),
             "stimulus": {"kind": "step", "delay_ms": delay, "stop_ms": stop},
-            "threshold_mv": threshold, "neurons": rows})
+            "threshold_mv": threshold, "rate_definition": RATE_NAME,
+            "count_rate_definition": COUNT_RATE_NAME, "neurons": rows})
     else:
         click.echo(f"{model}: {method}, dt = {dt:g} ms, t_stop = {t_stop:g} ms, "
                    f"T = {float(np.asarray(cell.value('temperature'))):g} °C, "
@@ -79,6 +81,7 @@ def run(model, current, delay, duration, t_stop, dt, method, temperature, sets, 
             peak = "–" if r.get("peak_mv") is None else f"{r['peak_mv']:.2f}"
             click.echo(f"{r['current_uA_cm2']:>11g} {r['spike_count']:>7d} {first:>11} "
                        f"{r['rate_hz']:>10.1f} {peak:>10} {ahp:>9}")
+        click.echo(f"({RATE_NAME}; the window is the step, {delay:g}–{stop:g} ms)")
     if plot_path:
         write_figure(lambda plot: plot.traces(res), plot_path, announce=not as_json)
     if save_path:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import IonzooError
+from ..rates import rate
 from . import compute
 
 __all__ = ["Explorer", "serve"]
@@ -242,7 +243,9 @@ class Explorer:
         self.update_ms = 1000.0 * (time.perf_counter() - t0)
         area = "" if self.base.area is None else \
             f" = {s.amplitude * self.base.area * 1e-5:.3g} nA on {self.base.area:.4g} µm²"
-        self.status.object = (f"{len(tr.spikes)} spikes; amplitude {s.amplitude:g} µA/cm²"
+        hz = rate(tr.spikes, s.start, s.start + s.duration)
+        self.status.object = (f"{len(tr.spikes)} spikes, rate {hz:.1f} Hz (1/mean ISI in the "
+                              f"stimulus); amplitude {s.amplitude:g} µA/cm²"
                               f"{area}; updated in {self.update_ms:.0f} ms"
                               + (f"\n\n**{note}**" if note else ""))
 
