@@ -55,6 +55,15 @@ def test_tutorial_runs_and_writes_its_figures(tmp_path):
     assert "alpha_m(-40 mV) = 1.0 /ms" in proc.stdout
 
 
+def test_building_tutorial_runs_and_its_neuron_passes_the_feature_checks(tmp_path):
+    """Tutorial 2 builds a cortical neuron from ten zoo channels; the page itself asserts the
+    feature ranges (rest, AP height and width, rate, adaptation), so it fails if they fail."""
+    proc = build_page(tmp_path, "docs/tutorials/02_building_a_neuron.md")
+    assert "+ L, T, pool, SK" in proc.stdout and "adaptation_index" in proc.stdout
+    for name in ("02_steps.png", "02_fi.png"):
+        assert (tmp_path / "figures" / name).exists()
+
+
 def test_voltage_clamp_tutorial_runs_and_reproduces_the_models_own_numbers(tmp_path):
     """Tutorial 4: its figures, TTX leaving I_K unchanged, the subtracted I_Na equal to the
     blocked part of the model's (1e-9), and recovery giving τ_h(−80) = 6.28 ms."""

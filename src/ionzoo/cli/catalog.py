@@ -27,13 +27,16 @@ def models_cmd():
 def channels_cmd(ctx):
     """List the channels in the zoo (or `show NAME` for one)."""
     if ctx.invoked_subcommand is None:
-        click.echo(f"{'name':<20} {'ion':<4} {'gates':<12} {'temperature rule':<30} source")
+        click.echo(f"{'name':<20} {'ion':<4} {'gates':<12} {'default ḡ':<10} "
+                   f"{'temperature rule':<30} source")
         for name, fn in sorted(channels.REGISTRY.items()):
             ch = fn()
             gates = " ".join(f"{g.name}^{g.power}" + ("∞" if g.instantaneous else "")
                              + ("(Σ)" if g.parts else "") for g in ch.gates) or "–"
             src = ch.provenance.citation.split(";")[0] if ch.provenance else ""
-            click.echo(f"{name:<20} {ch.ion or '–':<4} {gates:<12} {ch.rule_text():<30} {src}")
+            gbar = f"{ch.gbar:g}" if ch.gbar else "0 (set it)"
+            click.echo(f"{name:<20} {ch.ion or '–':<4} {gates:<12} {gbar:<10} "
+                       f"{ch.rule_text():<30} {src}")
 
 
 @channels_cmd.command("show")
@@ -46,6 +49,9 @@ def channels_show(name, plot_path):
                               f"{', '.join(sorted(channels.REGISTRY))})")
     ch = channels.REGISTRY[name]()
     click.echo(str(ch))
+    if ch.gbar == 0.0:
+        click.echo("  note: the default ḡ is 0 — this channel carries no current until you set "
+                   "it (channel.with_defaults(gbar=…), or --set NAME.gbar=… on the command line)")
     click.echo("  parameters:")
     for k, v in ch.parameters().items():
         click.echo(f"    {ch.name}.{k} = {v:g} {pretty_unit(ch.parameter_spec(k).unit)}".rstrip())

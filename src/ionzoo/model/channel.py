@@ -476,6 +476,11 @@ class Channel:
         raise ValidationError(f"{self.name}.{name}", f"channel {self.name!r} has no gate {name!r}"
                               f" (gates: {[g.name for g in self.gates]})")
 
+    def renamed(self, name: str) -> Channel:
+        """A copy called ``name`` (its parameter paths become ``<name>.gbar``…): for two channels
+        of the same name in one neuron, e.g. ``traub.Na`` next to ``hh1952.Na``."""
+        return replace(self, name=name)
+
     def with_defaults(self, **values: Any) -> Channel:
         """A copy with new default parameter values (``gbar``, ``e``, ``q10`` or extras)."""
         known = self.parameters()

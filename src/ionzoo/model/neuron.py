@@ -43,16 +43,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 
+from .._lazy import is_dataarray
+from .._lazy import xarray as _xr
 from ..errors import ValidationError, did_you_mean
 from ..limits import MAX_CHANNELS
 from .channel import Channel, check_name
 from .ions import Calcium
 from .params import CALCIUM_PARAMETERS, NEURON_PARAMETERS, ParamSpec, check, check_array
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
 
 __all__ = ["Neuron", "NEURON_PARAMETERS", "RESERVED_CHANNEL_NAMES"]
 
@@ -117,7 +121,9 @@ class Neuron:
         names = [c.name for c in chans]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
-            raise ValidationError("channels", f"duplicate channel name(s) {sorted(dup)}")
+            first = sorted(dup)[0]
+            raise ValidationError("channels", f"duplicate channel name(s) {sorted(dup)}: give "
+                                  f"one another name, e.g. channel.renamed('{first}2')")
         reserved = {*NEURON_PARAMETERS, *RESERVED_CHANNEL_NAMES}
         for n in names:
             if n in reserved or re.fullmatch(r"stim\d+", n):
@@ -325,7 +331,7 @@ class Neuron:
             if name == "ca.cai" and pool_cai:
                 params["ca.cai"] = value
                 continue
-            scalar = np.ndim(value) == 0 and not isinstance(value, xr.DataArray)
+            scalar = np.ndim(value) == 0 and not is_dataarray(value)
             default = value if scalar else _first(value, f"initial.{name}")
             new = replace(new, initial=_pairs({**dict(new.initial), name: default}),
                           overrides=new.overrides)
@@ -367,7 +373,7 @@ class Neuron:
         """Sizes of the batch dimensions created by array-valued parameters."""
         if not self.overrides:
             return {}
-        return dict(xr.broadcast(*self.overrides.values())[0].sizes)
+        return dict(_xr().broadcast(*self.overrides.values())[0].sizes)
 
     def structure_key(self) -> tuple:
         """What determines compiled code (channels' structure), independent of values."""
@@ -407,7 +413,7 @@ def _pairs(values: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
 
 def _first(value: Any, where: str) -> float:
     """The first element of a batch value (the scalar default that the override replaces)."""
-    arr = value.values if isinstance(value, xr.DataArray) else np.asarray(value)
+    arr = value.values if is_dataarray(value) else np.asarray(value)
     if arr.size == 0:
         raise ValidationError(where, "empty array")
     if arr.dtype.kind not in "iuf":
@@ -417,13 +423,13 @@ def _first(value: Any, where: str) -> float:
 
 def _as_batch_value(path: str, val: Any, spec: ParamSpec) -> xr.DataArray:
     """Turn a user value into a DataArray (0-d for scalars), checked against ``spec``."""
-    if isinstance(val, xr.DataArray):
+    if is_dataarray(val):
         if val.dtype.kind not in "iuf":
             raise ValidationError(path, f"expected numbers, got an array of {val.dtype}")
         arr = val.astype(float)
     elif np.ndim(val) == 0 and not isinstance(val, (str, bytes)):
         scalar = val[()] if isinstance(val, np.ndarray) else val
-        arr = xr.DataArray(check(path, scalar, spec))
+        arr = _xr().DataArray(check(path, scalar, spec))
     else:
         try:
             raw = np.asarray(val)
@@ -437,7 +443,7 @@ def _as_batch_value(path: str, val: Any, spec: ParamSpec) -> xr.DataArray:
         if raw.ndim != 1:
             raise ValidationError(path, f"{raw.ndim}-D array: pass an xarray.DataArray to "
                                   "name its dimensions")
-        arr = xr.DataArray(raw, dims=(path,), coords={path: raw})
+        arr = _xr().DataArray(raw, dims=(path,), coords={path: raw})
     if arr.size == 0:
         raise ValidationError(path, "empty array")
     check_array(path, arr.values, spec)
