@@ -28,11 +28,22 @@ class Result:
     created them, with their values as coordinates.
     """
 
-    def __init__(self, dataset: xr.Dataset | None = None, *, build=None) -> None:
+    def __init__(self, dataset: xr.Dataset | None = None, *, build=None,
+                 injected=None) -> None:
         if (dataset is None) == (build is None):
             raise TypeError("Result needs a dataset or a builder")
         self._dataset = dataset
         self._build = build
+        self._injected = injected
+
+    def injected_current(self) -> xr.DataArray | None:
+        """The injected current (µA/cm²) of every neuron at the recorded times: the steps,
+        pulses, ramps and waveforms of the stimulus (synaptic and noise inputs are not in it:
+        record their ``<name>.i``). ``None`` for a result read back from a file or without
+        recorded times. The figures draw it as the stimulus bar under time plots."""
+        if self._injected is None or "time" not in self.dataset.coords:
+            return None
+        return self._injected(self.dataset)
 
     @property
     def dataset(self) -> xr.Dataset:

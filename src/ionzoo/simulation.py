@@ -175,7 +175,8 @@ def simulate(
                     if isinstance(solver, Adaptive) else {}))
     rec, counts, times, _ = arrays
     return Result(build=lambda: _make_result(neuron, components, ir, batch, rec, counts, times,
-                                             bad, attrs, solver.dt))
+                                             bad, attrs, solver.dt),
+                  injected=lambda ds: _injected(ir, batch, components, ds))
 
 
 def _with_area(components: tuple[Stimulus, ...], neuron: Neuron) -> tuple[Stimulus, ...]:
@@ -266,6 +267,25 @@ def _wave(component: Stimulus) -> np.ndarray:
     return component.values
 
 
+def _injected(ir: ModelIR, batch: Batch, components: tuple[Stimulus, ...],
+              ds: xr.Dataset) -> xr.DataArray:
+    """The stimulus expression of the IR (the injected current, µA/cm²) at the dataset's
+    times for every neuron of the batch, as a (batch…, time) DataArray."""
+    t = ds["time"].values
+    env: dict[str, Any] = {rid: batch.P[k][None, :] for k, rid in enumerate(ir.rows)}
+    env["t"] = t[:, None]
+    for table in ir.tables:
+        comp = components[int(table[4:])]
+        assert isinstance(comp, Waveform)
+        env[table] = comp.values
+    values = np.broadcast_to(np.asarray(ir.stimulus.evaluate(env), dtype=float),
+                             (t.size, batch.n))
+    arr = np.moveaxis(values.reshape((t.size, *batch.sizes)), 0, -1)
+    dims = (*batch.dims, "time")
+    return xr.DataArray(arr, dims=dims, coords={d: ds[d] for d in dims if d in ds.coords},
+                        attrs={"units": "uA/cm2", "long_name": "injected current"})
+
+
 def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], ir: ModelIR, batch: Batch,
                  REC: np.ndarray, spk_count: np.ndarray, spk_times: np.ndarray,
                  bad: np.ndarray, attrs: dict, dt: float) -> xr.Dataset:
@@ -290,9 +310,14 @@ def _make_result(neuron: Neuron, components: tuple[Stimulus, ...], ir: ModelIR, 
         n_samples = REC.shape[1]
         coords["time"] = ("time", np.arange(n_samples) * attrs["record_every"] * dt,
                           {"units": "ms"})
+        ions = {c.name: c.ion or "none" for c in neuron.channels}
         for q, obs in enumerate(ir.recorded):
             arr = np.moveaxis(REC[q].reshape((n_samples, *sizes)), 0, -1)
-            data[obs.name] = ((*dims, "time"), arr, {"units": obs.unit})
+            meta = {"units": obs.unit}
+            owner, _, what = obs.name.rpartition(".")
+            if owner in ions and what in ("g", "i"):
+                meta["ion"] = ions[owner]  # the figures colour a channel by its ion
+            data[obs.name] = ((*dims, "time"), arr, meta)
     ds = xr.Dataset(data, coords=coords, attrs=attrs)
     paths = set(neuron.parameter_paths())
     for d in dims:

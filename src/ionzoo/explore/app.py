@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import IonzooError
+from ..plot.style import STIMULUS_COLOR, channel_colors, gate_colors, ion_color, shade
 from ..rates import rate
 from . import compute
 
@@ -37,36 +38,10 @@ def _figure(title: str, y_label: str, x_range=None, height: int = 200, x_label: 
 
 
 def _palette(names: list[str], ions: dict[str, str | None]) -> dict[str, str]:
-    """Channel or gate (``<ch>.<x>``) → colour. A channel has its ion's colour; a second or
-    third channel of the same ion a lighter or darker shade of it; the gates of one channel
-    shades of the channel's colour (``ions``: channel → ion, in the neuron's order)."""
-    channel: dict[str, str] = {}
-    per_ion: dict[str | None, int] = {}
-    for ch, ion in ions.items():
-        k = per_ion.get(ion, 0)
-        per_ion[ion] = k + 1
-        channel[ch] = _shade(compute.ion_color(ion), _SHADES[k % len(_SHADES)])
-    out: dict[str, str] = {}
-    per_channel: dict[str, int] = {}
-    for name in names:
-        ch, _, gate = name.partition(".")
-        if not gate:
-            out[name] = channel.get(ch, compute.ion_color(None))
-            continue
-        k = per_channel.get(ch, 0)
-        per_channel[ch] = k + 1
-        out[name] = _shade(channel.get(ch, compute.ion_color(None)), _SHADES[k % len(_SHADES)])
-    return out
-
-
-#: Shades of one colour for the second, third… channel of an ion (or gate of a channel).
-_SHADES = (0.0, 0.45, -0.35, 0.7, -0.55)
-
-
-def _shade(color: str, amount: float) -> str:
-    rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-    rgb = rgb + (255.0 - rgb) * amount if amount > 0 else rgb * (1.0 + amount)  # lighter, darker
-    return "#" + "".join(f"{int(round(c)):02x}" for c in np.clip(rgb, 0, 255))
+    """Channel or gate (``<ch>.<x>``) → colour, as in the figures (:mod:`ionzoo.plot.style`)."""
+    channels = channel_colors(ions)
+    gates = gate_colors([n for n in names if "." in n], channels)
+    return {n: gates[n] if "." in n else channels.get(n, ion_color(None)) for n in names}
 
 
 class Explorer:
@@ -175,7 +150,7 @@ class Explorer:
         v = _figure(f"{self.base.name}: membrane potential", "V (mV)", height=240)
         v.line("t", "v", source=src["v_trace"], color="black", line_width=1.5)
         bar = _figure("", "I (µA/cm²)", x_range=v.x_range, height=90)
-        bar.line("t", "i", source=src["stimulus"], color="#555555")
+        bar.line("t", "i", source=src["stimulus"], color=STIMULUS_COLOR)
         bar.yaxis.ticker.desired_num_ticks = 2
         panes = [v, bar]
         for key, label, names in (("gates", "gates (1)", gates),
@@ -271,7 +246,7 @@ class Explorer:
             self.sources["clamp"].data = {"ts": [], "currents": [], "color": []}
             return f"voltage clamp: {fam['error']}"
         n = len(fam["levels"])
-        colors = [_shade("#1f77b4", 0.8 * (1 - k / max(1, n - 1)) - 0.2) for k in range(n)]
+        colors = [shade("#1f77b4", 0.8 * (1 - k / max(1, n - 1)) - 0.2) for k in range(n)]
         self.sources["clamp"].data = {"ts": [fam["t"]] * n, "currents": list(fam["currents"]),
                                       "color": colors}
         return ""

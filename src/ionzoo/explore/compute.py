@@ -19,21 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import ValidationError
 from ..model.neuron import Neuron
+from ..plot.style import ION_COLORS, ion_color  # one colour per ion, as in the figures
 
 __all__ = ["Settings", "Traces", "load_model", "neuron_for", "stimulus_for", "traces",
            "iv_curve", "phase", "fi", "clamp_family", "ION_COLORS", "ion_color",
            "default_settings"]
 
-#: One colour per ion, everywhere in the explorer: Na red, K blue, Ca green, h purple,
-#: leak and other currents grey.
-ION_COLORS = {"na": "#d62728", "k": "#1f77b4", "ca": "#2ca02c", "h": "#9467bd", None: "#7f7f7f"}
 #: The stimulus kinds of the explorer.
 KINDS = ("step", "pulses")
-
-
-def ion_color(ion: str | None) -> str:
-    """The colour of an ion's currents (:data:`ION_COLORS`; grey for any other)."""
-    return ION_COLORS.get(ion, ION_COLORS[None])
 
 
 class Settings(BaseModel):

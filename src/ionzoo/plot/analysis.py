@@ -139,8 +139,8 @@ def dose_response(ds: xr.Dataset, ax=None):
 
 def temperature(ds: xr.Dataset, fig=None):
     """Output of :func:`ionzoo.analysis.temperature_sweep`: first-spike half-width, firing rate
-    and AP onset voltage against temperature."""
-    for name in ("spike_half_width", "rate", "AP_begin_voltage"):
+    and spike threshold against temperature."""
+    for name in ("spike_half_width", "rate", "threshold"):
         if name not in ds:
             raise ValidationError("ds", f"expected temperature_sweep output with {name!r}")
     plt = _plt()
@@ -148,9 +148,9 @@ def temperature(ds: xr.Dataset, fig=None):
         fig = plt.figure(figsize=(9.0, 3.2))
     axes = fig.subplots(1, 3)
     temp = ds["temperature"].values
-    for ax, name, label in zip(axes, ("spike_half_width", "rate", "AP_begin_voltage"),
-                               ("first-spike half-width (ms)", "rate (Hz)",
-                                "AP onset voltage (mV)")):
+    for ax, name, label in zip(axes, ("spike_half_width", "rate", "threshold"),
+                               ("first-spike half-width (ms)", "rate (Hz, 1/mean ISI)",
+                                "spike threshold (mV)")):
         ax.plot(temp, ds[name].values, "o-", color="k", ms=4, label=name)
         ax.set_xlabel("temperature (°C)")
         ax.set_ylabel(label)

@@ -13,6 +13,16 @@ from ..model.neuron import Neuron
 from ..model.params import pretty_unit
 from ..reference import gate_curves
 from ..result import Result
+from .style import (
+    STIMULUS_COLOR,
+    channel_colors,
+    conductance_label,
+    current_label,
+    gate_colors,
+    gate_label,
+    ion_color,
+    typeset,
+)
 
 __all__ = ["gating", "traces", "mechanism", "phase_plane", "raster"]
 
@@ -24,6 +34,31 @@ def _plt():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _legend(ax, loc: str = "best") -> None:
+    """A legend that stays readable with many lines: two columns beyond six, smaller type
+    beyond twelve."""
+    n = len(ax.get_legend_handles_labels()[1])
+    if n:
+        ax.legend(fontsize=7 if n <= 12 else 6, ncol=1 if n <= 6 else 2, loc=loc,
+                  framealpha=0.8)
+
+
+def _stimulus_bar(ax, result: Result, rows) -> bool:
+    """Draw the injected current of the neurons ``rows`` (flat batch indices) into ``ax``; False
+    when the result does not know it (read back from a file)."""
+    inj = result.injected_current()
+    if inj is None:
+        return False
+    flat = inj.values.reshape(-1, inj.sizes["time"])
+    for i in rows:
+        ax.plot(result.t, flat[i], color=STIMULUS_COLOR, lw=1.0)
+    ax.set_ylabel("I (µA/cm²)", fontsize=7)
+    ax.tick_params(labelsize=7)
+    ax.locator_params(axis="y", nbins=2)
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+    return True
 
 
 def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | None = None,
@@ -42,18 +77,22 @@ def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | Non
     if fig is None:
         fig = plt.figure(figsize=(9.0, 6.5))
     (ax_inf, ax_tau), (ax_g, ax_i) = fig.subplots(2, 2, sharex=True)
-    k = 0
+    chan_color = channel_colors(neuron.channels)
+    colors = gate_colors([f"{c.name}.{g.name}" for c in neuron.channels
+                          for g in c.leaf_gates()], chan_color)
     for ch in neuron.channels:
         for gate in ch.leaf_gates():
-            color = _GATE_COLORS[k % len(_GATE_COLORS)]
-            k += 1
             label = f"{ch.name}.{gate.name}"
-            ax_inf.plot(v, curves[f"{label}_inf"].values, color=color, label=f"{label}∞")
+            ax_inf.plot(v, curves[f"{label}_inf"].values, color=colors[label],
+                        label=gate_label(label, "∞"))
             if not gate.instantaneous:
-                ax_tau.plot(v, curves[f"{label}_tau"].values, color=color, label=f"τ {label}")
+                ax_tau.plot(v, curves[f"{label}_tau"].values, color=colors[label],
+                            label="τ " + gate_label(label))
         if ch.gates:
-            ax_g.plot(v, curves[f"{ch.name}.g"].values, label=f"g {ch.name}")
-        ax_i.plot(v, curves[f"{ch.name}.i"].values, label=f"I {ch.name}")
+            ax_g.plot(v, curves[f"{ch.name}.g"].values, color=chan_color[ch.name],
+                      label=conductance_label(ch.name))
+        ax_i.plot(v, curves[f"{ch.name}.i"].values, color=chan_color[ch.name],
+                  label=current_label(ch.name))
     total = curves["i_ion"].values
     ax_i.plot(v, total, color="k", lw=2, label="I total")
     ax_i.axhline(0.0, color="0.6", lw=0.8)
@@ -69,7 +108,7 @@ def gating(neuron: Neuron, v: np.ndarray | None = None, temperature: float | Non
     ax_g.set_ylabel("steady-state conductance (mS/cm²)")
     ax_i.set_ylabel("steady-state current (µA/cm²)")
     for ax in (ax_inf, ax_tau, ax_g, ax_i):
-        ax.legend(fontsize=7, loc="best")
+        _legend(ax)
     for ax in (ax_g, ax_i):
         ax.set_xlabel("membrane potential V (mV)")
     fig.suptitle(f"Gating of {neuron.name}")
@@ -97,9 +136,12 @@ def traces(result: Result, var: str = "v", max_panels: int = 8, fig=None,
     shown = (np.arange(total) if total <= max_panels else
              np.unique(np.round(np.linspace(0, total - 1, max(max_panels, 1))).astype(int)))
     n = len(shown)
+    bar = result.injected_current() is not None
     if fig is None:
-        fig = plt.figure(figsize=(7.0, 1.3 + 1.4 * n))
-    axes = fig.subplots(n, 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+        fig = plt.figure(figsize=(7.0, 1.3 + 1.4 * n + (0.6 if bar else 0.0)))
+    grid = fig.add_gridspec(n + bar, 1, height_ratios=[1.0] * n + ([0.35] if bar else []))
+    first = fig.add_subplot(grid[0])
+    axes = [first] + [fig.add_subplot(grid[k], sharex=first, sharey=first) for k in range(1, n)]
     trains = result.spike_trains()
     thr = float(result.dataset.attrs.get("threshold", 0.0))
     for ax, i in zip(axes, shown):
@@ -111,6 +153,12 @@ def traces(result: Result, var: str = "v", max_panels: int = 8, fig=None,
         ax.ticklabel_format(axis="y", useOffset=False, style="plain")
         if labels[i]:
             ax.set_title(labels[i], fontsize=9, loc="left")
+    for ax in axes[:-1]:
+        ax.tick_params(labelbottom=False)
+    if bar:  # the stimulus bar: the injected current of the panels shown
+        axes[-1].tick_params(labelbottom=False)
+        axes.append(fig.add_subplot(grid[n], sharex=first))
+        _stimulus_bar(axes[-1], result, shown)
     axes[-1].set_xlabel("time (ms)")
     if n < total:
         fig.suptitle(f"{n} of {total} neurons shown (evenly spaced; plot.traces(..., "
@@ -121,9 +169,11 @@ def traces(result: Result, var: str = "v", max_panels: int = 8, fig=None,
 
 def _overlay(plt, result: Result, flat: np.ndarray, labels: list[str], var: str, unit: str,
              fig):
+    bar = result.injected_current() is not None
     if fig is None:
-        fig = plt.figure(figsize=(7.0, 3.5))
-    ax = fig.subplots()
+        fig = plt.figure(figsize=(7.0, 3.5 + (0.6 if bar else 0.0)))
+    grid = fig.add_gridspec(1 + bar, 1, height_ratios=[1.0] + ([0.3] if bar else []))
+    ax = fig.add_subplot(grid[0])
     colours = plt.cm.viridis(np.linspace(0, 1, max(flat.shape[0], 1)))
     for i, row in enumerate(flat):
         ax.plot(result.t, row, lw=0.8, color=colours[i], label=labels[i] or None)
@@ -131,6 +181,12 @@ def _overlay(plt, result: Result, flat: np.ndarray, labels: list[str], var: str,
     ax.ticklabel_format(axis="y", useOffset=False, style="plain")
     if 1 < flat.shape[0] <= 12 and any(labels):
         ax.legend(fontsize=7, ncol=2)
+    if bar:
+        ax.set_xlabel("")
+        ax.tick_params(labelbottom=False)
+        below = fig.add_subplot(grid[1], sharex=ax)
+        _stimulus_bar(below, result, range(flat.shape[0]))
+        below.set_xlabel("time (ms)")
     fig.tight_layout()
     return fig
 
@@ -159,9 +215,12 @@ def mechanism(result: Result, index: int = 0, window: tuple | None = None, fig=N
         da = result[name]
         return da.values.reshape(-1, da.sizes["time"])[index][sel]
 
+    bar = result.injected_current() is not None
     if fig is None:
-        fig = plt.figure(figsize=(7.5, 8.0))
-    ax_v, ax_x, ax_g, ax_i = fig.subplots(4, 1, sharex=True)
+        fig = plt.figure(figsize=(7.5, 8.0 + (0.7 if bar else 0.0)))
+    grid = fig.add_gridspec(4 + bar, 1, height_ratios=[1.0] * 4 + ([0.3] if bar else []))
+    ax_v = fig.add_subplot(grid[0])
+    ax_x, ax_g, ax_i = (fig.add_subplot(grid[k], sharex=ax_v) for k in (1, 2, 3))
     tt = t[sel]
     v = row("v")
     ax_v.plot(tt, v, color="k", label="V")
@@ -170,23 +229,55 @@ def mechanism(result: Result, index: int = 0, window: tuple | None = None, fig=N
                   xytext=(10, -10), textcoords="offset points", fontsize=8)
     ax_v.plot([tt[ip]], [v[ip]], "o", color="tab:red", ms=4, label="peak")
     ax_v.set_ylabel("V (mV)")
-    for k, name in enumerate(gates):
-        ax_x.plot(tt, row(name), color=_GATE_COLORS[k % len(_GATE_COLORS)], label=name)
+    chan_color = channel_colors(_ions(result))
+    colors = gate_colors(gates, chan_color)
+    for name in gates:
+        ax_x.plot(tt, row(name), color=colors[name], label=gate_label(name))
     ax_x.set_ylabel("gates (1)")
     ax_x.set_ylim(-0.02, 1.02)
     for name in conds:
-        ax_g.plot(tt, row(name), label=name)
+        ch = name[:-2]
+        ax_g.plot(tt, row(name), color=chan_color.get(ch, ion_color(None)),
+                  label=conductance_label(ch))
     ax_g.set_ylabel("conductance (mS/cm²)")
     for name in currs:
-        ax_i.plot(tt, row(name), label=name)
+        ch = name[:-2]
+        ax_i.plot(tt, row(name), color=chan_color.get(ch, ion_color(None)),
+                  label=current_label(ch))
     ax_i.axhline(0.0, color="0.6", lw=0.8)
     ax_i.set_ylabel("current (µA/cm²)\noutward +, inward −")
-    ax_i.set_xlabel("time (ms)")
     for ax in (ax_v, ax_x, ax_g, ax_i):
-        ax.legend(fontsize=7, loc="upper right")
+        _legend(ax, "upper right")
+    for ax in (ax_v, ax_x, ax_g):
+        ax.tick_params(labelbottom=False)
+    last = ax_i
+    if bar:
+        ax_i.tick_params(labelbottom=False)
+        last = fig.add_subplot(grid[4], sharex=ax_v)
+        inj = result.injected_current()
+        assert inj is not None
+        last.plot(tt, inj.values.reshape(-1, inj.sizes["time"])[index][sel],
+                  color=STIMULUS_COLOR, lw=1.0)
+        last.set_ylabel("I (µA/cm²)", fontsize=7)
+        last.tick_params(labelsize=7)
+        last.locator_params(axis="y", nbins=2)
+    last.set_xlabel("time (ms)")
     fig.suptitle(f"Ionic mechanism of the spike ({ds.attrs.get('model', '')})")
     fig.tight_layout()
     return fig
+
+
+def _ions(result: Result) -> dict[str, str | None]:
+    """Channel → ion for the recorded currents ``<ch>.i`` of a result, in their order (their
+    ``ion`` attribute)."""
+    ds = result.dataset
+    out: dict[str, str | None] = {}
+    for k in ds.data_vars:
+        key = str(k)
+        if key.endswith(".i") and "time" in ds[key].dims:
+            ion = ds[key].attrs.get("ion")
+            out[key[:-2]] = None if ion in (None, "", "none") else str(ion)
+    return out
 
 
 def _series(result: Result, spec: str, index: int) -> np.ndarray:
@@ -217,11 +308,14 @@ def phase_plane(result: Result, x: str = "v", y: str = "K.n", index: int | Seque
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 4.5))
     idx = [index] if isinstance(index, (int, np.integer)) else list(index)
+    ref = result.dataset[x] if x in result.dataset else result.dataset["v"]
+    names = _labels(result, ref, [d for d in ref.dims if d != "time"])
     for k, i in enumerate(idx):
         xs, ys = _series(result, x, i), _series(result, y, i)
         color = _GATE_COLORS[k % len(_GATE_COLORS)]
-        ax.plot(xs, ys, color=color, lw=1.0, label=f"trajectory {i}")
-        ax.plot(xs[0], ys[0], "o", color=color, ms=6, label=f"start {i}")
+        label = names[i] if i < len(names) and names[i] else f"neuron {i}"
+        ax.plot(xs, ys, color=color, lw=1.0, label=label)
+        ax.plot(xs[0], ys[0], "o", color=color, ms=6, label=f"_start {i}")
         steps = np.linspace(0, len(xs) - 2, arrows + 2).astype(int)[1:-1]
         for s in steps:
             ax.annotate("", xy=(xs[s + 1], ys[s + 1]), xytext=(xs[s], ys[s]),
@@ -234,9 +328,13 @@ def phase_plane(result: Result, x: str = "v", y: str = "K.n", index: int | Seque
 
 
 def _axis_label(result: Result, spec: str) -> str:
+    """Typeset (``V (mV)``, ``n (K)``, ``m³h (Na)``), with the unit of a recorded variable."""
+    text = typeset(spec)
     if spec in result.dataset:
-        return f"{spec} ({result[spec].attrs.get('units', '')})"
-    return spec
+        unit = pretty_unit(result[spec].attrs.get("units", ""))
+        return f"{text} ({unit})" if text == "V" or "(" not in text else \
+            (text if unit in ("", "1") else f"{text} [{unit}]")
+    return text
 
 
 def raster(result: Result, dim: str | None = None, ax=None):
