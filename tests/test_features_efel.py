@@ -101,6 +101,14 @@ def test_temperature_sweep_spike_narrows(hh):
     efel.set_setting("Threshold", -20.0)
     efel.set_setting("interp_step", 0.1)
     ref = efel.get_feature_values([{"T": res.t, "V": res.v.values, "stim_start": [20.0],
-                                    "stim_end": [220.0]}], ["spike_half_width"],
+                                    "stim_end": [220.0]}], ["spike_half_width",
+                                                            "AP_begin_voltage"],
                                   raise_warnings=False)[0]
     assert widths[0] == pytest.approx(ref["spike_half_width"][0], abs=1e-8)
+    # the spike threshold: the median onset of the spikes after the first (eFEL's on the same
+    # trace); the first spike's "onset" is the step's onset, the resting voltage (−63.06 mV at
+    # every temperature, which the CLI used to report)
+    onsets = np.asarray(ref["AP_begin_voltage"])
+    assert ds.threshold.values[0] == pytest.approx(np.median(onsets[1:]), abs=1e-6)
+    assert onsets[0] < -62.0 < ds.threshold.values[0]
+    assert len(set(np.round(ds.threshold.values, 2))) == len(temps)

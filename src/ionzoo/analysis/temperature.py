@@ -25,7 +25,10 @@ def temperature_sweep(neuron: Neuron, temperatures: Sequence[float], current: fl
     ISI in the step, of the spikes the features detect — eFEL's −20 mV threshold, so the small
     spikes of a hot HH axon count),
     ``spike_half_width`` (ms, of the first spike), ``AP_begin_voltage`` (mV, first spike:
-    the dV/dt threshold), ``AP_height`` (mV, first spike) and ``spike_count``."""
+    eFEL's dV/dt onset), ``threshold`` (mV: the median onset of the spikes after the first —
+    the first starts at the step's onset, where the injected current itself makes dV/dt jump,
+    so its onset is the resting voltage at every temperature; NaN with fewer than two spikes),
+    ``AP_height`` (mV, first spike) and ``spike_count``."""
     temps = np.atleast_1d(np.asarray(temperatures, dtype=float))
     if temps.ndim != 1 or temps.size == 0:
         raise ValidationError("temperatures", "need a non-empty 1-D sequence (°C)")
@@ -38,6 +41,7 @@ def temperature_sweep(neuron: Neuron, temperatures: Sequence[float], current: fl
         "spike_half_width": ds.spike_half_width.isel(spike=0, drop=True).assign_attrs(units="ms"),
         "AP_begin_voltage": ds.AP_begin_voltage.isel(spike=0, drop=True).assign_attrs(
             units="mV"),
+        "threshold": _threshold(ds.AP_begin_voltage),
         "AP_height": ds.AP_height.isel(spike=0, drop=True).assign_attrs(units="mV"),
         "spike_count": ds.spike_count,
     })
@@ -55,3 +59,13 @@ def _rate(peak_time: xr.DataArray, start: float, stop: float) -> xr.DataArray:
                                                    if d in peak_time.coords},
                         attrs={"units": "Hz", "long_name": f"{RATE_NAME} [{start:g}, "
                                f"{stop:g}) ms (spike peaks)"})
+
+
+def _threshold(onsets: xr.DataArray) -> xr.DataArray:
+    """The median AP onset voltage (mV) of the spikes after the first, per trace."""
+    later = onsets.isel(spike=slice(1, None))
+    with np.errstate(all="ignore"):
+        med = later.median("spike", skipna=True) if later.sizes["spike"] else \
+            onsets.isel(spike=0, drop=True) * np.nan
+    return med.assign_attrs(units="mV", long_name="spike threshold: median AP onset (eFEL "
+                            "AP_begin_voltage) of the spikes after the first")

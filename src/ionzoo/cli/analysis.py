@@ -98,7 +98,7 @@ def rheobase_cmd(model, kind, lo, hi, tol, temperature, sets, drugs, as_json):
 @json_option
 def temperature_cmd(model, temperatures, current, delay, duration, dt, sets, drugs, plot_path,
                     as_json):
-    """Spike width, onset voltage and rate of MODEL against temperature (one batch; each
+    """Spike width, spike threshold and rate of MODEL against temperature (one batch; each
     channel applies its own temperature rule)."""
     from ..analysis import temperature_sweep
 
@@ -106,7 +106,7 @@ def temperature_cmd(model, temperatures, current, delay, duration, dt, sets, dru
     cell = build_cell(model, None, sets, drugs)
     ds = temperature_sweep(cell, temps, current, start=delay, stop=delay + duration,
                            t_stop=delay + duration + 30.0, dt=dt)
-    names = ("spike_half_width", "AP_begin_voltage", "AP_height", "rate", "spike_count")
+    names = ("spike_half_width", "threshold", "AP_height", "rate", "spike_count")
     if as_json:
         echo_json({"model": model, "current_uA_cm2": current,
                                "temperature_degC": temps.tolist(),
@@ -114,11 +114,13 @@ def temperature_cmd(model, temperatures, current, delay, duration, dt, sets, dru
                                   for n in names}})
     else:
         click.echo(f"{model}: {current:g} µA/cm² for {duration:g} ms")
-        click.echo(f"{'°C':>7s} {'half-width ms':>14s} {'onset mV':>9s} {'peak mV':>8s} "
+        click.echo(f"{'°C':>7s} {'half-width ms':>14s} {'threshold mV':>12s} {'peak mV':>8s} "
                    f"{'rate Hz':>8s} {'spikes':>6s}")
         for k, temp in enumerate(temps):
             hw, vb, ah, rt, n = (ds[x].values[k] for x in names)
-            click.echo(f"{temp:7g} {hw:14.4f} {vb:9.2f} {ah:8.2f} {rt:8.2f} {int(n):6d}")
+            click.echo(f"{temp:7g} {hw:14.4f} {vb:12.2f} {ah:8.2f} {rt:8.2f} {int(n):6d}")
+        click.echo("(threshold: median AP onset of the spikes after the first; rate: 1/mean "
+                   "ISI in the step)")
     if plot_path:
         write_figure(lambda plot: plot.temperature(ds), plot_path, announce=False)
 
