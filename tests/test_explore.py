@@ -195,3 +195,17 @@ def test_tabs_show_the_phase_plane_and_the_clamp(page):
     click_tab(page, "Voltage clamp")
     clamp = wait_for_source(page, "clamp")
     assert len(clamp["currents"]) == 11
+
+
+def test_the_same_app_is_a_notebook_widget():
+    """``ionzoo.explore.explorer()`` is the served app's layout (a Panel Row: controls and
+    tabs), displayable in Jupyter after ``panel.extension()``."""
+    import panel as pn
+
+    from ionzoo.explore import explorer
+
+    layout = explorer("wang_buzsaki")
+    assert isinstance(layout, pn.Row) and len(layout) == 2
+    tabs = layout[1]
+    assert [name for name, _ in zip(tabs._names, tabs)] == ["Spike", "Phase plane", "I–V", "f–I",
+                                                           "Voltage clamp"]
