@@ -289,21 +289,30 @@ _TC_CELL = """<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="tc_tes
 TC_DENSITIES = [("naf", "na", "0.1", "50"), ("nap", "na", "0.0004", "50"),
                 ("kdr", "k", "0.08", "-95"), ("ka", "k", "0.002", "-95"),
                 ("km", "k", "0.002", "-95"), ("k2", "k", "0.0005", "-95"),
-                ("ar", "non_specific", "0.0002", "-35"), ("cat", "ca", "0.0001", "125"),
+                ("ar", "non_specific", "0.0002", "-35"), ("napf", "na", "0.0002", "50"),
+                ("Im", "k", "0.0005", "-95"),  # Hay's dendritic M-current, copied in below
                 ("pas", "non_specific", "2e-5", "-65")]
+#: One calcium channel per cell: jNeuroML's NEURON translation of a cell with both fails
+#: ("Section access unspecified").
+TC_CALCIUM = {"cat": ("cat", "ca", "0.0001", "125"), "cal": ("cal", "ca", "0.0005", "125")}
 
 
 @pytest.mark.jneuroml
 @pytest.mark.neuron
-def test_thalamocortical_channels_run_as_jneuroml_runs_them(tmp_path):
-    """Nine of Traub's channel files, unchanged, in a one-segment cell written here: ionzoo
-    against jNeuroML's NEURON translation of the same files."""
+@pytest.mark.parametrize("calcium", sorted(TC_CALCIUM))
+def test_thalamocortical_channels_run_as_jneuroml_runs_them(tmp_path, calcium):
+    """Ten of Traub's channel files (with the T- or the L-type calcium channel) and Hay's Im,
+    unchanged, in a one-segment cell written here: ionzoo against jNeuroML's NEURON translation
+    of the same files. (The calcium-activated kahp and kc need a calcium concentration model,
+    which this corpus has only in other cells; the Hay soma test covers SK_E2 with its pool.)"""
 
     folder = tmp_path / "tc"
     shutil.copytree(DATA / "thalamocortical", folder)
-    includes = "\n".join(f'  <include href="{n}.channel.nml"/>' for n, *_ in TC_DENSITIES)
+    shutil.copy(DATA / "hay2011" / "Im.channel.nml", folder / "Im.channel.nml")
+    densities = [*TC_DENSITIES[:-1], TC_CALCIUM[calcium], TC_DENSITIES[-1]]
+    includes = "\n".join(f'  <include href="{n}.channel.nml"/>' for n, *_ in densities)
     dens = "\n".join(f'      <channelDensity id="{n}_all" ionChannel="{n}" condDensity="{g} '
-                     f'S_per_cm2" erev="{e} mV" ion="{ion}"/>' for n, ion, g, e in TC_DENSITIES)
+                     f'S_per_cm2" erev="{e} mV" ion="{ion}"/>' for n, ion, g, e in densities)
     cell_file = folder / "tc_test.cell.nml"
     cell_file.write_text(_TC_CELL.format(includes=includes, densities=dens))
     cell = nml.read(cell_file, temperature=36.0)
