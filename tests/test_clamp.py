@@ -63,17 +63,19 @@ def test_steady_activation_recovers_the_models_own_curve():
 
 
 def test_inactivation_recovers_h_inf():
-    """Prepulses −120…−20 mV (200 ms), test pulse to +60 mV: V½ within 0.2 mV and the slope
-    within 1.5 % of the Boltzmann fit of h∞ at the same levels (measured 0.14 mV, 0.9 %). The
-    classic protocol is biased on HH: after depolarised prepulses m starts at m∞(V_pre) > 0,
-    which raises the test peak (0.38 mV with a test pulse to 0 mV); a larger test pulse lessens
-    it."""
+    """Prepulses −120…−20 mV (200 ms), test pulse to +120 mV (the peak conductance is read, so a
+    test level above E_Na is fine): V½ within 0.1 mV and the slope within 1 % of the Boltzmann
+    fit of h∞ at the same levels (the issue's bounds; measured 0.085 mV, 0.57 %). The classic
+    protocol is biased on HH: after depolarised prepulses m starts at m∞(V_pre) > 0, which
+    raises the test peak before h has decayed — 0.38 mV with a test pulse to 0 mV, 0.14 mV at
+    +60 mV; a larger test pulse opens m faster and lessens it, while a gap at the holding
+    potential lets h recover (worse: 0.38 mV after 0.1 ms)."""
     levels = np.arange(-120.0, -19.0, 2.5)
-    ina = clamp.inactivation(HH, "Na", levels, test=60.0, duration=5.0)
+    ina = clamp.inactivation(HH, "Na", levels, test=120.0, duration=5.0)
     h = EV.steady_state("Na.h", levels)
     vh, k = clamp.fit_boltzmann(levels, h / h.max())
-    assert abs(ina.attrs["v_half"] - vh) < 0.2
-    assert abs(ina.attrs["slope"] / k - 1) < 0.015
+    assert abs(ina.attrs["v_half"] - vh) < 0.1
+    assert abs(ina.attrs["slope"] / k - 1) < 0.01
     at_zero = clamp.inactivation(HH, "Na", levels, test=0.0, duration=5.0)
     assert abs(at_zero.attrs["v_half"] - vh) > abs(ina.attrs["v_half"] - vh)
 
@@ -187,3 +189,19 @@ def test_series_clamp_needs_an_area_and_positive_resistance():
     batch = iz.simulate(HH, clamp.series_clamp([-40.0, 0.0], 1.0, 5.0, rs=1.0, area=1e5),
                         t_stop=5.0, record="v")
     assert batch.v.dims == ("level", "time")
+
+
+def test_deactivation_tails_give_e_k_and_tau_n():
+    """HH's K⁺ tails after a 20-ms pulse to +20 mV, at −110…−40 mV: the instantaneous tail I–V
+    (the first sample extrapolated back to the step) crosses zero at E_K = −77 mV (within
+    1e-9 mV: the conductance is the same at every level), and the fourth root of the tail
+    conductance relaxes with exactly τ_n(V) (measured to 1e-13): g_K = ḡ·n⁴ with n
+    exponential at a fixed voltage."""
+    levels = np.arange(-110.0, -39.0, 10.0)
+    tails = clamp.deactivation(HH, "K", levels)
+    assert tails.attrs["power"] == 4
+    assert abs(tails.attrs["reversal"] + 77.0) < 1e-9
+    np.testing.assert_allclose(tails.tau.values, EV.time_constant("K.n", levels), rtol=1e-9)
+    assert np.all(np.diff(tails.tail_current.values) > 0)  # linear, rising through E_K
+    with pytest.raises(ValidationError, match="power"):
+        clamp.deactivation(HH, "K", levels, power=0)

@@ -9,6 +9,9 @@
 :func:`recovery`            two pulses separated by intervals at ``hold``: the second
                             peak over the first against the interval, with a fitted
                             single exponential (the recovery time constant)
+:func:`deactivation`        a pulse that opens the channel, then steps to each tail
+                            level: the instantaneous tail current (its I–V crosses zero
+                            at the reversal potential) and the deactivation time constant
 ==========================  ==========================================================
 
 Boltzmann: G/Gmax = 1 / (1 + exp((V½ − V)/k)), k > 0 for activation and < 0 for
@@ -28,7 +31,8 @@ from ..model.neuron import Neuron
 from ..model.stimulus import step
 from .ideal import voltage_clamp
 
-__all__ = ["activation", "inactivation", "recovery", "boltzmann", "fit_boltzmann"]
+__all__ = ["activation", "inactivation", "recovery", "deactivation", "boltzmann",
+           "fit_boltzmann"]
 
 
 def boltzmann(v, v_half: float, slope: float) -> np.ndarray:
@@ -139,6 +143,57 @@ def recovery(neuron: Neuron, channel: str, intervals: Sequence[float] | np.ndarr
                              maxfev=10_000)
     ds = xr.Dataset({"fraction": frac.assign_attrs(units="1")})
     ds.attrs.update(tau=float(tau), f0=float(f0), channel=channel, level=level, hold=hold)
+    return ds
+
+
+def deactivation(neuron: Neuron, channel: str, levels: Sequence[float] | np.ndarray, *,
+                 activate: float = 20.0, pulse: float = 20.0, hold: float = -80.0,
+                 duration: float = 30.0, power: int | None = None,
+                 dt: float = 0.005) -> xr.Dataset:
+    """Tail currents: a ``pulse`` (ms) from ``hold`` to ``activate`` (mV) opens the channel, then
+    a step to each of ``levels`` (mV) for ``duration`` ms. Returns a Dataset over ``level``:
+
+    * ``tail_current`` (µA/cm²): the channel's current at the start of the tail (its first
+      sample, extrapolated back to the step along the fitted decay), when the conductance is
+      still what the pulse left — the instantaneous I–V, linear in V; the attribute
+      ``reversal`` (mV) is where its least-squares line crosses zero;
+    * ``tau`` (ms): the deactivation time constant at each level, the single exponential
+      fitted to the conductance's ``power``-th root (default: the power of the channel's first
+      gate, as Hodgkin and Huxley fitted n⁴), over the whole tail.
+    """
+    levels = _levels(levels)
+    name = _channel(neuron, channel)
+    ch = neuron.channel(name)
+    p = int(power if power is not None else (ch.gates[0].power if ch.gates else 1))
+    if not 1 <= p <= 8:
+        raise ValidationError("power", f"must be 1…8, got {power!r}")
+    start = 1.0
+    t0 = start + pulse
+    tail = xr.DataArray(levels - hold, dims="level", coords={"level": levels})
+    command = step(float(activate - hold), start, t0) + step(tail, t0, t0 + duration)
+    res = voltage_clamp(neuron, command, hold=hold, t_stop=t0 + duration, dt=dt)
+    after = res["time"] > t0 + dt / 2
+    current = res[f"{name}.i"].where(after, drop=True)
+    g = res[f"{name}.g"].where(after, drop=True)
+    t = current["time"].values - t0
+    first = current.isel(time=0, drop=True)
+    taus, back = [], []
+    for row in np.atleast_2d(g.transpose("level", "time").values):
+        root = np.maximum(row, 0.0) ** (1.0 / p)
+        (a, b, tau), _ = curve_fit(lambda x, a, b, tau: a * np.exp(-x / tau) + b, t, root,
+                                   p0=(root[0] - root[-1], root[-1], duration / 5.0),
+                                   maxfev=20_000)
+        taus.append(tau)
+        back.append(((a + b) / root[0]) ** p if root[0] > 0 else 1.0)
+    # the first sample's current extrapolated back to the step along the fitted tail, as tail
+    # currents are read in experiments: what the pulse's conductance passes at each level
+    i0 = first * xr.DataArray(np.array(back), dims="level", coords={"level": levels})
+    slope, intercept = np.polyfit(levels, i0.values, 1)
+    ds = xr.Dataset({"tail_current": i0.assign_attrs(units="uA/cm2"),
+                     "tau": xr.DataArray(np.array(taus), dims="level",
+                                         coords={"level": levels}, attrs={"units": "ms"})})
+    ds.attrs.update(reversal=float(-intercept / slope), channel=name, activate=activate,
+                    pulse=pulse, hold=hold, power=p)
     return ds
 
 
