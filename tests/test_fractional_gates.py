@@ -91,7 +91,7 @@ def test_gating_plot_draws_the_parts(tmp_path):
     fig = iz.plot.gating(_cell(_kv(2)))
     labels = [t.get_text() for ax in fig.axes for t in (ax.get_legend().get_texts()
                                                         if ax.get_legend() else [])]
-    assert "Kv2.h1∞" in labels and "Kv2.h2∞" in labels
+    assert "h1∞ (Kv2)" in labels and "h2∞ (Kv2)" in labels
 
 
 # ------------------------------------------------------------------------------ dynamics
