@@ -27,7 +27,7 @@ AREA = 1e5  # µm²
 EDGE_ON, EDGE_OFF = 1.013, 21.013  # ms: not on a step boundary or a midpoint
 
 
-def neuron_seclamp(level, rs, method, dt, t_stop, dur1=EDGE_ON):
+def neuron_seclamp(level, rs, method, dt, t_stop, dur1=EDGE_ON, level2=-80.0, dur3=1e9):
     from neuron import h
 
     h.load_file("stdrun.hoc")
@@ -37,7 +37,7 @@ def neuron_seclamp(level, rs, method, dt, t_stop, dur1=EDGE_ON):
     h.celsius = 6.3
     c = h.SEClamp(sec(0.5))
     c.rs = rs
-    c.dur1, c.amp1, c.dur2, c.amp2, c.dur3, c.amp3 = dur1, -80.0, 20.0, level, 1e9, -80.0
+    c.dur1, c.amp1, c.dur2, c.amp2, c.dur3, c.amp3 = dur1, -80.0, 20.0, level, dur3, level2
     rec = {k: h.Vector() for k in ("i", "v", "ina", "ik", "il")}
     rec["i"].record(c._ref_i)
     rec["v"].record(sec(0.5)._ref_v)
@@ -85,3 +85,27 @@ def test_series_clamp_matches_seclamp(rs, method, dt):
         if edge > (k - 0.5) * dt:  # the edge lies in the second half of its step
             skip[k] = True
     assert np.max(np.abs(i - nrn["i"])[~skip]) < 1e-9
+
+
+@pytest.mark.parametrize("method", ["backward_euler", "crank_nicolson"])
+def test_series_clamp_prepulse_and_test_pulse_match_seclamps_three_levels(method):
+    """A prepulse to −40 mV, then a test pulse to 0 mV, through 1 MΩ (SEClamp's amp1/amp2/amp3;
+    the run ends before NEURON's clamp would switch off after dur3): v within 1e-9 mV and the
+    clamp current within 1e-9 nA away from the two command edges, as for one step."""
+    t_stop, dt = 40.0, 0.025
+    nrn = neuron_seclamp(-40.0, 1.0, method, dt, t_stop, level2=0.0, dur3=100.0)
+    cell = iz.Neuron(channels=iz.models.hh1952(leak="neuron").channels, v_init=-80.0,
+                     area=AREA, temperature=6.3)
+    stim = clamp.series_clamp(-40.0, EDGE_ON, EDGE_OFF, hold=-80.0, rs=1.0, level2=0.0)
+    res = iz.simulate(cell, stim, t_stop=t_stop, dt=dt, method=method, stabilize=False,
+                      record=["v", "seclamp.i"])
+    assert np.max(np.abs(res.v.values - nrn["v"])) < 1e-9
+    i = res.dataset["seclamp.i"].values * AREA / 1e5  # µA/cm² -> nA
+    t = res.t
+    near_edge = np.zeros(t.size, dtype=bool)
+    for edge in (EDGE_ON, EDGE_OFF):
+        near_edge[int(np.ceil(edge / dt - 1e-9))] = True
+    assert np.max(np.abs(i - nrn["i"])[~near_edge]) < 1e-9
+    assert np.abs(i[(t > 25.0) & (t < 39.0)]).max() > 0.1  # the test pulse drives a current
+    with pytest.raises(iz.ValidationError, match="stop2"):
+        clamp.series_clamp(0.0, 1.0, 5.0, stop2=10.0)
