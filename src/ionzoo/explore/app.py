@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 
 from ..errors import IonzooError
-from ..plot.style import STIMULUS_COLOR, channel_colors, gate_colors, ion_color, shade
+from ..plot.style import (
+    STIMULUS_COLOR,
+    channel_colors,
+    gate_colors,
+    gate_label,
+    ion_color,
+    shade,
+)
 from ..rates import rate
 from . import compute
 
@@ -59,18 +66,18 @@ class Explorer:
             "nullcline_y", "equilibria", "trajectory", "iv", "fi", "clamp")}
         self.update_ms = float("nan")
         self.status = pn.pane.Markdown("", name="status", sizing_mode="stretch_width")
-        self.model_select = pn.widgets.Select(name="model", options=sorted(REGISTRY),
+        self.model_select = pn.widgets.Select(label="model", options=sorted(REGISTRY),
                                               value=model if model in REGISTRY else "hh1952")
-        self.model_file = pn.widgets.TextInput(name="or a model file (.yaml/.json)",
+        self.model_file = pn.widgets.TextInput(label="or a model file (.yaml/.json)",
                                                placeholder="path/to/model.yaml")
-        self.load_button = pn.widgets.Button(name="load file", button_type="default")
-        self.kind = pn.widgets.RadioButtonGroup(name="stimulus", options=list(compute.KINDS),
+        self.load_button = pn.widgets.Button(label="load file")
+        self.kind = pn.widgets.RadioButtonGroup(label="stimulus", options=list(compute.KINDS),
                                                 value="step")
         self.sliders: dict[str, Any] = {}
         self.gbar_box = pn.Column(sizing_mode="stretch_width")
         self.tabs = pn.Tabs(sizing_mode="stretch_both", dynamic=False)
-        self.fi_button = pn.widgets.Button(name="compute f–I (0 … 2× amplitude)",
-                                           button_type="primary")
+        self.fi_button = pn.widgets.Button(label="compute f–I (0 … 2× amplitude)",
+                                           color="primary")
         self._make_sliders()
         self.model_select.param.watch(lambda e: self.set_model(e.new), "value")
         self.load_button.on_click(lambda e: self.set_model((self.model_file.value or "").strip()))
@@ -158,7 +165,9 @@ class Explorer:
                                   ("currents", "current (µA/cm², outward +)", chans)):
             fig = _figure("", label, x_range=v.x_range, height=170)
             for name in names:
-                fig.line("t", name, source=src[key], color=colors[name], legend_label=name,
+                label = gate_label(name) if key == "gates" else \
+                    {"conductances": f"g {name}", "currents": f"I {name}"}[key]
+                fig.line("t", name, source=src[key], color=colors[name], legend_label=label,
                          line_width=1.3)
             if names:
                 fig.legend.location, fig.legend.label_text_font_size = "top_right", "8pt"
