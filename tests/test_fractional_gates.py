@@ -212,3 +212,27 @@ def test_hh_cell_is_the_one_written_out_above():
     leak = [c for c in cell.channels if not c.gates][0]
     assert cell.temperature == 6.3 and leak.e == pytest.approx(-54.387, abs=5e-4)
     assert [c.gbar for c in cell.channels] == [120.0, 36.0, 0.3]
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda p: p.pop("weight"), "a part needs its weight"),
+    (lambda p: p.update(weight="0.5; import os"), "expected a number"),
+    (lambda p: p.update(parts=[]), "unknown key"),          # a part may not have parts
+    (lambda p: p.update(weight=float("inf")), "finite"),
+    (lambda p: p.update(name="__class__"), "may not start with '_'"),
+])
+def test_model_files_with_bad_parts_are_refused(edit, message):
+    doc = channel_to_dict(_kv(2))
+    edit(doc["gates"][1]["parts"][0])
+    with pytest.raises(ValidationError, match=message):
+        channel_from_dict(doc)
+
+
+def test_too_many_parts_are_refused_before_building():
+    from ionzoo.limits import MAX_GATES
+
+    doc = channel_to_dict(_kv(2))
+    doc["gates"][1]["parts"] = [dict(doc["gates"][1]["parts"][0], name=f"p{k}")
+                                for k in range(MAX_GATES + 1)]
+    with pytest.raises(ValidationError, match="more than"):
+        channel_from_dict(doc)
