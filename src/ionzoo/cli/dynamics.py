@@ -22,7 +22,8 @@ from .options import json_option, model_options, plot_option
 @json_option
 def bifurcation_cmd(model, parameter, bounds, temperature, sets, drugs, plot_path, as_json):
     """Equilibria of MODEL against the injected current: stability, folds (saddle-node) and
-    Hopf points with their frequency and first Lyapunov coefficient."""
+    Hopf points with their frequency and first Lyapunov coefficient; the periodic orbits born
+    at the Hopf points, their folds and homoclinic ends."""
     from ..dynamics import bifurcation
 
     cell = build_cell(model, temperature, sets, drugs)
@@ -34,15 +35,24 @@ def bifurcation_cmd(model, parameter, bounds, temperature, sets, drugs, plot_pat
     else:
         click.echo(f"{model}: equilibria for {parameter} in [{bounds[0]:g}, {bounds[1]:g}]")
         if not points:
-            click.echo("  no fold or Hopf point in this range")
+            click.echo("  no special point in this range")
         for p in points:
-            extra = "" if p["kind"] != "hopf" else (
-                f"  {p['frequency_hz']:.6g} Hz  l1 = {p['first_lyapunov']:.4g} "
-                f"({p['criticality']})")
-            click.echo(f"  {p['kind']:<12} I = {p['value']:.10g} µA/cm²  V = {p['v']:.6f} mV"
-                       f"{extra}")
+            click.echo(f"  {p['kind']:<14} I = {p['value']:.10g} µA/cm²  V = {p['v']:.6f} mV"
+                       f"{_extra(p)}")
     if plot_path:
         write_figure(lambda plot: plot.bifurcation(diagram), plot_path, announce=not as_json)
+
+
+def _extra(p: dict) -> str:
+    """The kind-specific columns of a special point, as text."""
+    if p["kind"] == "hopf":
+        return (f"  {p['frequency_hz']:.6g} Hz  l1 = {p['first_lyapunov']:.4g} "
+                f"({p['criticality']})")
+    if p["kind"] == "fold_of_cycles":
+        return f"  period {p['period']:.6g} ms (max V)"
+    if p["kind"] == "homoclinic":
+        return f"  ({p['detail']})"
+    return ""
 
 
 def _reductions(items: tuple[str, ...]) -> dict[str, float | str]:

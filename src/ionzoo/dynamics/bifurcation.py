@@ -33,7 +33,8 @@ from scipy.optimize import brentq
 from ..errors import ValidationError
 from ..model.neuron import Neuron
 from .branch import EquilibriumBranch
-from .equilibria import DEFAULT_V_RANGE, check_v_range
+from .cycles import CycleBranch, continue_cycles
+from .equilibria import DEFAULT_V_RANGE, check_v_range, roots
 
 __all__ = ["bifurcation", "Bifurcation", "first_lyapunov"]
 
@@ -43,6 +44,12 @@ _B_STEP, _C_STEP = 1e-4, 1e-3
 #: A refined Hopf point must have its pair's real part this close to 0 (1/ms); a larger value
 #: means the test function jumped (real eigenvalues turning complex away from the axis).
 _HOPF_RESIDUAL = 1e-8
+#: A homoclinic orbit's saddle lies within this distance (mV) of the orbit's median V.
+_SADDLE_DISTANCE = 2.0
+
+
+_COLUMNS = ["kind", "value", "v", "frequency_hz", "period", "first_lyapunov", "criticality",
+            "detail"]
 
 
 @dataclass(frozen=True)
@@ -51,14 +58,21 @@ class Bifurcation:
 
     ``equilibria``: the branch as a Dataset over ``point`` (``current`` µA/cm², ``v`` mV,
     ``stable``, ``leading_real`` — the largest real part of an eigenvalue, 1/ms);
-    ``special_points``: a table with columns ``kind`` (``saddle_node``, ``hopf``), ``value``
-    (the current, µA/cm²), ``v`` (mV), ``frequency_hz`` (Hopf), ``first_lyapunov`` (Hopf;
-    see the module docstring for its normalisation) and ``criticality``.
+    ``cycles``: the branches of periodic orbits born at the Hopf points
+    (:class:`~.cycles.CycleBranch`: current, period, V range, Floquet multipliers, stability);
+    ``special_points``: a table with columns ``kind`` (``saddle_node``, ``hopf``,
+    ``fold_of_cycles``, ``homoclinic``), ``value`` (the current, µA/cm²), ``v`` (mV: the
+    equilibrium's; a fold of cycles' largest V; a homoclinic orbit's saddle), ``frequency_hz``
+    (Hopf: ω/2π; a fold of cycles: 1/period; a homoclinic orbit: 0), ``period`` (ms),
+    ``first_lyapunov`` (Hopf; see the module docstring for its normalisation),
+    ``criticality`` and ``detail`` (a homoclinic orbit: ``"saddle"`` or
+    ``"saddle-node on invariant circle"``).
     """
 
     parameter: str
     equilibria: xr.Dataset
     special_points: pd.DataFrame
+    cycles: tuple[CycleBranch, ...] = ()
 
     def points(self, kind: str) -> pd.DataFrame:
         """The special points of one kind, in order of their value."""
@@ -153,25 +167,93 @@ def _special(branch: EquilibriumBranch, grid: np.ndarray, eig: np.ndarray) -> pd
     slope = branch.slope(grid)
     for v in _refine(lambda x: float(branch.slope(x)), grid, slope, np.isfinite(slope)):
         rows.append({"kind": "saddle_node", "value": float(branch.current(v)), "v": v,
-                     "frequency_hz": np.nan, "first_lyapunov": np.nan, "criticality": ""})
+                     "frequency_hz": np.nan, "period": np.nan, "first_lyapunov": np.nan,
+                     "criticality": "", "detail": ""})
     lead = _leading_pair(eig)
     for v in _refine(lambda x: _hopf_test(branch, x), grid, lead, np.isfinite(lead)):
         if abs(_hopf_test(branch, v)) > _HOPF_RESIDUAL:
             continue  # the sign change was a jump: two real eigenvalues meeting off the axis
         l1, omega = first_lyapunov(branch, v)
         rows.append({"kind": "hopf", "value": float(branch.current(v)), "v": v,
-                     "frequency_hz": omega / (2 * np.pi) * 1000.0, "first_lyapunov": l1,
-                     "criticality": "subcritical" if l1 > 0 else "supercritical"})
-    cols = ["kind", "value", "v", "frequency_hz", "first_lyapunov", "criticality"]
-    return pd.DataFrame(rows, columns=cols).sort_values(["value", "kind"]).reset_index(
+                     "frequency_hz": omega / (2 * np.pi) * 1000.0,
+                     "period": 2 * np.pi / omega, "first_lyapunov": l1,
+                     "criticality": "subcritical" if l1 > 0 else "supercritical",
+                     "detail": ""})
+    return _table(rows)
+
+
+def _table(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=_COLUMNS).sort_values(["value", "kind"]).reset_index(
         drop=True)
+
+
+def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.DataFrame,
+                  v_range: tuple[float, float]) -> list[dict]:
+    """The folds of limit cycles and the homoclinic end of one cycle branch."""
+    rows = [{"kind": "fold_of_cycles", "value": i, "v": v_max, "frequency_hz": 1000.0 / t,
+             "period": t, "first_lyapunov": np.nan, "criticality": "", "detail": ""}
+            for i, t, v_max in cycles.folds]
+    if cycles.end != "period" or cycles.slow_v is None:
+        return rows
+    limit = float(cycles.cycles.current[-1])
+    vs = roots(branch, limit, v_range)
+    near = vs[np.abs(vs - cycles.slow_v) < _SADDLE_DISTANCE] if vs.size else vs
+    row = {"kind": "homoclinic", "value": limit, "v": cycles.slow_v, "frequency_hz": 0.0,
+           "period": np.inf, "first_lyapunov": np.nan, "criticality": "", "detail": "saddle"}
+    if near.size:
+        row["v"] = float(near[np.argmin(np.abs(near - cycles.slow_v))])
+    elif len(folds):
+        # no equilibrium where the orbit lingers: the saddle-node has just vanished there
+        k = int(np.argmin(np.abs(folds.v.to_numpy() - cycles.slow_v)))
+        row.update(value=float(folds.value.iloc[k]), v=float(folds.v.iloc[k]),
+                   detail="saddle-node on invariant circle")
+    rows.append(row)
+    return rows
+
+
+def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop: float,
+                 v_range: tuple[float, float], max_period: float | None
+                 ) -> tuple[list[CycleBranch], pd.DataFrame]:
+    """Continue the periodic orbits from every Hopf point in [start, stop] that no earlier
+    branch ended at; add their special points to ``sp``."""
+    hopf = sp[sp.kind == "hopf"].reset_index(drop=True)
+    folds = sp[sp.kind == "saddle_node"]
+    done: list[float] = []
+    branches, rows = [], sp.to_dict("records")
+    for k, h in hopf.iterrows():
+        if not start <= h.value <= stop or any(abs(h.value - d) < 1e-6 for d in done):
+            continue
+        others = np.delete(hopf.value.to_numpy(dtype=float), k)
+        cb = continue_cycles(branch, float(h.v), start, stop, hopf_currents=others,
+                             max_period=max_period)
+        branches.append(cb)
+        if cb.end == "hopf":
+            last = float(cb.cycles.current[-1])
+            done.append(float(others[np.argmin(np.abs(others - last))]))
+        rows.extend(_cycle_points(branch, cb, folds, v_range))
+    table = _table(rows)
+    return branches, table[~_repeated(table)].reset_index(drop=True)
+
+
+def _repeated(table: pd.DataFrame) -> pd.Series:
+    """Rows that repeat an earlier row's kind and value (to 1e-7 µA/cm²): two branches met."""
+    seen: list[tuple[str, float]] = []
+    flags = []
+    for kind, value in zip(table.kind, table.value):
+        flags.append(any(k == kind and abs(v - value) < 1e-7 for k, v in seen))
+        seen.append((kind, value))
+    return pd.Series(flags, index=table.index, dtype=bool)
 
 
 def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
                 stop: float = 200.0, *,
-                v_range: tuple[float, float] = DEFAULT_V_RANGE) -> Bifurcation:
+                v_range: tuple[float, float] = DEFAULT_V_RANGE, cycles: bool = True,
+                max_period: float | None = None) -> Bifurcation:
     """The equilibrium branch of ``neuron`` over the constant current from ``start`` to
-    ``stop`` (µA/cm²), with its folds and Hopf points (see the module docstring).
+    ``stop`` (µA/cm²), with its folds and Hopf points (see the module docstring), and —
+    unless ``cycles=False`` — the branches of periodic orbits born at the Hopf points with
+    their folds and homoclinic ends (:mod:`.cycles`; ``max_period`` in ms bounds a homoclinic
+    approach, default 50 periods of the Hopf point).
 
     Only ``parameter="current"`` is supported so far.
     """
@@ -181,6 +263,10 @@ def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
     if not (np.isfinite(start) and np.isfinite(stop) and start < stop):
         raise ValidationError("start/stop", f"need finite start < stop, got {start}, {stop}")
     lo, hi = check_v_range(v_range)
+    if max_period is not None and not (isinstance(max_period, (int, float))
+                                       and 0 < max_period <= 1e6):
+        raise ValidationError("max_period", f"must be a period in (0, 1e6] ms, got "
+                              f"{max_period!r}")
     branch = EquilibriumBranch(neuron)
     grid = np.linspace(lo, hi, int(round((hi - lo) / _GRID_STEP)) + 1)
     current = branch.current(grid)
@@ -191,10 +277,13 @@ def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
                               f"{stop}] µA/cm² for V in {v_range} mV")
     sp = _special(branch, grid, eig)
     sp = sp[(sp.value >= start) & (sp.value <= stop)].reset_index(drop=True)
+    orbits: list[CycleBranch] = []
+    if cycles:
+        orbits, sp = _with_cycles(branch, sp, start, stop, (lo, hi), max_period)
     ds = xr.Dataset({"current": ("point", current[inside], {"units": "uA/cm2"}),
                      "v": ("point", grid[inside], {"units": "mV"}),
                      "stable": ("point", np.all(eig.real < 0, axis=-1)[inside]),
                      "leading_real": ("point", eig.real.max(axis=-1)[inside],
                                       {"units": "1/ms"})},
                     attrs={"model": neuron.name, "parameter": parameter})
-    return Bifurcation(parameter, ds, sp)
+    return Bifurcation(parameter, ds, sp, tuple(orbits))

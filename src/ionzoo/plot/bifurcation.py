@@ -8,11 +8,29 @@ import numpy as np
 __all__ = ["bifurcation", "nullclines"]
 
 _MARK = {"saddle_node": ("s", "tab:purple", "saddle-node"),
-         "hopf": ("o", "tab:red", "Hopf")}
+         "hopf": ("o", "tab:red", "Hopf"),
+         "fold_of_cycles": ("D", "tab:green", "fold of cycles"),
+         "homoclinic": ("*", "tab:brown", "homoclinic / SNIC")}
+
+
+def _cycles(diagram, ax) -> None:
+    """Largest and smallest V of every periodic orbit: stable solid, unstable dashed."""
+    labelled = set()
+    for branch in getattr(diagram, "cycles", ()):
+        c = branch.cycles
+        stable = c.stable.values
+        for flag, style in ((True, "-"), (False, "--")):
+            label = ("stable cycles (max/min V)" if flag else "unstable cycles (max/min V)")
+            for key in ("v_max", "v_min"):
+                y = np.where(stable == flag, c[key].values, np.nan)
+                ax.plot(c.current.values, y, style, color="tab:green", lw=1.2,
+                        label=None if label in labelled else label)
+                labelled.add(label)
 
 
 def bifurcation(diagram, ax=None):
-    """V of the equilibria against the current: stable solid, unstable dashed, special points
+    """V of the equilibria against the current (stable solid, unstable dashed), the largest
+    and smallest V of the periodic orbits (green, same convention), and the special points
     marked and labelled with their value (µA/cm²). Returns the Figure."""
     import matplotlib.pyplot as plt
 
@@ -24,6 +42,7 @@ def bifurcation(diagram, ax=None):
                                (False, "--", "unstable equilibria")):
         y = np.where(stable == flag, v, np.nan)
         ax.plot(i, y, style, color="k", lw=1.5, label=label)
+    _cycles(diagram, ax)
     for kind, (marker, colour, name) in _MARK.items():
         pts = diagram.points(kind)
         if len(pts):
@@ -32,8 +51,8 @@ def bifurcation(diagram, ax=None):
                 ax.annotate(f"{row.value:.4g}", (row.value, row.v), textcoords="offset points",
                             xytext=(6, -12), fontsize=8, color=colour)
     ax.set_xlabel("injected current I (µA/cm²)")
-    ax.set_ylabel("V at equilibrium (mV)")
-    ax.set_title(f"{ds.attrs.get('model', '')}: equilibria and their bifurcations")
+    ax.set_ylabel("V (mV)")
+    ax.set_title(f"{ds.attrs.get('model', '')}: equilibria, cycles and their bifurcations")
     ax.legend(loc="best", fontsize=8, frameon=False)
     return ax.figure
 

@@ -1,0 +1,299 @@
+"""Branches of periodic orbits over the injected current, born at Hopf points: pseudo-arclength
+continuation of the collocation problem of :mod:`.collocation`, with Floquet multipliers,
+folds of limit cycles and the approach to a homoclinic orbit (period → ∞).
+
+Continuation (Keller's pseudo-arclength): from a point u with unit tangent t the predictor
+is u + Δs·t; Newton's method then solves the collocation equations, the phase condition
+against the last orbit and ⟨u − u_prev, t⟩ = Δs (at most 8 iterations, converged when the
+largest update is below 1e-10 in scaled units). A failed correction halves Δs; below 1e-6 the
+branch ends with the reason recorded. The first step starts at the Hopf point itself, with the
+tangent Re(q e^{2πiτ}) from the critical eigenvector q and the period 2π/ω.
+
+A *fold of limit cycles* is where the current's component of the tangent changes sign; it is
+refined by Brent's method on the arclength from the last point before it (the current's
+component of the new tangent is zero there to 1e-10). A *homoclinic orbit* (or a saddle-node
+on the invariant circle, SNIC) is reported when the period exceeds ``max_period``: the branch
+then hugs a saddle (or saddle-node) of the equilibria, and its current converges as the
+period grows (exponentially for a saddle, as 1/T² for a SNIC, whose value is then the
+saddle-node's own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+import xarray as xr
+from scipy.optimize import brentq
+from scipy.sparse.linalg import spsolve
+
+from .branch import EquilibriumBranch
+from .collocation import CURRENT_SCALE, Discretisation, state_scales
+
+__all__ = ["CycleBranch", "continue_cycles"]
+
+_NEWTON = 8
+_NEWTON_TOL = 1e-10
+_DS_START, _DS_MIN, _DS_MAX = 0.05, 1e-6, 1.0
+_INTERVALS = 90
+#: A cycle whose V amplitude falls below this (mV) after having grown has shrunk into a Hopf
+#: point: the branch ends there.
+_SMALL = 1e-2
+#: Largest turn of the tangent in one step (radians).
+_MAX_TURN = 0.2
+
+
+@dataclass
+class _Point:
+    disc: Discretisation
+    u: np.ndarray
+    tangent: np.ndarray
+    reference: np.ndarray  # scaled nodes the phase condition of this point was solved against
+
+
+@dataclass
+class CycleBranch:
+    """One branch of periodic orbits: ``cycles`` is a Dataset over ``point`` with ``current``
+    (µA/cm²), ``period`` (ms), ``frequency_hz``, ``v_max``/``v_min`` (mV), ``stable`` and
+    ``multipliers`` (Floquet multipliers over ``mode``, sorted by decreasing modulus, the
+    trivial one included; ``trivial_error`` = its distance from 1; ``stable`` ignores it);
+    ``folds`` lists (current, period, v_max) of its folds of limit
+    cycles; ``end`` says why the branch stopped (``"hopf"``, ``"range"``, ``"period"`` — a
+    homoclinic approach —, ``"steps"`` or ``"no convergence"``); ``start_state`` holds one
+    point of each orbit (τ = 0) in the neuron's state order and units; ``slow_v`` (mV), for a
+    homoclinic approach, the median V of the last orbit (where it lingers)."""
+
+    cycles: xr.Dataset
+    folds: list[tuple[float, float, float]] = field(default_factory=list)
+    end: str = ""
+    start_state: np.ndarray | None = None
+    slow_v: float | None = None
+
+
+def _solve(A: sp.spmatrix, b: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        x = spsolve(A.tocsc(), b)
+    return np.asarray(x, dtype=float)
+
+
+def _newton(disc: Discretisation, guess: np.ndarray, ref: np.ndarray, prev: np.ndarray,
+            tangent: np.ndarray, ds: float) -> np.ndarray | None:
+    """The corrected point (or None): collocation, phase against ``ref``, arclength ``ds``
+    from ``prev`` along ``tangent``."""
+    u = guess.copy()
+    phase, arc = disc.phase_row(ref), disc.inner_row(tangent)
+    for _ in range(_NEWTON):
+        G = np.concatenate([disc.residual(u), [phase @ u, arc @ (u - prev) - ds]])
+        if not np.all(np.isfinite(G)):
+            return None
+        A = sp.vstack([disc.jacobian(u), sp.csr_matrix(phase), sp.csr_matrix(arc)])
+        du = _solve(A, -G)
+        if not np.all(np.isfinite(du)):
+            return None
+        u = u + du
+        if np.max(np.abs(du)) < _NEWTON_TOL:
+            return u
+    return None
+
+
+def _tangent(disc: Discretisation, u: np.ndarray, ref: np.ndarray,
+             previous: np.ndarray) -> np.ndarray:
+    """The unit tangent of the branch at ``u``, oriented along ``previous``."""
+    A = sp.vstack([disc.jacobian(u), sp.csr_matrix(disc.phase_row(ref)),
+                   sp.csr_matrix(disc.inner_row(previous))])
+    b = np.zeros(disc.size)
+    b[-1] = 1.0
+    t = _solve(A, b)
+    return t / np.sqrt(disc.inner_row(t) @ t)
+
+
+def _hopf_start(branch: EquilibriumBranch, v: float) -> _Point:
+    """The degenerate orbit at the Hopf point at ``v`` (mV) and its tangent."""
+    x0 = branch.as_vector(branch.state(np.asarray(v, dtype=float)))
+    lam, vecs = np.linalg.eig(branch.jacobian(branch.as_states(x0)))
+    k = int(np.argmax(np.where(lam.imag > 1e-7, -np.abs(lam.real), -np.inf)))
+    omega = float(lam[k].imag)
+    scale = state_scales(branch, x0)
+    disc = Discretisation(branch, scale, 2 * np.pi / omega,
+                          np.linspace(0.0, 1.0, _INTERVALS + 1))
+    q = vecs[:, k] / scale
+    q = q / np.linalg.norm(q)
+    phi = np.real(q[None, :] * np.exp(2j * np.pi * disc.node_tau)[:, None])
+    Y = np.tile(x0 / scale, (disc.nodes, 1))
+    u = np.concatenate([Y.ravel(), [1.0, float(branch.current(v)) / CURRENT_SCALE]])
+    t = np.concatenate([phi.ravel(), [0.0, 0.0]])
+    return _Point(disc, u, t / np.sqrt(disc.inner_row(t) @ t), phi)
+
+
+def _summary(p: _Point) -> dict:
+    Y, T, current = p.disc.split(p.u)
+    v = p.disc.fine(Y)[:, 0] * p.disc.scale[0]
+    mu, trivial = p.disc.multipliers(p.u)
+    others = np.delete(mu, trivial)
+    return {"current": current, "period": T, "v_max": float(v.max()), "v_min": float(v.min()),
+            "multipliers": mu, "stable": bool(np.all(np.abs(others) < 1.0)),
+            "trivial_error": float(abs(mu[trivial] - 1.0)),
+            "state": Y[0] * p.disc.scale}
+
+
+def _step(p: _Point, ds: float) -> _Point | None:
+    """One continuation step of arclength ``ds`` from ``p`` (None when Newton fails)."""
+    new = _newton(p.disc, p.u + ds * p.tangent, p.reference, p.u, p.tangent, ds)
+    if new is None:
+        return None
+    ref = new[:-2].reshape(p.disc.nodes, p.disc.n)
+    period = float(new[-2]) * p.disc.period_scale
+    if not period > 0:
+        return None
+    # the period's unit follows the period: a step changes it by a fraction, long or short
+    disc, ref_moved = p.disc.remeshed(ref, period_scale=period)
+    u = np.concatenate([ref_moved.ravel(), [1.0, new[-1]]])
+    t = _tangent(disc, u, ref_moved, _moved(p, disc))
+    if not np.all(np.isfinite(t)):
+        return None
+    return _Point(disc, u, t, ref_moved)
+
+
+def _refine_fold(p: _Point, ds: float) -> _Point | None:
+    """The fold of cycles between ``p`` and the point ``ds`` further on: the zero of the
+    current's tangent component, by Brent's method on the step length."""
+    cache: dict[float, _Point | None] = {}
+
+    def g(s: float) -> float:
+        if s == 0.0:
+            return float(p.tangent[-1])
+        if s not in cache:
+            cache[s] = _step(p, s)
+        q = cache[s]
+        return np.nan if q is None else float(q.tangent[-1])
+
+    a, b = 0.0, ds
+    if not (np.sign(g(a)) * np.sign(g(b)) < 0):
+        return None
+    try:
+        s = brentq(g, a, b, xtol=1e-12, rtol=1e-12, maxiter=60)
+    except ValueError:  # a correction failed inside the step: no refined fold
+        return None
+    return cache.get(s) or _step(p, s)
+
+
+def _accepted(p: _Point, q: _Point) -> bool:
+    """Whether a step turned the tangent by less than ``_MAX_TURN`` (in the scaled inner
+    product): larger turns resolve a fold or a sharp bend too coarsely."""
+    return float(q.disc.inner_row(q.tangent) @ _moved(p, q.disc)) >= np.cos(_MAX_TURN)
+
+
+def _moved(p: _Point, disc: Discretisation) -> np.ndarray:
+    """The tangent of ``p`` on the mesh of ``disc``."""
+    t_old = p.tangent[:-2].reshape(p.disc.nodes, p.disc.n)
+    t_period = p.tangent[-2] * p.disc.period_scale / disc.period_scale
+    return np.concatenate([p.disc.evaluate(t_old, disc.node_tau).ravel(),
+                           [t_period, p.tangent[-1]]])
+
+
+def _reached_hopf(rows: list[dict], hopf_currents: np.ndarray) -> bool:
+    """Whether the last step shrank the orbit into one of the Hopf points (µA/cm²): the
+    amplitude fell below ``_SMALL``, or fell below 5 mV with a Hopf current within the last
+    step's span (the next step would pass through zero amplitude onto the same branch,
+    phase-shifted)."""
+    a, b = rows[-2], rows[-1]
+    amp_a, amp_b = a["v_max"] - a["v_min"], b["v_max"] - b["v_min"]
+    if amp_b < _SMALL:
+        return True
+    if not (amp_b < amp_a and amp_b < 5.0) or hopf_currents.size == 0:
+        return False
+    span = abs(b["current"] - a["current"]) + 1e-9
+    return bool(np.min(np.abs(hopf_currents - b["current"])) < span)
+
+
+def _homoclinic(rows: list[dict]) -> bool:
+    """Whether the branch is approaching a homoclinic orbit: the period is more than five
+    times the branch's shortest and grew over the last three steps (by 3 % in all) while the
+    current moved by
+    less than 1e-8 of its value (µA/cm²) each time — the current has converged (for a saddle,
+    exponentially in the period) and further steps only resolve noise."""
+    if len(rows) < 4:
+        return False
+    last = rows[-4:]
+    periods = [r["period"] for r in last]
+    shortest = min(r["period"] for r in rows)
+    flat = all(abs(b["current"] - a["current"]) <= 1e-8 * max(1.0, abs(b["current"]))
+               for a, b in zip(last[:-1], last[1:]))
+    growing = bool(np.all(np.diff(periods) > 0)) and periods[-1] > 1.03 * periods[0]
+    return periods[-1] > 5 * shortest and growing and flat
+
+
+def continue_cycles(branch: EquilibriumBranch, v_hopf: float, start: float, stop: float, *,
+                    hopf_currents=(), max_steps: int = 400,
+                    max_period: float | None = None) -> CycleBranch:
+    """The branch of periodic orbits born at the Hopf point at ``v_hopf`` (mV), followed
+    while its current stays within [``start``, ``stop``] (µA/cm²) until it shrinks into one
+    of ``hopf_currents`` (µA/cm²) — see the module docstring. ``max_period`` (ms; default 50
+    Hopf periods, within 1 to 20 s) ends a homoclinic approach; ``max_steps`` bounds the
+    accepted steps."""
+    p = _hopf_start(branch, v_hopf)
+    others = np.asarray(hopf_currents, dtype=float)
+    if max_period is None:
+        max_period = float(np.clip(50.0 * p.disc.period_scale, 1000.0, 20000.0))
+    rows: list[dict] = []
+    folds: list[tuple[float, float, float]] = []
+    end, ds, tries = "steps", _DS_START, 0
+    while len(rows) < max_steps and tries < 4 * max_steps:
+        tries += 1
+        q = _step(p, ds)
+        if q is None or (rows and not _accepted(p, q)):
+            ds /= 2.0
+            if ds < _DS_MIN:
+                end = "no convergence"
+                break
+            continue
+        if rows and np.sign(q.tangent[-1]) * np.sign(p.tangent[-1]) < 0:
+            fold = _refine_fold(p, ds)
+            if fold is not None:
+                s = _summary(fold)
+                folds.append((s["current"], s["period"], s["v_max"]))
+        rows.append(_summary(q))
+        p, ds = q, min(ds * 1.5, _DS_MAX)
+        row = rows[-1]
+        if not start <= row["current"] <= stop:
+            end = "range"
+        elif row["period"] > max_period or _homoclinic(rows):
+            end = "period"
+        elif len(rows) > 2 and _reached_hopf(rows, others):
+            end = "hopf"
+        else:
+            continue
+        break
+    if end == "period":  # folds in the approach to the homoclinic limit are not listed
+        limit = rows[-1]["current"]
+        folds = [f for f in folds if abs(f[0] - limit) > 1e-4 * max(1.0, abs(limit))]
+    return CycleBranch(_dataset(rows, branch), folds, end,
+                       np.array([r["state"] for r in rows]) if rows else None,
+                       _slow_voltage(p) if end == "period" else None)
+
+
+def _slow_voltage(p: _Point) -> float:
+    """The median V (mV) over one period of the orbit: where a long orbit near a homoclinic
+    limit spends its time, next to the saddle (or saddle-node)."""
+    Y, _, _ = p.disc.split(p.u)
+    tau = np.linspace(0.0, 1.0, 4001)[:-1]
+    return float(np.median(p.disc.evaluate(Y, tau)[:, 0] * p.disc.scale[0]))
+
+
+def _dataset(rows: list[dict], branch: EquilibriumBranch) -> xr.Dataset:
+    n = len(branch.states)
+    mu = np.array([r["multipliers"] for r in rows]).reshape(len(rows), n)
+    period = np.array([r["period"] for r in rows], dtype=float)
+    return xr.Dataset(
+        {"current": ("point", [r["current"] for r in rows], {"units": "uA/cm2"}),
+         "period": ("point", period, {"units": "ms"}),
+         "frequency_hz": ("point", 1000.0 / period, {"units": "Hz"}),
+         "v_max": ("point", [r["v_max"] for r in rows], {"units": "mV"}),
+         "v_min": ("point", [r["v_min"] for r in rows], {"units": "mV"}),
+         "stable": ("point", np.array([r["stable"] for r in rows], dtype=bool)),
+         "multipliers": (("point", "mode"), mu),
+         "trivial_error": ("point", [r["trivial_error"] for r in rows],
+                           {"long_name": "|trivial multiplier − 1|: the discretisation's "
+                                         "error in the linearisation"})},
+        attrs={"model": branch.neuron.name})
