@@ -85,7 +85,7 @@ def _simulate_on_orbit(cell, branch, k):
 
 
 @pytest.mark.parametrize("key", ["hh1952", "morris_lecar_snlc", "morris_lecar_hopf",
-                                 "wang_buzsaki"])
+                                 "wang_buzsaki", "inap_ik_high"])
 def test_orbits_match_simulations_started_on_them(key):
     cell = iz.models.REGISTRY[key]()
     diagram = bifurcation(cell, start=0.0, stop=150.0)
@@ -201,3 +201,28 @@ def test_repetitive_firing_starts_at_the_lowest_stable_orbit(key, kind, top):
 def test_bad_cycle_options(kwargs, match):
     with pytest.raises(iz.ValidationError, match=match):
         bifurcation(iz.models.hh1952(), start=0.0, stop=200.0, **kwargs)
+
+
+def test_snic_of_a_neuron_without_hopf_point_is_found_from_a_simulated_orbit():
+    """I_Na,p + I_K (high threshold) has no Hopf point below 150 µA/cm²: its spiking orbit
+    is found by simulation and followed down to the saddle-node on the invariant circle at
+    4.51 µA/cm² (Izhikevich 2007, fig. 6.7)."""
+    d = bifurcation(iz.models.REGISTRY["inap_ik_high"](), start=0.0, stop=150.0)
+    assert d.points("hopf").empty
+    (snic,) = d.points("homoclinic").itertuples()
+    assert snic.detail == "saddle-node on invariant circle"
+    assert snic.value == pytest.approx(4.51, abs=0.005)
+    assert len(d.cycles) == 2 and d.cycles[0].end == "period"
+
+
+@pytest.mark.parametrize("key,kind,onset,name", [
+    ("hh1952", "II", 6.260321, "fold of limit cycles"),
+    ("morris_lecar_snlc", "I", 39.96, "saddle-node on invariant circle"),
+    ("inap_ik_high", "I", 4.51, "saddle-node on invariant circle")])
+def test_excitability_class_names_the_onset_bifurcation(key, kind, onset, name):
+    from ionzoo.analysis import excitability_class
+
+    cell = iz.models.REGISTRY[key]()
+    ex = excitability_class(cell, hi=50.0, diagram=True)
+    assert ex.kind == kind and ex.onset_bifurcation == name
+    assert ex.onset_bifurcation_current == pytest.approx(onset, abs=0.005)

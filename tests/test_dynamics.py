@@ -50,7 +50,7 @@ def test_hh_hopf_points_match_the_reference(hh_diagram):
 
 
 def test_neuron_leak_shifts_both_hopf_points(hh_diagram):
-    shifted = bifurcation(iz.models.hh1952(leak="neuron"), start=0.0, stop=200.0)
+    shifted = bifurcation(iz.models.hh1952(leak="neuron"), start=0.0, stop=200.0, cycles=False)
     a, b = hh_diagram.points("hopf").value.values, shifted.points("hopf").value.values
     np.testing.assert_allclose(b - a, -0.0261, atol=5e-5)
 
@@ -64,7 +64,7 @@ def test_hh_stability_between_the_hopf_points(hh_diagram):
 
 @pytest.mark.parametrize("key,fold", [("morris_lecar_snlc", 39.96), ("inap_ik_high", 4.51)])
 def test_saddle_node_matches_the_literature(key, fold):
-    d = bifurcation(iz.models.REGISTRY[key](), start=0.0, stop=100.0)
+    d = bifurcation(iz.models.REGISTRY[key](), start=0.0, stop=100.0, cycles=False)
     values = d.points("saddle_node").value.values
     assert np.any(np.abs(values - fold) < 0.005), values
 
@@ -205,7 +205,7 @@ def test_simulated_rheobase_sits_just_above_the_diagrams_fold(key):
     from ionzoo.analysis import rheobase
 
     cell = iz.models.REGISTRY[key]()
-    folds = bifurcation(cell, start=0.0, stop=50.0).points("saddle_node").value.values
+    folds = bifurcation(cell, start=0.0, stop=50.0, cycles=False).points("saddle_node").value.values
     rb = rheobase(cell)  # defaults: 0…50 µA/cm²; WB is in depolarisation block at 50
     onset = folds[folds < rb.value].max()
     assert 0.0 < rb.bracket[1] - onset < 0.05, (rb, folds)
@@ -349,7 +349,8 @@ def test_hh_hopf_points_meet_and_vanish(hh_in_temperature):
     (meet,) = hh_in_temperature.attrs["meeting"]
     assert 28.3 < meet < 29.3
     # checked through the model itself: the temperature set on the neuron, not as an override
-    below = bifurcation(iz.models.hh1952().with_params(temperature=meet - 0.05), stop=300.0)
+    below = bifurcation(iz.models.hh1952().with_params(temperature=meet - 0.05), stop=300.0,
+                        cycles=False)
     above = bifurcation(iz.models.hh1952().with_params(temperature=meet + 0.05), stop=300.0)
     assert len(below.points("hopf")) == 2 and len(above.points("hopf")) == 0
 

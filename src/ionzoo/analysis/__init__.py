@@ -11,6 +11,7 @@ from .fi import (
     equilibrium_voltage,
     excitability_class,
     fi_curve,
+    onset_bifurcation,
     rheobase,
     steady_state_current,
 )
@@ -20,5 +21,6 @@ from .temperature import temperature_sweep
 __all__ = ["activity", "ActivityRules", "CLASSES",
            "detect_spikes", "features", "trace_features", "FeatureSettings", "FEATURES",
            "fi_curve", "rheobase",
-           "excitability_class", "equilibrium_voltage", "steady_state_current", "Rheobase",
+           "excitability_class", "onset_bifurcation", "equilibrium_voltage",
+           "steady_state_current", "Rheobase",
            "Excitability", "temperature_sweep", "dose_response", "trace_marks"]

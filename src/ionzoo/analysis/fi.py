@@ -44,8 +44,8 @@ from ..model.stimulus import Stimulus, ramp, step
 from ..reference import steady_state_current as _reference_iv
 from ..simulation import simulate
 
-__all__ = ["fi_curve", "rheobase", "excitability_class", "equilibrium_voltage",
-           "steady_state_current", "Rheobase", "Excitability"]
+__all__ = ["fi_curve", "rheobase", "excitability_class", "onset_bifurcation",
+           "equilibrium_voltage", "steady_state_current", "Rheobase", "Excitability"]
 
 
 def steady_state_current(neuron: Neuron, v) -> np.ndarray:
@@ -225,12 +225,46 @@ class Excitability:
     onset_rate: float
     reference_current: float
     reference_rate: float
+    #: With ``diagram=True``: the bifurcation at the low end of the stable spiking orbits
+    #: (``"saddle-node on invariant circle"``, ``"saddle homoclinic orbit"``, ``"fold of limit
+    #: cycles"`` or ``"supercritical Hopf"``) and its current (µA/cm²).
+    onset_bifurcation: str = ""
+    onset_bifurcation_current: float = float("nan")
+
+
+_ONSET_NAMES = {"fold_of_cycles": "fold of limit cycles", "hopf": "supercritical Hopf"}
+
+
+def onset_bifurcation(neuron: Neuron, lo: float = 0.0, hi: float = 50.0) -> tuple[str, float]:
+    """The bifurcation where the stable spiking orbits of ``neuron`` begin, from its
+    bifurcation diagram over [``lo``, ``hi``] µA/cm² (:func:`ionzoo.dynamics.bifurcation`):
+    the special point nearest to the lowest current of a stable orbit, as (name, current);
+    ``("", nan)`` when the diagram has no stable orbit there."""
+    from ..dynamics import bifurcation
+
+    d = bifurcation(neuron, start=lo, stop=hi)
+    lows = [float(cb.cycles.current.values[cb.cycles.stable.values].min())
+            for cb in d.cycles if cb.cycles.stable.values.any()]
+    sp = d.special_points
+    sp = sp[sp.kind.isin(["fold_of_cycles", "homoclinic", "hopf"])]
+    if not lows or sp.empty:
+        return "", float("nan")
+    row = sp.iloc[int(np.argmin(np.abs(sp.value.to_numpy() - min(lows))))]
+    if row.kind == "homoclinic":
+        name = ("saddle-node on invariant circle" if row.detail.startswith("saddle-node")
+                else "saddle homoclinic orbit")
+    else:
+        name = _ONSET_NAMES[row.kind]
+    return name, float(row.value)
 
 
 def excitability_class(neuron: Neuron, lo: float = 0.0, hi: float = 50.0, t_stop: float = 2000.0,
-                       tol: float = 1e-3, ratio: float = 0.2) -> Excitability:
+                       tol: float = 1e-3, ratio: float = 0.2, *,
+                       diagram: bool = False) -> Excitability:
     """Type I or II from the rate just above the sustained-firing rheobase, compared with the
-    rate at twice that current (or ``hi``)."""
+    rate at twice that current (or ``hi``); with ``diagram=True`` also the bifurcation that
+    starts the firing (:func:`onset_bifurcation`: type I neurons start at a saddle-node on the
+    invariant circle, type II at a Hopf point or a fold of limit cycles)."""
     rb = rheobase(neuron, "sustained", lo, hi, tol=tol, t_stop=t_stop)
     onset_i = rb.bracket[1]
     ref_i = min(2.0 * onset_i, hi) if onset_i > 0 else hi
@@ -248,4 +282,5 @@ def excitability_class(neuron: Neuron, lo: float = 0.0, hi: float = 50.0, t_stop
     k = int(np.argmax(attained)) if attained.any() else 0
     onset_rate, ref_rate = float(rates[k]), float(rates[-1])
     kind = "I" if onset_rate < ratio * ref_rate else "II"
-    return Excitability(kind, float(probes[k]), onset_rate, ref_i, ref_rate)
+    evidence = onset_bifurcation(neuron, lo, hi) if diagram else ("", float("nan"))
+    return Excitability(kind, float(probes[k]), onset_rate, ref_i, ref_rate, *evidence)

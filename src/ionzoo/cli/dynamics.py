@@ -17,17 +17,20 @@ from .options import json_option, model_options, plot_option
               help="What is continued (only 'current' so far).")
 @click.option("--range", "bounds", type=(float, float), default=(0.0, 200.0), show_default=True,
               help="Start and stop of the parameter (µA/cm²).")
+@click.option("--cycles/--no-cycles", default=True, show_default=True,
+              help="Also follow the periodic orbits (folds of cycles, homoclinic ends).")
 @model_options
 @plot_option()
 @json_option
-def bifurcation_cmd(model, parameter, bounds, temperature, sets, drugs, plot_path, as_json):
+def bifurcation_cmd(model, parameter, bounds, cycles, temperature, sets, drugs, plot_path,
+                    as_json):
     """Equilibria of MODEL against the injected current: stability, folds (saddle-node) and
     Hopf points with their frequency and first Lyapunov coefficient; the periodic orbits born
     at the Hopf points, their folds and homoclinic ends."""
     from ..dynamics import bifurcation
 
     cell = build_cell(model, temperature, sets, drugs)
-    diagram = bifurcation(cell, parameter, *bounds)
+    diagram = bifurcation(cell, parameter, *bounds, cycles=cycles)
     points = diagram.special_points.to_dict("records")
     if as_json:
         echo_json({"model": model, "parameter": parameter, "range": list(bounds),

@@ -1,6 +1,7 @@
 """Dynamics of one-compartment neurons: equilibria and their stability, the bifurcation
-diagram of the equilibrium branch over the injected current (folds and Hopf points with
-frequency and first Lyapunov coefficient), and phase planes with nullclines. Pure Python on
+diagram over the injected current (folds and Hopf points with frequency and first Lyapunov
+coefficient; the periodic orbits with their Floquet multipliers, folds of cycles and
+homoclinic ends), and phase planes with nullclines. Pure Python on
 the lowered model: the same expressions the kernels run, with exact (symbolic) Jacobians.
 
 >>> import ionzoo as iz
@@ -10,10 +11,12 @@ the lowered model: the same expressions the kernels run, with exact (symbolic) J
 
 from .bifurcation import Bifurcation, bifurcation, first_lyapunov
 from .branch import EquilibriumBranch
+from .cycles import CycleBranch, continue_cycles, continue_from_simulation
 from .equilibria import DEFAULT_V_RANGE, classify, equilibria
 from .phase import phase_plane
 from .two_parameter import hopf_curve
 
 __all__ = ["equilibria", "classify", "bifurcation", "Bifurcation", "first_lyapunov",
-           "EquilibriumBranch", "DEFAULT_V_RANGE", "phase_plane",
+           "EquilibriumBranch", "DEFAULT_V_RANGE", "phase_plane", "CycleBranch",
+           "continue_cycles", "continue_from_simulation",
            "hopf_curve"]

@@ -33,7 +33,7 @@ from scipy.optimize import brentq
 from ..errors import ValidationError
 from ..model.neuron import Neuron
 from .branch import EquilibriumBranch
-from .cycles import CycleBranch, continue_cycles
+from .cycles import CycleBranch, continue_cycles, continue_from_simulation
 from .equilibria import DEFAULT_V_RANGE, check_v_range, roots
 
 __all__ = ["bifurcation", "Bifurcation", "first_lyapunov"]
@@ -193,14 +193,20 @@ def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.Data
     rows = [{"kind": "fold_of_cycles", "value": i, "v": v_max, "frequency_hz": 1000.0 / t,
              "period": t, "first_lyapunov": np.nan, "criticality": "", "detail": ""}
             for i, t, v_max in cycles.folds]
-    if cycles.end != "period" or cycles.slow_v is None:
+    if cycles.slow_v is None:
         return rows
+    period = cycles.cycles.period.values
+    stalled = cycles.end == "no convergence"
+    if stalled and not period[-1] > 10 * period.min():
+        return rows  # it stopped converging, but not on the way to a homoclinic orbit
     limit = float(cycles.cycles.current[-1])
     vs = roots(branch, limit, v_range)
     near = vs[np.abs(vs - cycles.slow_v) < _SADDLE_DISTANCE] if vs.size else vs
     row = {"kind": "homoclinic", "value": limit, "v": cycles.slow_v, "frequency_hz": 0.0,
            "period": np.inf, "first_lyapunov": np.nan, "criticality": "", "detail": "saddle"}
     if near.size:
+        if stalled:
+            return rows  # a saddle's homoclinic value needs the converged limit
         row["v"] = float(near[np.argmin(np.abs(near - cycles.slow_v))])
     elif len(folds):
         # no equilibrium where the orbit lingers: the saddle-node has just vanished there
@@ -231,8 +237,34 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
             last = float(cb.cycles.current[-1])
             done.append(float(others[np.argmin(np.abs(others - last))]))
         rows.extend(_cycle_points(branch, cb, folds, v_range))
+    hopf_values = hopf.value.to_numpy(dtype=float)
+    for fold in folds.itertuples():
+        for cb in _snic_branches(branch, fold.value, rows, branches, start, stop, hopf_values,
+                                 max_period):
+            branches.append(cb)
+            rows.extend(_cycle_points(branch, cb, folds, v_range))
     table = _table(rows)
     return branches, table[~_repeated(table)].reset_index(drop=True)
+
+
+def _snic_branches(branch: EquilibriumBranch, fold: float, rows: list[dict],
+                   branches: list[CycleBranch], start: float, stop: float,
+                   hopf_values: np.ndarray, max_period: float | None) -> list[CycleBranch]:
+    """The spiking orbits just above the saddle-node at ``fold`` (µA/cm²), found by
+    simulation at fold + max(0.5, 10 %) and followed both ways — unless a homoclinic end
+    already sits at this fold or a stable orbit of an earlier branch covers that current."""
+    if any(r["kind"] == "homoclinic" and abs(r["value"] - fold) < 1e-9 for r in rows):
+        return []
+    test = fold + max(0.5, 0.1 * abs(fold))
+    if not start <= test <= stop:
+        return []
+    for cb in branches:
+        c = cb.cycles
+        on = c.current.values[c.stable.values]
+        if on.size and on.min() <= test <= on.max():
+            return []
+    return continue_from_simulation(branch, test, start, stop, hopf_currents=hopf_values,
+                                    max_period=max_period)
 
 
 def _repeated(table: pd.DataFrame) -> pd.Series:

@@ -267,12 +267,13 @@ class Discretisation:
         align = np.abs(flow @ z0) / (np.linalg.norm(z0, axis=0) * np.linalg.norm(flow) + 1e-300)
         return mu[order], int(np.argmax(align))
 
-    def remeshed(self, Y: np.ndarray, period_scale: float | None = None) -> tuple[
-            Discretisation, np.ndarray]:
+    def remeshed(self, Y: np.ndarray, period_scale: float | None = None,
+                 intervals: int | None = None) -> tuple[Discretisation, np.ndarray]:
         """A mesh that equidistributes |x⁽ᵐ⁾|^{1/m} (the leading term of the collocation
         error, de Boor's criterion as in AUTO), with the solution ``Y`` moved onto it; the
-        period's unit becomes ``period_scale`` (ms) if given."""
-        N = self.intervals
+        period's unit becomes ``period_scale`` (ms) and the number of intervals
+        ``intervals`` if given."""
+        N = intervals or self.intervals
         idx = (np.arange(self.intervals)[:, None] * DEGREE + np.arange(DEGREE + 1)) \
             % self.nodes
         top = factorial(DEGREE) * np.einsum("j,kjn->kn", _COEF[DEGREE], Y[idx])

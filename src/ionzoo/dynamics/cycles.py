@@ -31,12 +31,15 @@ from scipy.sparse.linalg import spsolve
 from .branch import EquilibriumBranch
 from .collocation import CURRENT_SCALE, Discretisation, state_scales
 
-__all__ = ["CycleBranch", "continue_cycles"]
+__all__ = ["CycleBranch", "continue_cycles", "continue_from_simulation"]
 
 _NEWTON = 8
 _NEWTON_TOL = 1e-10
 _DS_START, _DS_MIN, _DS_MAX = 0.05, 1e-6, 1.0
 _INTERVALS = 90
+#: When the trivial Floquet multiplier is further than this from 1 (the discretisation's
+#: error in the linearisation), the mesh gets 50 % more intervals, up to _MAX_INTERVALS.
+_TRIVIAL_TOL, _MAX_INTERVALS = 1e-4, 300
 #: A cycle whose V amplitude falls below this (mV) after having grown has shrunk into a Hopf
 #: point: the branch ends there.
 _SMALL = 1e-2
@@ -62,7 +65,8 @@ class CycleBranch:
     cycles; ``end`` says why the branch stopped (``"hopf"``, ``"range"``, ``"period"`` — a
     homoclinic approach —, ``"steps"`` or ``"no convergence"``); ``start_state`` holds one
     point of each orbit (τ = 0) in the neuron's state order and units; ``slow_v`` (mV), for a
-    homoclinic approach, the median V of the last orbit (where it lingers)."""
+    homoclinic approach (or a branch that stopped converging), the median V of the last orbit
+    (where it lingers)."""
 
     cycles: xr.Dataset
     folds: list[tuple[float, float, float]] = field(default_factory=list)
@@ -155,6 +159,23 @@ def _step(p: _Point, ds: float) -> _Point | None:
     return _Point(disc, u, t, ref_moved)
 
 
+def _refined(p: _Point) -> _Point | None:
+    """``p`` on a mesh with 50 % more intervals (at most ``_MAX_INTERVALS``), corrected at
+    its own current; None if the correction fails."""
+    Y = p.u[:-2].reshape(p.disc.nodes, p.disc.n)
+    n = min(_MAX_INTERVALS, int(p.disc.intervals * 1.5))
+    disc, Ym = p.disc.remeshed(Y, intervals=n)
+    u0 = np.concatenate([Ym.ravel(), p.u[-2:]])
+    pin = np.zeros(disc.size)
+    pin[-1] = 1.0
+    u = _newton(disc, u0, Ym, u0, pin, 0.0)
+    if u is None:
+        return None
+    ref = u[:-2].reshape(disc.nodes, disc.n)
+    t = _tangent(disc, u, ref, _moved(p, disc))
+    return _Point(disc, u, t, ref) if np.all(np.isfinite(t)) else None
+
+
 def _refine_fold(p: _Point, ds: float) -> _Point | None:
     """The fold of cycles between ``p`` and the point ``ds`` further on: the zero of the
     current's tangent component, by Brent's method on the step length."""
@@ -233,9 +254,36 @@ def continue_cycles(branch: EquilibriumBranch, v_hopf: float, start: float, stop
     Hopf periods, within 1 to 20 s) ends a homoclinic approach; ``max_steps`` bounds the
     accepted steps."""
     p = _hopf_start(branch, v_hopf)
-    others = np.asarray(hopf_currents, dtype=float)
     if max_period is None:
         max_period = float(np.clip(50.0 * p.disc.period_scale, 1000.0, 20000.0))
+    return _follow(branch, p, start, stop, np.asarray(hopf_currents, dtype=float), max_steps,
+                   max_period)
+
+
+def continue_from_simulation(branch: EquilibriumBranch, current: float, start: float,
+                             stop: float, *, hopf_currents=(), max_steps: int = 400,
+                             max_period: float | None = None) -> list[CycleBranch]:
+    """The periodic orbit a simulation settles on under the constant ``current``
+    (µA/cm²), followed towards lower and towards higher currents (two branches, lower
+    first); ``[]`` when the simulation does not settle on a periodic orbit. This finds the
+    spiking orbits of neurons that start firing at a saddle-node on the invariant circle,
+    which are born at no Hopf point. Arguments as :func:`continue_cycles` (``max_period``
+    defaults to 1 s)."""
+    p = _simulated_start(branch, float(current))
+    if p is None:
+        return []
+    out = []
+    for sign in (-1.0, 1.0):
+        t = p.tangent * (sign * np.sign(p.tangent[-1]) or 1.0)
+        q = _Point(p.disc, p.u, t, p.reference)
+        out.append(_follow(branch, q, start, stop, np.asarray(hopf_currents, dtype=float),
+                           max_steps, 1000.0 if max_period is None else float(max_period)))
+    return out
+
+
+def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
+            others: np.ndarray, max_steps: int, max_period: float) -> CycleBranch:
+    """Continuation from ``p`` (see :func:`continue_cycles`)."""
     rows: list[dict] = []
     folds: list[tuple[float, float, float]] = []
     end, ds, tries = "steps", _DS_START, 0
@@ -253,7 +301,12 @@ def continue_cycles(branch: EquilibriumBranch, v_hopf: float, start: float, stop
             if fold is not None:
                 s = _summary(fold)
                 folds.append((s["current"], s["period"], s["v_max"]))
-        rows.append(_summary(q))
+        summary = _summary(q)
+        if summary["trivial_error"] > _TRIVIAL_TOL and q.disc.intervals < _MAX_INTERVALS:
+            finer = _refined(q)
+            if finer is not None:
+                q, summary = finer, _summary(finer)
+        rows.append(summary)
         p, ds = q, min(ds * 1.5, _DS_MAX)
         row = rows[-1]
         if not start <= row["current"] <= stop:
@@ -270,7 +323,57 @@ def continue_cycles(branch: EquilibriumBranch, v_hopf: float, start: float, stop
         folds = [f for f in folds if abs(f[0] - limit) > 1e-4 * max(1.0, abs(limit))]
     return CycleBranch(_dataset(rows, branch), folds, end,
                        np.array([r["state"] for r in rows]) if rows else None,
-                       _slow_voltage(p) if end == "period" else None)
+                       _slow_voltage(p) if end in ("period", "no convergence") and rows
+                       else None)
+
+
+def _crossings(t: np.ndarray, v: np.ndarray, level: float) -> np.ndarray:
+    """Times (ms) of the upward crossings of ``level`` by ``v``, linearly interpolated."""
+    k = np.flatnonzero((v[:-1] < level) & (v[1:] >= level))
+    return t[k] + (level - v[k]) / (v[k + 1] - v[k]) * (t[k + 1] - t[k])
+
+
+def _simulated_start(branch: EquilibriumBranch, current: float) -> _Point | None:
+    """An orbit from a 2-s simulation (Crank–Nicolson, dt 0.01 ms) under ``current``,
+    corrected by Newton's method at that current; None unless its last three periods agree to
+    1e-3 (a periodic orbit, not a transient or rest)."""
+    from ..simulation import simulate
+
+    dt = 0.01
+    res = simulate(branch.neuron, float(current), t_stop=2000.0, dt=dt,
+                   record=list(branch.states))
+    t = np.asarray(res.t, dtype=float)
+    traces = np.stack([np.asarray(res.dataset[k].values, dtype=float).ravel()
+                       for k in branch.states], axis=-1)
+    if not np.all(np.isfinite(traces)):
+        return None
+    late = t >= 1000.0
+    v = traces[late, 0]
+    if np.ptp(v) < 1.0:
+        return None
+    times = _crossings(t[late], v, 0.5 * (v.max() + v.min()))
+    periods = np.diff(times)[-3:]
+    if periods.size < 3 or np.ptp(periods) > 1e-3 * periods.mean():
+        return None
+    a, period = times[-2], float(periods[-1])
+
+    def sample(tau: np.ndarray) -> np.ndarray:
+        return np.stack([np.interp(a + tau * period, t, traces[:, i])
+                         for i in range(traces.shape[1])], axis=-1)
+
+    scale = state_scales(branch, traces[late].mean(axis=0))
+    coarse = Discretisation(branch, scale, period, np.linspace(0.0, 1.0, _INTERVALS + 1))
+    disc, _ = coarse.remeshed(sample(coarse.node_tau) / scale)
+    Y = sample(disc.node_tau) / scale
+    u0 = np.concatenate([Y.ravel(), [1.0, current / CURRENT_SCALE]])
+    along_current = np.zeros(disc.size)
+    along_current[-1] = 1.0
+    u = _newton(disc, u0, Y, u0, along_current, 0.0)  # the arclength row pins the current
+    if u is None:
+        return None
+    ref = u[:-2].reshape(disc.nodes, disc.n)
+    tangent = _tangent(disc, u, ref, along_current)
+    return _Point(disc, u, tangent, ref) if np.all(np.isfinite(tangent)) else None
 
 
 def _slow_voltage(p: _Point) -> float:
