@@ -34,7 +34,7 @@ from ..errors import ValidationError
 from ..model.neuron import Neuron
 from .branch import EquilibriumBranch
 from .cycles import CycleBranch, continue_cycles, continue_from_simulation
-from .equilibria import DEFAULT_V_RANGE, check_v_range, roots
+from .equilibria import DEFAULT_V_RANGE, check_v_range, classify, roots
 
 __all__ = ["bifurcation", "Bifurcation", "first_lyapunov"]
 
@@ -201,7 +201,9 @@ def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.Data
         return rows  # it stopped converging, but not on the way to a homoclinic orbit
     limit = float(cycles.cycles.current[-1])
     vs = roots(branch, limit, v_range)
-    near = vs[np.abs(vs - cycles.slow_v) < _SADDLE_DISTANCE] if vs.size else vs
+    saddles = np.array([v for v in vs if classify(_eig(branch, v)) == "saddle"])
+    near = saddles[np.abs(saddles - cycles.slow_v) < _SADDLE_DISTANCE] if saddles.size \
+        else saddles
     row = {"kind": "homoclinic", "value": limit, "v": cycles.slow_v, "frequency_hz": 0.0,
            "period": np.inf, "first_lyapunov": np.nan, "criticality": "", "detail": "saddle"}
     if near.size:
@@ -268,11 +270,14 @@ def _snic_branches(branch: EquilibriumBranch, fold: float, rows: list[dict],
 
 
 def _repeated(table: pd.DataFrame) -> pd.Series:
-    """Rows that repeat an earlier row's kind and value (to 1e-7 µA/cm²): two branches met."""
+    """Rows that repeat an earlier row's kind and value (to 1e-7 µA/cm², a homoclinic value to
+    1e-5 relative): two branches met."""
     seen: list[tuple[str, float]] = []
     flags = []
     for kind, value in zip(table.kind, table.value):
-        flags.append(any(k == kind and abs(v - value) < 1e-7 for k, v in seen))
+        # a homoclinic value is known to ~1e-6 of the current (the last orbit's)
+        tol = 1e-5 * max(1.0, abs(value)) if kind == "homoclinic" else 1e-7
+        flags.append(any(k == kind and abs(v - value) < tol for k, v in seen))
         seen.append((kind, value))
     return pd.Series(flags, index=table.index, dtype=bool)
 

@@ -39,7 +39,7 @@ _DS_START, _DS_MIN, _DS_MAX = 0.05, 1e-6, 1.0
 _INTERVALS = 90
 #: When the trivial Floquet multiplier is further than this from 1 (the discretisation's
 #: error in the linearisation), the mesh gets 50 % more intervals, up to _MAX_INTERVALS.
-_TRIVIAL_TOL, _MAX_INTERVALS = 1e-4, 300
+_TRIVIAL_TOL, _MAX_INTERVALS = 1e-4, 150
 #: A cycle whose V amplitude falls below this (mV) after having grown has shrunk into a Hopf
 #: point: the branch ends there.
 _SMALL = 1e-2
