@@ -32,7 +32,7 @@ from scipy.optimize import brentq
 
 from ..errors import ValidationError
 from ..model.neuron import Neuron
-from .branch import EquilibriumBranch
+from .branch import EquilibriumBranch, critical_pair
 from .cycles import CycleBranch, continue_cycles, continue_from_simulation
 from .equilibria import DEFAULT_V_RANGE, check_v_range, classify, roots
 
@@ -140,7 +140,7 @@ def first_lyapunov(branch: EquilibriumBranch, v: float) -> tuple[float, float]:
     x0 = branch.as_vector(branch.state(np.asarray(v, dtype=float)))
     A = branch.jacobian(branch.as_states(x0))
     lam, vecs = np.linalg.eig(A)
-    k = int(np.argmax(np.where(lam.imag > _IMAG, -np.abs(lam.real), -np.inf)))
+    k = critical_pair(lam, _IMAG)
     omega = float(lam[k].imag)
     q = vecs[:, k] / np.linalg.norm(vecs[:, k])
     lam_t, vecs_t = np.linalg.eig(A.T)

@@ -23,11 +23,18 @@ from ..expr import Expr, diff
 from ..model.neuron import Neuron
 from ..reference import Evaluator
 
-__all__ = ["EquilibriumBranch"]
+__all__ = ["EquilibriumBranch", "critical_pair"]
 
 #: Bisection steps of a pool's balance (in log concentration between 1e-12 and 1e3 mM: each
 #: step halves a 35-unit interval; 80 steps reach the double-precision resolution).
 _POOL_BISECTIONS = 80
+
+
+def critical_pair(eigenvalues: np.ndarray, imag: float = 1e-7) -> int:
+    """Index of the eigenvalue (1/ms) of a Hopf point's critical pair: the one with positive
+    imaginary part (above ``imag``) nearest to the imaginary axis."""
+    lam = np.asarray(eigenvalues)
+    return int(np.argmax(np.where(lam.imag > imag, -np.abs(lam.real), -np.inf)))
 
 
 class EquilibriumBranch:

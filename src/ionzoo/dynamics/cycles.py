@@ -28,7 +28,7 @@ import xarray as xr
 from scipy.optimize import brentq
 from scipy.sparse.linalg import spsolve
 
-from .branch import EquilibriumBranch
+from .branch import EquilibriumBranch, critical_pair
 from .collocation import CURRENT_SCALE, Discretisation, state_scales
 
 __all__ = ["CycleBranch", "continue_cycles", "continue_from_simulation"]
@@ -116,7 +116,7 @@ def _hopf_start(branch: EquilibriumBranch, v: float) -> _Point:
     """The degenerate orbit at the Hopf point at ``v`` (mV) and its tangent."""
     x0 = branch.as_vector(branch.state(np.asarray(v, dtype=float)))
     lam, vecs = np.linalg.eig(branch.jacobian(branch.as_states(x0)))
-    k = int(np.argmax(np.where(lam.imag > 1e-7, -np.abs(lam.real), -np.inf)))
+    k = critical_pair(lam)
     omega = float(lam[k].imag)
     scale = state_scales(branch, x0)
     disc = Discretisation(branch, scale, 2 * np.pi / omega,
@@ -165,14 +165,22 @@ def _refined(p: _Point) -> _Point | None:
     Y = p.u[:-2].reshape(p.disc.nodes, p.disc.n)
     n = min(_MAX_INTERVALS, int(p.disc.intervals * 1.5))
     disc, Ym = p.disc.remeshed(Y, intervals=n)
-    u0 = np.concatenate([Ym.ravel(), p.u[-2:]])
-    pin = np.zeros(disc.size)
-    pin[-1] = 1.0
-    u = _newton(disc, u0, Ym, u0, pin, 0.0)
+    return _at_current(disc, np.concatenate([Ym.ravel(), p.u[-2:]]), _moved(p, disc))
+
+
+def _at_current(disc: Discretisation, guess: np.ndarray,
+                orientation: np.ndarray | None = None) -> _Point | None:
+    """The orbit near ``guess`` corrected at ``guess``'s own current (the arclength row with
+    the tangent e_I and Δs = 0 pins it), with its tangent oriented along ``orientation``
+    (default: increasing current); None if the correction fails."""
+    along_current = np.zeros(disc.size)
+    along_current[-1] = 1.0
+    ref0 = guess[:-2].reshape(disc.nodes, disc.n)
+    u = _newton(disc, guess, ref0, guess, along_current, 0.0)
     if u is None:
         return None
     ref = u[:-2].reshape(disc.nodes, disc.n)
-    t = _tangent(disc, u, ref, _moved(p, disc))
+    t = _tangent(disc, u, ref, along_current if orientation is None else orientation)
     return _Point(disc, u, t, ref) if np.all(np.isfinite(t)) else None
 
 
@@ -365,15 +373,7 @@ def _simulated_start(branch: EquilibriumBranch, current: float) -> _Point | None
     coarse = Discretisation(branch, scale, period, np.linspace(0.0, 1.0, _INTERVALS + 1))
     disc, _ = coarse.remeshed(sample(coarse.node_tau) / scale)
     Y = sample(disc.node_tau) / scale
-    u0 = np.concatenate([Y.ravel(), [1.0, current / CURRENT_SCALE]])
-    along_current = np.zeros(disc.size)
-    along_current[-1] = 1.0
-    u = _newton(disc, u0, Y, u0, along_current, 0.0)  # the arclength row pins the current
-    if u is None:
-        return None
-    ref = u[:-2].reshape(disc.nodes, disc.n)
-    tangent = _tangent(disc, u, ref, along_current)
-    return _Point(disc, u, tangent, ref) if np.all(np.isfinite(tangent)) else None
+    return _at_current(disc, np.concatenate([Y.ravel(), [1.0, current / CURRENT_SCALE]]))
 
 
 def _slow_voltage(p: _Point) -> float:
