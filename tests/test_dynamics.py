@@ -165,7 +165,7 @@ def test_lyapunov_coefficient_does_not_depend_on_the_difference_steps(monkeypatc
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"parameter": "K.gbar"}, "parameter"),
+    ({"parameter": "K.q"}, "parameter"),
     ({"start": 10.0, "stop": 5.0}, "start"),
     ({"start": 1e6, "stop": 2e6}, "no equilibrium"),
     ({"v_range": (10.0, -10.0)}, "v_range"),
@@ -190,7 +190,7 @@ def test_cli_and_figure(tmp_path, capsys):
     values = [p["value"] for p in doc["special_points"] if p["kind"] == "hopf"]
     assert values == pytest.approx([9.775437995, 154.522433666], abs=1e-6)
     assert out.read_bytes()[:4] == b"\x89PNG"
-    assert main(["bifurcation", "hh1952", "--parameter", "K.gbar"]) == 2
+    assert main(["bifurcation", "hh1952", "--parameter", "K.q"]) == 2
     assert "parameter" in capsys.readouterr().err
 
 

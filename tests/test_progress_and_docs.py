@@ -86,11 +86,12 @@ def test_dynamics_tutorial_runs_and_finds_the_published_points(tmp_path):
     out = proc.stdout
     assert "hopf   9.775438" in out and "hopf 154.522434" in out
     assert "rests from rest and fires from a train for I in [6.5, 9.75]" in out
-    assert "('saddle_node', 39.963)" in out and "meet at [28.86]" in out
+    assert "('saddle_node', 39.963)" in out and "meet at [28.858]" in out
     assert "fold of cycles at 6.260321 µA/cm², period 19.8952 ms" in out
     figures = sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
     assert figures == ["03_bifurcation.png", "03_cycles.png", "03_hysteresis.png",
-                       "03_morris_lecar.png", "03_two_fates.png", "03_types.png"]
+                       "03_morris_lecar.png", "03_temperature.png", "03_two_fates.png",
+                       "03_types.png"]
 
 
 def test_model_database_tutorial_runs_and_resumes(tmp_path):

@@ -12,6 +12,7 @@ generated from, so a plot, an analysis and a simulation can never disagree about
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,6 +54,22 @@ class Evaluator:
         for d in self.ir.derived:
             env[d.id] = d.expr.evaluate(env)
         self.env = env
+
+    def with_params(self, params: Mapping[str, Any]) -> Evaluator:
+        """A copy with some parameter values replaced by id (arrays broadcast against the
+        states evaluated later) and the derived parameters recomputed; the model is not
+        lowered again."""
+        ids = {p.id for p in self.ir.params}
+        unknown = sorted(set(params) - ids)
+        if unknown:
+            raise ValidationError("params", f"unknown parameter ids {unknown}")
+        other = copy.copy(self)
+        env = {p.id: np.asarray(params[p.id], dtype=float) if p.id in params else self.env[p.id]
+               for p in self.ir.params}
+        for d in self.ir.derived:
+            env[d.id] = d.expr.evaluate(env)
+        other.env = env
+        return other
 
     def _default(self, path: str) -> float:
         if path.startswith("stim"):

@@ -14,34 +14,42 @@ from .options import json_option, model_options, plot_option
 @cli.command("bifurcation")
 @click.argument("model")
 @click.option("--parameter", default="current", show_default=True,
-              help="What is continued (only 'current' so far).")
+              help="What is continued: 'current', or a parameter id (K.gbar, temperature, "
+                   "leak.e, …) at the fixed --current.")
 @click.option("--range", "bounds", type=(float, float), default=(0.0, 200.0), show_default=True,
-              help="Start and stop of the parameter (µA/cm²).")
-@click.option("--cycles/--no-cycles", default=True, show_default=True,
-              help="Also follow the periodic orbits (folds of cycles, homoclinic ends).")
+              help="Start and stop of the parameter (in its unit; µA/cm² for the current).")
+@click.option("--current", "fixed_current", type=float, default=0.0, show_default=True,
+              help="The constant current (µA/cm²) when another parameter is continued.")
+@click.option("--cycles/--no-cycles", default=None,
+              help="Also follow the periodic orbits (folds of cycles, homoclinic ends); the "
+                   "default for the current, not available for other parameters yet.")
 @model_options
 @plot_option()
 @json_option
-def bifurcation_cmd(model, parameter, bounds, cycles, temperature, sets, drugs, plot_path,
-                    as_json):
-    """Equilibria of MODEL against the injected current: stability, folds (saddle-node) and
-    Hopf points with their frequency and first Lyapunov coefficient; the periodic orbits born
-    at the Hopf points, their folds and homoclinic ends."""
+def bifurcation_cmd(model, parameter, bounds, fixed_current, cycles, temperature, sets, drugs,
+                    plot_path, as_json):
+    """Equilibria of MODEL against the injected current (or another parameter): stability,
+    folds (saddle-node) and Hopf points with their frequency and first Lyapunov coefficient;
+    the periodic orbits born at the Hopf points, their folds and homoclinic ends."""
     from ..dynamics import bifurcation
 
     cell = build_cell(model, temperature, sets, drugs)
-    diagram = bifurcation(cell, parameter, *bounds, cycles=cycles)
+    extra = {} if parameter == "current" else {"current": fixed_current}
+    diagram = bifurcation(cell, parameter, *bounds, cycles=cycles, current=fixed_current)
     points = diagram.special_points.to_dict("records")
+    unit = "µA/cm²" if parameter == "current" else cell.unit(parameter)
     if as_json:
-        echo_json({"model": model, "parameter": parameter, "range": list(bounds),
-                   "special_points": points})
+        echo_json({"model": model, "parameter": parameter, "unit": unit, "range": list(bounds),
+                   **extra, "special_points": points})
     else:
-        click.echo(f"{model}: equilibria for {parameter} in [{bounds[0]:g}, {bounds[1]:g}]")
+        at = "" if parameter == "current" else f" at I = {fixed_current:g} µA/cm²"
+        click.echo(f"{model}: equilibria for {parameter} in [{bounds[0]:g}, {bounds[1]:g}]{at}")
         if not points:
             click.echo("  no special point in this range")
+        name = "I" if parameter == "current" else parameter
         for p in points:
-            click.echo(f"  {p['kind']:<14} I = {p['value']:.10g} µA/cm²  V = {p['v']:.6f} mV"
-                       f"{_extra(p)}")
+            click.echo(f"  {p['kind']:<14} {name} = {p['value']:.10g} {unit}  "
+                       f"V = {p['v']:.6f} mV{_extra(p)}")
     if plot_path:
         write_figure(lambda plot: plot.bifurcation(diagram), plot_path, announce=not as_json)
 

@@ -35,6 +35,7 @@ from ..model.neuron import Neuron
 from .branch import EquilibriumBranch, critical_pair
 from .cycles import CycleBranch, continue_cycles, continue_from_simulation
 from .equilibria import DEFAULT_V_RANGE, check_v_range, classify, roots
+from .parameter import ParameterCurves, check_parameter
 
 __all__ = ["bifurcation", "Bifurcation", "first_lyapunov"]
 
@@ -283,32 +284,41 @@ def _repeated(table: pd.DataFrame) -> pd.Series:
 
 
 def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
-                stop: float = 200.0, *,
-                v_range: tuple[float, float] = DEFAULT_V_RANGE, cycles: bool = True,
+                stop: float = 200.0, *, current: float = 0.0,
+                v_range: tuple[float, float] = DEFAULT_V_RANGE, cycles: bool | None = None,
                 max_period: float | None = None) -> Bifurcation:
-    """The equilibrium branch of ``neuron`` over the constant current from ``start`` to
-    ``stop`` (µA/cm²), with its folds and Hopf points (see the module docstring), and —
-    unless ``cycles=False`` — the branches of periodic orbits born at the Hopf points with
-    their folds and homoclinic ends (:mod:`.cycles`; ``max_period`` in ms bounds a homoclinic
-    approach, default 50 periods of the Hopf point).
+    """The bifurcation diagram of ``neuron`` in ``parameter`` from ``start`` to ``stop``.
 
-    Only ``parameter="current"`` is supported so far.
+    ``parameter="current"`` (the default) continues in the constant injected current
+    (µA/cm²): the equilibrium branch with its folds and Hopf points (see the module
+    docstring) and — unless ``cycles=False`` — the branches of periodic orbits born at the Hopf
+    points with their folds and homoclinic ends (:mod:`.cycles`; ``max_period`` in ms bounds
+    a homoclinic approach, default 50 periods of the Hopf point).
+
+    Any other parameter id (``"K.gbar"`` mS/cm², ``"temperature"`` °C, ``"leak.e"`` mV, …)
+    continues the equilibria at the fixed ``current`` (µA/cm²) with their folds and Hopf
+    points (:mod:`.parameter`); periodic orbits are continued in the current only so far, so
+    ``cycles`` must be left unset or False there.
     """
-    if parameter != "current":
-        raise ValidationError("parameter", "only 'current' can be continued so far")
     start, stop = float(start), float(stop)
     if not (np.isfinite(start) and np.isfinite(stop) and start < stop):
         raise ValidationError("start/stop", f"need finite start < stop, got {start}, {stop}")
     lo, hi = check_v_range(v_range)
+    if parameter != "current":
+        return _in_parameter(neuron, parameter, start, stop, current, (lo, hi), cycles)
+    if current != 0.0:
+        raise ValidationError("current", "the fixed current is for continuation in another "
+                              "parameter; the current is the parameter here")
+    cycles = True if cycles is None else cycles
     if max_period is not None and not (isinstance(max_period, (int, float))
                                        and 0 < max_period <= 1e6):
         raise ValidationError("max_period", f"must be a period in (0, 1e6] ms, got "
                               f"{max_period!r}")
     branch = EquilibriumBranch(neuron)
     grid = np.linspace(lo, hi, int(round((hi - lo) / _GRID_STEP)) + 1)
-    current = branch.current(grid)
+    i_star = branch.current(grid)
     eig = np.linalg.eigvals(branch.jacobian(branch.state(grid)))
-    inside = (current >= start) & (current <= stop)
+    inside = (i_star >= start) & (i_star <= stop)
     if not inside.any():
         raise ValidationError("start/stop", f"no equilibrium with a current in [{start}, "
                               f"{stop}] µA/cm² for V in {v_range} mV")
@@ -317,10 +327,30 @@ def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
     orbits: list[CycleBranch] = []
     if cycles:
         orbits, sp = _with_cycles(branch, sp, start, stop, (lo, hi), max_period)
-    ds = xr.Dataset({"current": ("point", current[inside], {"units": "uA/cm2"}),
+    ds = xr.Dataset({"current": ("point", i_star[inside], {"units": "uA/cm2"}),
                      "v": ("point", grid[inside], {"units": "mV"}),
                      "stable": ("point", np.all(eig.real < 0, axis=-1)[inside]),
                      "leading_real": ("point", eig.real.max(axis=-1)[inside],
                                       {"units": "1/ms"})},
                     attrs={"model": neuron.name, "parameter": parameter})
     return Bifurcation(parameter, ds, sp, tuple(orbits))
+
+
+def _in_parameter(neuron: Neuron, parameter: str, start: float, stop: float, current,
+                  v_range: tuple[float, float], cycles: bool | None) -> Bifurcation:
+    """The diagram in a parameter other than the current (equilibria only)."""
+    if cycles:
+        raise ValidationError("cycles", "periodic orbits are continued in the current only so "
+                              "far; use cycles=False with another parameter")
+    if isinstance(current, bool) or not isinstance(current, (int, float)) \
+            or not np.isfinite(current):
+        raise ValidationError("current", f"must be a finite current in µA/cm², got {current!r}")
+    branch = EquilibriumBranch(neuron)
+    check_parameter(branch, parameter)
+    curves = ParameterCurves(branch, parameter, start, stop, float(current), v_range)
+    if not curves.curves:
+        raise ValidationError("start/stop", f"no equilibrium at {parameter} = {start} or "
+                              f"{stop} with V in {v_range} mV under {current} µA/cm²")
+    rows = curves.special_rows(first_lyapunov, _leading_pair, _hopf_test, _HOPF_RESIDUAL)
+    return Bifurcation(parameter, curves.dataset(neuron.name, neuron.unit(parameter)),
+                       _table(rows))

@@ -13,6 +13,7 @@ right-hand side and its exact (symbolic) Jacobian.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,6 +60,17 @@ class EquilibriumBranch:
         self._jac: list[list[Expr]] | None = None
         cap = np.asarray(self.ev.env["capacitance"], dtype=float)  # µF/cm²; may be batched
         self.capacitance = float(cap) if cap.ndim == 0 else cap
+
+    def at(self, params: Mapping[str, Any]) -> EquilibriumBranch:
+        """The same branch with some parameter values replaced by id (scalars, or arrays that
+        broadcast against the voltages evaluated later); expressions and the Jacobian's
+        derivatives are shared, nothing is lowered again."""
+        self.jacobian_expressions()  # derive once, share with every copy
+        other = copy.copy(self)
+        other.ev = self.ev.with_params(params)
+        cap = np.asarray(other.ev.env["capacitance"], dtype=float)
+        other.capacitance = float(cap) if cap.ndim == 0 else cap
+        return other
 
     # ------------------------------------------------------------------ states
     def state(self, v) -> dict[str, np.ndarray]:

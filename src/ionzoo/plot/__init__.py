@@ -17,14 +17,16 @@ one panel accept ``ax``; multi-panel figures accept ``fig``.
 :func:`temperature`        half-width, rate and onset voltage against temperature
 :func:`bifurcation`        equilibria against current, stable/unstable, folds and Hopf points
 :func:`nullclines`         a phase plane: nullclines, vector field and equilibria
+:func:`two_parameter`      fold and Hopf curves in (current, a second parameter)
 :func:`sweep_classes`      a sweep's class fractions and each parameter's share per class
 =========================  ==================================================================
 """
 
 from .analysis import dose_response, features_on_trace, fi, temperature
-from .bifurcation import bifurcation, nullclines
+from .bifurcation import bifurcation, nullclines, two_parameter
 from .dynamics import gating, mechanism, phase_plane, raster, traces
 from .sweep import sweep_classes
 
 __all__ = ["gating", "traces", "mechanism", "phase_plane", "raster", "fi", "features_on_trace",
-           "dose_response", "temperature", "bifurcation", "nullclines", "sweep_classes"]
+           "dose_response", "temperature", "bifurcation", "nullclines", "sweep_classes",
+           "two_parameter"]

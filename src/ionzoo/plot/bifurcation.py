@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bifurcation", "nullclines"]
+__all__ = ["bifurcation", "nullclines", "two_parameter"]
 
 _MARK = {"saddle_node": ("s", "tab:purple", "saddle-node"),
          "hopf": ("o", "tab:red", "Hopf"),
@@ -37,11 +37,15 @@ def bifurcation(diagram, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
     ds = diagram.equilibria
-    i, v, stable = ds.current.values, ds.v.values, ds.stable.values
+    x, xlabel = _axis(ds)
+    v, stable = ds.v.values, ds.stable.values
+    curve = ds["curve"].values if "curve" in ds else np.zeros(v.size, dtype=int)
     for flag, style, label in ((True, "-", "stable equilibria"),
                                (False, "--", "unstable equilibria")):
-        y = np.where(stable == flag, v, np.nan)
-        ax.plot(i, y, style, color="k", lw=1.5, label=label)
+        for c in np.unique(curve):  # separate curves are not joined
+            on = curve == c
+            y = np.where(stable[on] == flag, v[on], np.nan)
+            ax.plot(x[on], y, style, color="k", lw=1.5, label=label if c == curve[0] else None)
     _cycles(diagram, ax)
     for kind, (marker, colour, name) in _MARK.items():
         pts = diagram.points(kind)
@@ -50,9 +54,46 @@ def bifurcation(diagram, ax=None):
             for row in pts.itertuples():
                 ax.annotate(f"{row.value:.4g}", (row.value, row.v), textcoords="offset points",
                             xytext=(6, -12), fontsize=8, color=colour)
-    ax.set_xlabel("injected current I (µA/cm²)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("V (mV)")
     ax.set_title(f"{ds.attrs.get('model', '')}: equilibria, cycles and their bifurcations")
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    return ax.figure
+
+
+def _axis(ds) -> tuple[np.ndarray, str]:
+    """The continued parameter's values and axis label."""
+    if "value" not in ds:
+        return ds.current.values, "injected current I (µA/cm²)"
+    unit = ds["value"].attrs.get("units", "")
+    label = f"{ds.attrs.get('parameter', 'parameter')}" + (f" ({unit})" if unit else "")
+    return ds["value"].values, f"{label} at I = {ds.attrs.get('current', 0.0):g} µA/cm²"
+
+
+def two_parameter(*curves, ax=None):
+    """Curves of :func:`ionzoo.dynamics.continue_point` in the (current, parameter) plane:
+    Hopf curves red, fold curves purple, the points where a curve turns back (two points of
+    the diagram meet and vanish) marked. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4.5))
+    parameter = ""
+    for c in curves:
+        kind = c.attrs["kind"]
+        marker, colour, name = _MARK[kind]
+        ax.plot(c.current.values, c.value.values, color=colour, lw=1.6, label=f"{name} curve")
+        for turn in c.attrs["turning"]:
+            k = int(np.argmin(np.abs(c.value.values - turn)))
+            ax.plot(c.current.values[k], turn, marker, color=colour, ms=7)
+            ax.annotate(f"{turn:.4g}", (c.current.values[k], turn), textcoords="offset points",
+                        xytext=(6, 4), fontsize=8, color=colour)
+        parameter = c.attrs["parameter"]
+        unit = c["value"].attrs.get("units", "")
+    ax.set_xlabel("injected current I (µA/cm²)")
+    ax.set_ylabel(parameter + (f" ({unit})" if curves and unit else ""))
+    if curves:
+        ax.set_title(f"{curves[0].attrs.get('model', '')}: special points in two parameters")
     ax.legend(loc="best", fontsize=8, frameon=False)
     return ax.figure
 
