@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..expr import Expr, diff
+from ..expr.evaluate import compile_numpy
 from ..model.neuron import Neuron
 from ..reference import Evaluator
 
@@ -58,6 +59,7 @@ class EquilibriumBranch:
             raise ValidationError("neuron", "equilibria of neurons with more than one "
                                   "concentration pool are not supported yet")
         self._jac: list[list[Expr]] | None = None
+        self._compiled: tuple[list, list[list]] | None = None
         cap = np.asarray(self.ev.env["capacitance"], dtype=float)  # µF/cm²; may be batched
         self.capacitance = float(cap) if cap.ndim == 0 else cap
 
@@ -65,7 +67,7 @@ class EquilibriumBranch:
         """The same branch with some parameter values replaced by id (scalars, or arrays that
         broadcast against the voltages evaluated later); expressions and the Jacobian's
         derivatives are shared, nothing is lowered again."""
-        self.jacobian_expressions()  # derive once, share with every copy
+        self._functions()  # derive and compile once, share with every copy
         other = copy.copy(self)
         other.ev = self.ev.with_params(params)
         cap = np.asarray(other.ev.env["capacitance"], dtype=float)
@@ -122,12 +124,19 @@ class EquilibriumBranch:
             self._jac = [[diff(self.rhs[a], b) for b in self.states] for a in self.states]
         return self._jac
 
+    def _functions(self) -> tuple[list, list[list]]:
+        """The right-hand side and the Jacobian compiled to NumPy closures (once)."""
+        if self._compiled is None:
+            rhs = [compile_numpy(self.rhs[k]) for k in self.states]
+            jac = [[compile_numpy(e) for e in row] for row in self.jacobian_expressions()]
+            self._compiled = (rhs, jac)
+        return self._compiled
+
     def jacobian(self, states: Mapping[str, Any]) -> np.ndarray:
         """The exact Jacobian at ``states``: shape (..., n, n) for broadcast state arrays."""
-        values = {**states, "t": np.asarray(0.0)}
+        values = {**self.ev.env, **states, "t": np.asarray(0.0)}
         with np.errstate(all="ignore"):
-            rows = [[np.asarray(self.ev.evaluate(e, **values), dtype=float) for e in row]
-                    for row in self.jacobian_expressions()]
+            rows = [[fn(values) for fn in row] for row in self._functions()[1]]
         shape = np.broadcast_shapes(*(x.shape for row in rows for x in row))
         out = np.empty((*shape, len(rows), len(rows)))
         for i, row in enumerate(rows):
@@ -138,10 +147,9 @@ class EquilibriumBranch:
     def vector_field(self, states: Mapping[str, Any], current) -> np.ndarray:
         """The right-hand side at ``states`` under the constant ``current`` (µA/cm²), stacked
         in :attr:`states` order along the last axis."""
-        values = {**states, "t": np.asarray(0.0)}
+        values = {**self.ev.env, **states, "t": np.asarray(0.0)}
         with np.errstate(all="ignore"):
-            parts = [np.asarray(self.ev.evaluate(self.rhs[k], **values), dtype=float)
-                     for k in self.states]
+            parts = [fn(values) for fn in self._functions()[0]]
         parts[0] = parts[0] + np.asarray(current, dtype=float) / self.capacitance
         shape = np.broadcast_shapes(*(p.shape for p in parts))
         return np.stack([np.broadcast_to(p, shape) for p in parts], axis=-1)

@@ -229,41 +229,30 @@ class Discretisation:
         index of the trivial one (its eigenvector is the flow direction at τ = 0; its distance
         from 1 measures the discretisation's error in the linearisation).
 
-        The interval maps are multiplied in groups while a group's product stays well
-        conditioned (condition number below 1e4); the multipliers are then the finite
-        eigenvalues of the cyclic pencil z_{g+1} = P_g z_g, μ z_0 = P_G z_G (the periodic
-        eigenvalue problem), so an orbit passing close to a saddle — expansion and contraction
-        by many orders of magnitude along the way — keeps its multipliers accurate, where the
-        plain product of the maps would not (Fairgrieve & Jepson 1991, the idea behind
-        AUTO's Floquet computation)."""
+        The product of the interval maps M = M_{N−1}⋯M_0 is never formed: an orbit passing
+        close to a saddle expands and contracts by many orders of magnitude along the way,
+        and the plain product would lose every multiplier but the largest. Instead the maps
+        are collapsed into one n × n pencil (A, B) with B⁻¹A = M by orthogonal
+        transformations only (the inverse-free product of pencils: for B⁻¹A followed by
+        M_k, the QR factorisation Q [B; −M_k] = [R; 0] gives A ← Q₁₂ᵀA, B ← Q₂₂ᵀ; Benner &
+        Byers, *Numer. Math.* 2006, the idea behind AUTO's and MatCont's periodic
+        eigenvalue computations), and the multipliers are the generalised eigenvalues of
+        the pencil (QZ)."""
         n = self.n
-        groups: list[np.ndarray] = []
-        P = np.eye(n)
+        A, B = np.eye(n), np.eye(n)
         for Mk in self.monodromy(u):
-            Q = Mk @ P
-            if np.linalg.cond(Q) > 1e4 and not np.allclose(P, np.eye(n)):
-                groups.append(P)
-                Q = Mk
-            P = Q
-        groups.append(P)
-        G = len(groups)
-        A = np.zeros((G * n, G * n))
-        B = np.zeros((G * n, G * n))
-        for g, Pg in enumerate(groups[:-1]):
-            A[g * n:(g + 1) * n, g * n:(g + 1) * n] = -Pg
-            A[g * n:(g + 1) * n, (g + 1) * n:(g + 2) * n] = np.eye(n)
-        A[-n:, -n:] = groups[-1]
-        B[-n:, :n] = np.eye(n)
+            Q, _ = np.linalg.qr(np.vstack([B, -Mk]), mode="complete")
+            A, B = Q[:n, n:].T @ A, Q[n:, n:].T
+            scale = max(np.abs(A).max(), np.abs(B).max())
+            A, B = A / scale, B / scale  # the pencil's overall scale is arbitrary
         (alpha, beta), vectors = scipy.linalg.eig(A, B, homogeneous_eigvals=True)
-        # B has rank n: (G − 1)·n eigenvalues are infinite (β = 0); keep the n most finite
-        finite = np.argsort(-np.abs(beta) / np.hypot(np.abs(alpha), np.abs(beta)))[:n]
         with np.errstate(all="ignore"):
-            mu = alpha[finite] / beta[finite]
+            mu = alpha / beta
         order = np.argsort(-np.abs(mu))
         # the trivial multiplier's eigenvector is the flow direction f(x(0))
         Y, _, current = self.split(u)
         flow = self.field(Y[:1], current)[0]
-        z0 = vectors[:n, finite][:, order]
+        z0 = vectors[:, order]
         align = np.abs(flow @ z0) / (np.linalg.norm(z0, axis=0) * np.linalg.norm(flow) + 1e-300)
         return mu[order], int(np.argmax(align))
 

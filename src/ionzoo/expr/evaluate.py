@@ -10,8 +10,8 @@ from ..errors import ExpressionError
 from .nodes import Bin, Call, Compare, Expr, Logic, Lookup, Name, Neg, Not, Num, Where
 from .visit import Visitor
 
-__all__ = ["evaluate", "exprel", "dexprel", "EXPREL_SERIES_BELOW", "DEXPREL_SERIES_BELOW",
-           "NUMPY_FUNCTIONS", "DEXPREL_COEFFS"]
+__all__ = ["evaluate", "compile_numpy", "exprel", "dexprel", "EXPREL_SERIES_BELOW",
+           "DEXPREL_SERIES_BELOW", "NUMPY_FUNCTIONS", "DEXPREL_COEFFS"]
 
 #: Below this |x|, ``exprel`` uses its Taylor series 1 + x/2 + x²/6 + x³/24 (truncation error
 #: < x⁴/120 ≈ 1e-18); above it the direct formula loses at most ~2e-12 relative to cancellation.
@@ -119,14 +119,71 @@ def interpolate(samples: np.ndarray, x) -> np.ndarray:
     return np.where(inside, samples[j] * (1 - frac) + samples[j + 1] * frac, 0.0)
 
 
+def _missing(node: Expr, env: Mapping[str, object]) -> ExpressionError:
+    missing = (node.names | {n.table for n in node.walk() if isinstance(n, Lookup)}) - set(env)
+    return ExpressionError("expression",
+                           f"no value for name(s) {sorted(missing)} in {str(node)!r}")
+
+
 def evaluate(node: Expr, env: Mapping[str, object]) -> np.ndarray:
     """Evaluate ``node`` with NumPy; ``env`` maps every free name to a number or an array
     (arrays broadcast). Floating-point warnings are silenced: a NaN or infinity in the result
-    is the caller's to check."""
-    missing = (node.names | {n.table for n in node.walk() if isinstance(n, Lookup)}) - set(env)
-    if missing:
-        raise ExpressionError("expression",
-                              f"no value for name(s) {sorted(missing)} in {str(node)!r}")
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        out = _Evaluator(env).visit(node)
+    is the caller's to check. A name without a value is an :class:`ExpressionError` naming
+    every missing one."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out = _Evaluator(env).visit(node)
+    except KeyError:
+        raise _missing(node, env) from None
     return np.asarray(out, dtype=float)
+
+
+def compile_numpy(node: Expr) -> Callable[[Mapping[str, object]], np.ndarray]:
+    """``node`` turned once into nested NumPy closures: ``compile_numpy(e)(env)`` equals
+    ``evaluate(e, env)`` without walking the tree again — for expressions evaluated many
+    times (the dynamics' right-hand sides and Jacobians). No source text is generated."""
+    fn = _closure(node)
+
+    def run(env: Mapping[str, object]) -> np.ndarray:
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                out = fn(env)
+        except KeyError:
+            raise _missing(node, env) from None
+        return np.asarray(out, dtype=float)
+
+    return run
+
+
+def _closure(node: Expr) -> Callable:
+    """The closure computing ``node`` from an environment (same semantics as _Evaluator)."""
+    if isinstance(node, Num):
+        value = node.value
+        return lambda env: value
+    if isinstance(node, Name):
+        key = node.id
+        return lambda env: np.asarray(env[key], dtype=float)
+    if isinstance(node, Neg):
+        arg = _closure(node.arg)
+        return lambda env: -arg(env)
+    if isinstance(node, (Bin, Compare, Logic)):
+        op = (_BIN.get(node.op) or _CMP.get(node.op)
+              or (np.logical_and if node.op == "and" else np.logical_or))
+        left, right = _closure(node.left), _closure(node.right)
+        return lambda env: op(left(env), right(env))
+    if isinstance(node, Call):
+        func, args = NUMPY_FUNCTIONS[node.func], tuple(_closure(a) for a in node.args)
+        if len(args) == 1:
+            (only,) = args
+            return lambda env: func(only(env))
+        return lambda env: func(*(a(env) for a in args))
+    if isinstance(node, Not):
+        arg = _closure(node.arg)
+        return lambda env: np.logical_not(arg(env))
+    if isinstance(node, Where):
+        cond, then, other = _closure(node.cond), _closure(node.then), _closure(node.other)
+        return lambda env: np.where(cond(env), then(env), other(env))
+    if isinstance(node, Lookup):
+        table, index = node.table, _closure(node.index)
+        return lambda env: interpolate(np.asarray(env[table], dtype=float), index(env))
+    raise ExpressionError("expression", f"cannot evaluate a {type(node).__name__} node")
