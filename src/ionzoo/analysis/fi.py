@@ -151,9 +151,15 @@ class Rheobase:
     kind: str
 
 
-def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float = 50.0,
+#: Where ``rheobase`` searches when no upper current is given (µA/cm²): window by window,
+#: each twice as wide as the last, until a window fires.
+_SEARCH_EDGES = (50.0, 100.0, 200.0, 400.0, 800.0)
+
+
+def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float | None = None,
              tol: float = 1e-3, per_batch: int = 16, t_stop: float = 1000.0,
-             dt: float = 0.025, method: str = "crank_nicolson") -> Rheobase:
+             dt: float = 0.025, method: str = "crank_nicolson",
+             threshold: float = 0.0) -> Rheobase:
     """Smallest step current (µA/cm², from rest) that makes ``neuron`` fire.
 
     ``kind="single"``: at least one spike within ``t_stop``; ``"sustained"``: spikes in the
@@ -164,10 +170,22 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
     sub-interval where firing starts, until it is narrower than ``tol``. Within the first
     bracket firing is assumed to start once (a firing window narrower than (hi − lo)/63 can be
     missed).
+
+    A spike is an upward crossing of ``threshold`` (mV; as :func:`fi_curve`). Without
+    ``hi`` the search runs window by window — [lo, 50], [50, 100], [100, 200], … up
+    to 800 µA/cm² — and stops at the first window that fires (Morris–Lecar's Hopf cell
+    starts at 88 µA/cm²); with ``hi`` only [lo, hi] is searched.
     """
     if kind not in ("single", "sustained"):
         raise ValidationError("kind", f"expected 'single' or 'sustained', got {kind!r}")
-    lo, hi, tol = number("lo", lo), number("hi", hi), number("tol", tol)
+    lo, tol = number("lo", lo), number("tol", tol)
+    if hi is None:
+        edges = [lo, *(e for e in _SEARCH_EDGES if e > lo)]
+        if len(edges) < 2:
+            raise ValidationError("lo", f"must be below {_SEARCH_EDGES[-1]} µA/cm² without hi")
+    else:
+        edges = [lo, number("hi", hi)]
+    hi = edges[-1]
     if not (per_batch >= 2 and hi > lo):
         raise ValidationError("hi", "need per_batch >= 2 and hi > lo")
     resolution = 1e-12 * max(1.0, abs(lo), abs(hi))
@@ -181,19 +199,24 @@ def rheobase(neuron: Neuron, kind: str = "sustained", lo: float = 0.0, hi: float
                               f"{MAX_BISECTIONS}")
 
     def fires(currents):
-        ds = fi_curve(neuron, currents, t_stop=t_stop, dt=dt, method=method)
+        ds = fi_curve(neuron, currents, t_stop=t_stop, dt=dt, method=method,
+                      threshold=threshold)
         # "sustained": at least one spike in the window (its count rate > 0; the ISI rate
         # needs two, which a train near a SNIC's onset may not fit into the window)
         return (ds.spike_count.values > 0) if kind == "single" else (ds.count_rate.values > 0)
 
-    batches = 1
-    search = np.linspace(lo, hi, 4 * per_batch)
-    f = fires(search)
-    if f[0]:
-        raise ValidationError("lo", f"the neuron already fires at {lo!r} µA/cm²")
-    if not f.any():
+    batches, tried = 0, 0
+    for a, b in zip(edges[:-1], edges[1:]):
+        search = np.linspace(a, b, 4 * per_batch)
+        f = fires(search)
+        batches, tried = batches + 1, tried + search.size
+        if a == lo and f[0]:
+            raise ValidationError("lo", f"the neuron already fires at {lo!r} µA/cm²")
+        if f.any():
+            break
+    else:
         raise ValidationError("hi", f"the neuron does not fire anywhere in [{lo!r}, {hi!r}] "
-                              f"µA/cm² ({search.size} currents tried)")
+                              f"µA/cm² ({tried} currents tried)")
     first = int(np.argmax(f))
     lo, hi = float(search[first - 1]), float(search[first])
     for _ in range(rounds + 1):  # bounded: each round shrinks the bracket per_batch + 1 times

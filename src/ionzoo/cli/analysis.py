@@ -67,7 +67,8 @@ def fi_cmd(model, currents, protocols, from_current, t_stop, temperature, sets, 
 @click.option("--kind", type=click.Choice(["sustained", "single"]), default="sustained",
               show_default=True)
 @click.option("--lo", type=float, default=0.0, show_default=True, help="µA/cm².")
-@click.option("--hi", type=float, default=50.0, show_default=True, help="µA/cm².")
+@click.option("--hi", type=float, default=None,
+              help="µA/cm²; without it the search widens from 50 up to 800 µA/cm².")
 @click.option("--tol", type=float, default=1e-3, show_default=True, help="µA/cm².")
 @model_options
 @json_option

@@ -224,7 +224,8 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
                  v_range: tuple[float, float], max_period: float | None
                  ) -> tuple[list[CycleBranch], pd.DataFrame]:
     """Continue the periodic orbits from every Hopf point in [start, stop] that no earlier
-    branch ended at; add their special points to ``sp``."""
+    branch ended at, and from simulated orbits above folds (SNIC) or — when none of those
+    is stable — at 10 % and 50 % of the range; add their special points to ``sp``."""
     hopf = sp[sp.kind == "hopf"].reset_index(drop=True)
     folds = sp[sp.kind == "saddle_node"]
     done: list[float] = []
@@ -246,6 +247,17 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
                                  max_period):
             branches.append(cb)
             rows.extend(_cycle_points(branch, cb, folds, v_range))
+    if not any(cb.cycles.stable.values.any() for cb in branches):
+        # no stable orbit from any Hopf point or fold: a spiking orbit coexisting with a
+        # stable rest state (Prinz's STG cell) is looked for by simulation
+        for test in (start + 0.1 * (stop - start), start + 0.5 * (stop - start)):
+            found = continue_from_simulation(branch, test, start, stop,
+                                             hopf_currents=hopf_values, max_period=max_period)
+            for cb in found:
+                branches.append(cb)
+                rows.extend(_cycle_points(branch, cb, folds, v_range))
+            if found:
+                break
     table = _table(rows)
     return branches, table[~_repeated(table)].reset_index(drop=True)
 
