@@ -76,3 +76,15 @@ def test_bad_input(hh, call, field):
     with pytest.raises(ValidationError) as info:
         call(hh)
     assert info.value.field == field
+
+
+def test_rheobase_without_hi_widens_its_search_and_then_says_where_it_looked():
+    from ionzoo.analysis import rheobase
+
+    # Morris–Lecar's Hopf cell starts firing at its fold of cycles, 88.29325 µA/cm²
+    # (the diagram, tests/test_cycles.py), beyond the first window of 0–50
+    rb = rheobase(iz.models.morris_lecar_hopf())
+    assert rb.value == pytest.approx(88.29325, abs=2e-3)
+    passive = iz.models.hh1952().with_params({"Na.gbar": 0.0})
+    with pytest.raises(iz.ValidationError, match=r"\[0.0, 800.0\] µA/cm² \(320 currents"):
+        rheobase(passive)
