@@ -21,8 +21,8 @@ from .options import json_option, model_options, plot_option
 @click.option("--current", "fixed_current", type=float, default=0.0, show_default=True,
               help="The constant current (µA/cm²) when another parameter is continued.")
 @click.option("--cycles/--no-cycles", default=None,
-              help="Also follow the periodic orbits (folds of cycles, homoclinic ends); the "
-                   "default for the current, not available for other parameters yet.")
+              help="Also follow the periodic orbits (folds of cycles, homoclinic ends); on "
+                   "by default.")
 @model_options
 @plot_option()
 @json_option

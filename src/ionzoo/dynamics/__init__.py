@@ -1,7 +1,7 @@
 """Dynamics of one-compartment neurons: equilibria and their stability, the bifurcation
 diagram over the injected current or any parameter (folds and Hopf points with frequency and
-first Lyapunov coefficient; fold and Hopf curves in two parameters; the periodic orbits
-with their Floquet multipliers, folds of cycles and homoclinic ends), and phase planes with
+first Lyapunov coefficient; fold and Hopf curves in two parameters; the periodic orbits in
+either, with their Floquet multipliers, folds of cycles and homoclinic ends), and phase planes with
 nullclines. Pure Python on the lowered model: the same expressions the kernels run, with
 exact (symbolic) Jacobians.
 
@@ -12,6 +12,7 @@ exact (symbolic) Jacobians.
 
 from .bifurcation import Bifurcation, bifurcation, first_lyapunov
 from .branch import EquilibriumBranch
+from .continued import InjectedCurrent, ModelParameter
 from .cycles import CycleBranch, continue_cycles, continue_from_simulation
 from .equilibria import DEFAULT_V_RANGE, classify, equilibria
 from .phase import phase_plane
@@ -19,5 +20,5 @@ from .two_parameter import continue_point, hopf_curve
 
 __all__ = ["equilibria", "classify", "bifurcation", "Bifurcation", "first_lyapunov",
            "EquilibriumBranch", "DEFAULT_V_RANGE", "phase_plane", "CycleBranch",
-           "continue_cycles", "continue_from_simulation",
+           "continue_cycles", "continue_from_simulation", "InjectedCurrent", "ModelParameter",
            "hopf_curve", "continue_point"]

@@ -33,6 +33,7 @@ from scipy.optimize import brentq
 from ..errors import ValidationError
 from ..model.neuron import Neuron
 from .branch import EquilibriumBranch, critical_pair
+from .continued import Continued, InjectedCurrent, ModelParameter
 from .cycles import CycleBranch, continue_cycles, continue_from_simulation
 from .equilibria import DEFAULT_V_RANGE, check_v_range, classify, roots
 from .parameter import ParameterCurves, check_parameter
@@ -188,8 +189,16 @@ def _table(rows: list[dict]) -> pd.DataFrame:
         drop=True)
 
 
+def _equilibria_at(branch: EquilibriumBranch, continued: Continued, value: float,
+                   v_range: tuple[float, float]) -> tuple[EquilibriumBranch, list[float]]:
+    """The branch at λ = ``value`` and the voltages (mV) of its equilibria."""
+    at = continued.at(branch, value)
+    fixed = value if isinstance(continued, InjectedCurrent) else continued.current
+    return at, list(roots(at, fixed, v_range))
+
+
 def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.DataFrame,
-                  v_range: tuple[float, float]) -> list[dict]:
+                  v_range: tuple[float, float], continued: Continued) -> list[dict]:
     """The folds of limit cycles and the homoclinic end of one cycle branch."""
     rows = [{"kind": "fold_of_cycles", "value": i, "v": v_max, "frequency_hz": 1000.0 / t,
              "period": t, "first_lyapunov": np.nan, "criticality": "", "detail": ""}
@@ -200,9 +209,9 @@ def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.Data
     stalled = cycles.end == "no convergence"
     if stalled and not period[-1] > 10 * period.min():
         return rows  # it stopped converging, but not on the way to a homoclinic orbit
-    limit = float(cycles.cycles.current[-1])
-    vs = roots(branch, limit, v_range)
-    saddles = np.array([v for v in vs if classify(_eig(branch, v)) == "saddle"])
+    limit = float(cycles.values[-1])
+    at, vs = _equilibria_at(branch, continued, limit, v_range)
+    saddles = np.array([v for v in vs if classify(_eig(at, v)) == "saddle"])
     near = saddles[np.abs(saddles - cycles.slow_v) < _SADDLE_DISTANCE] if saddles.size \
         else saddles
     row = {"kind": "homoclinic", "value": limit, "v": cycles.slow_v, "frequency_hz": 0.0,
@@ -221,11 +230,12 @@ def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.Data
 
 
 def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop: float,
-                 v_range: tuple[float, float], max_period: float | None
-                 ) -> tuple[list[CycleBranch], pd.DataFrame]:
-    """Continue the periodic orbits from every Hopf point in [start, stop] that no earlier
-    branch ended at, and from simulated orbits above folds (SNIC) or — when none of those
-    is stable — at 10 % and 50 % of the range; add their special points to ``sp``."""
+                 v_range: tuple[float, float], max_period: float | None,
+                 continued: Continued) -> tuple[list[CycleBranch], pd.DataFrame]:
+    """Continue the periodic orbits in λ (``continued``) from every Hopf point in
+    [start, stop] that no earlier branch ended at, and from simulated orbits next to folds
+    (SNIC) or — when none of those is stable — at 10 % and 50 % of the range; add their
+    special points to ``sp``."""
     hopf = sp[sp.kind == "hopf"].reset_index(drop=True)
     folds = sp[sp.kind == "saddle_node"]
     done: list[float] = []
@@ -234,28 +244,28 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
         if not start <= h.value <= stop or any(abs(h.value - d) < 1e-6 for d in done):
             continue
         others = np.delete(hopf.value.to_numpy(dtype=float), k)
-        cb = continue_cycles(branch, float(h.v), start, stop, hopf_currents=others,
-                             max_period=max_period)
+        cb = continue_cycles(branch, float(h.v), start, stop, continued=continued,
+                             value=float(h.value), hopf_values=others, max_period=max_period)
         branches.append(cb)
         if cb.end == "hopf":
-            last = float(cb.cycles.current[-1])
+            last = float(cb.values[-1])
             done.append(float(others[np.argmin(np.abs(others - last))]))
-        rows.extend(_cycle_points(branch, cb, folds, v_range))
+        rows.extend(_cycle_points(branch, cb, folds, v_range, continued))
     hopf_values = hopf.value.to_numpy(dtype=float)
     for fold in folds.itertuples():
         for cb in _snic_branches(branch, fold.value, rows, branches, start, stop, hopf_values,
-                                 max_period):
+                                 max_period, continued):
             branches.append(cb)
-            rows.extend(_cycle_points(branch, cb, folds, v_range))
+            rows.extend(_cycle_points(branch, cb, folds, v_range, continued))
     if not any(cb.cycles.stable.values.any() for cb in branches):
         # no stable orbit from any Hopf point or fold: a spiking orbit coexisting with a
         # stable rest state (Prinz's STG cell) is looked for by simulation
         for test in (start + 0.1 * (stop - start), start + 0.5 * (stop - start)):
-            found = continue_from_simulation(branch, test, start, stop,
-                                             hopf_currents=hopf_values, max_period=max_period)
+            found = continue_from_simulation(branch, test, start, stop, continued=continued,
+                                             hopf_values=hopf_values, max_period=max_period)
             for cb in found:
                 branches.append(cb)
-                rows.extend(_cycle_points(branch, cb, folds, v_range))
+                rows.extend(_cycle_points(branch, cb, folds, v_range, continued))
             if found:
                 break
     table = _table(rows)
@@ -264,22 +274,33 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
 
 def _snic_branches(branch: EquilibriumBranch, fold: float, rows: list[dict],
                    branches: list[CycleBranch], start: float, stop: float,
-                   hopf_values: np.ndarray, max_period: float | None) -> list[CycleBranch]:
-    """The spiking orbits just above the saddle-node at ``fold`` (µA/cm²), found by
-    simulation at fold + max(0.5, 10 %) and followed both ways — unless a homoclinic end
-    already sits at this fold or a stable orbit of an earlier branch covers that current."""
+                   hopf_values: np.ndarray, max_period: float | None,
+                   continued: Continued) -> list[CycleBranch]:
+    """The spiking orbits next to the saddle-node at λ = ``fold``, found by simulation and
+    followed both ways — unless a homoclinic end already sits at this fold or a stable orbit
+    of an earlier branch covers the simulated value. For the current (µA/cm²) the simulation
+    runs at fold + max(0.5, 10 %) (a SNIC's orbits lie above it); for another parameter,
+    whose orbits may lie on either side, at fold ± 5 % of the range, the side above first."""
     if any(r["kind"] == "homoclinic" and abs(r["value"] - fold) < 1e-9 for r in rows):
         return []
-    test = fold + max(0.5, 0.1 * abs(fold))
-    if not start <= test <= stop:
-        return []
-    for cb in branches:
-        c = cb.cycles
-        on = c.current.values[c.stable.values]
-        if on.size and on.min() <= test <= on.max():
-            return []
-    return continue_from_simulation(branch, test, start, stop, hopf_currents=hopf_values,
-                                    max_period=max_period)
+    if isinstance(continued, InjectedCurrent):
+        tests = [fold + max(0.5, 0.1 * abs(fold))]
+    else:
+        tests = [fold + 0.05 * (stop - start), fold - 0.05 * (stop - start)]
+    for test in tests:
+        if not start <= test <= stop or any(_covers(cb, test) for cb in branches):
+            continue
+        found = continue_from_simulation(branch, test, start, stop, continued=continued,
+                                         hopf_values=hopf_values, max_period=max_period)
+        if found:
+            return found
+    return []
+
+
+def _covers(cb: CycleBranch, value: float) -> bool:
+    """Whether the stable orbits of ``cb`` span λ = ``value``."""
+    on = cb.values[cb.cycles.stable.values]
+    return bool(on.size and on.min() <= value <= on.max())
 
 
 def _repeated(table: pd.DataFrame) -> pd.Series:
@@ -308,24 +329,25 @@ def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
     a homoclinic approach, default 50 periods of the Hopf point).
 
     Any other parameter id (``"K.gbar"`` mS/cm², ``"temperature"`` °C, ``"leak.e"`` mV, …)
-    continues the equilibria at the fixed ``current`` (µA/cm²) with their folds and Hopf
-    points (:mod:`.parameter`); periodic orbits are continued in the current only so far, so
-    ``cycles`` must be left unset or False there.
+    is continued at the fixed ``current`` (µA/cm²): the equilibria with their folds and Hopf
+    points (:mod:`.parameter`) and, unless ``cycles=False``, the periodic orbits in that
+    parameter (:mod:`.continued`); the tables' ``value`` is then the parameter's.
     """
     start, stop = float(start), float(stop)
     if not (np.isfinite(start) and np.isfinite(stop) and start < stop):
         raise ValidationError("start/stop", f"need finite start < stop, got {start}, {stop}")
     lo, hi = check_v_range(v_range)
-    if parameter != "current":
-        return _in_parameter(neuron, parameter, start, stop, current, (lo, hi), cycles)
-    if current != 0.0:
-        raise ValidationError("current", "the fixed current is for continuation in another "
-                              "parameter; the current is the parameter here")
-    cycles = True if cycles is None else cycles
+    cycles = True if cycles is None else bool(cycles)
     if max_period is not None and not (isinstance(max_period, (int, float))
                                        and 0 < max_period <= 1e6):
         raise ValidationError("max_period", f"must be a period in (0, 1e6] ms, got "
                               f"{max_period!r}")
+    if parameter != "current":
+        return _in_parameter(neuron, parameter, start, stop, current, (lo, hi), cycles,
+                             max_period)
+    if current != 0.0:
+        raise ValidationError("current", "the fixed current is for continuation in another "
+                              "parameter; the current is the parameter here")
     branch = EquilibriumBranch(neuron)
     grid = np.linspace(lo, hi, int(round((hi - lo) / _GRID_STEP)) + 1)
     i_star = branch.current(grid)
@@ -338,7 +360,8 @@ def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
     sp = sp[(sp.value >= start) & (sp.value <= stop)].reset_index(drop=True)
     orbits: list[CycleBranch] = []
     if cycles:
-        orbits, sp = _with_cycles(branch, sp, start, stop, (lo, hi), max_period)
+        orbits, sp = _with_cycles(branch, sp, start, stop, (lo, hi), max_period,
+                                  InjectedCurrent())
     ds = xr.Dataset({"current": ("point", i_star[inside], {"units": "uA/cm2"}),
                      "v": ("point", grid[inside], {"units": "mV"}),
                      "stable": ("point", np.all(eig.real < 0, axis=-1)[inside]),
@@ -349,11 +372,9 @@ def bifurcation(neuron: Neuron, parameter: str = "current", start: float = 0.0,
 
 
 def _in_parameter(neuron: Neuron, parameter: str, start: float, stop: float, current,
-                  v_range: tuple[float, float], cycles: bool | None) -> Bifurcation:
-    """The diagram in a parameter other than the current (equilibria only)."""
-    if cycles:
-        raise ValidationError("cycles", "periodic orbits are continued in the current only so "
-                              "far; use cycles=False with another parameter")
+                  v_range: tuple[float, float], cycles: bool,
+                  max_period: float | None) -> Bifurcation:
+    """The diagram in a parameter other than the current."""
     if isinstance(current, bool) or not isinstance(current, (int, float)) \
             or not np.isfinite(current):
         raise ValidationError("current", f"must be a finite current in µA/cm², got {current!r}")
@@ -363,6 +384,10 @@ def _in_parameter(neuron: Neuron, parameter: str, start: float, stop: float, cur
     if not curves.curves:
         raise ValidationError("start/stop", f"no equilibrium at {parameter} = {start} or "
                               f"{stop} with V in {v_range} mV under {current} µA/cm²")
-    rows = curves.special_rows(first_lyapunov, _leading_pair, _hopf_test, _HOPF_RESIDUAL)
-    return Bifurcation(parameter, curves.dataset(neuron.name, neuron.unit(parameter)),
-                       _table(rows))
+    sp = _table(curves.special_rows(first_lyapunov, _leading_pair, _hopf_test, _HOPF_RESIDUAL))
+    orbits: list[CycleBranch] = []
+    if cycles:
+        continued = ModelParameter(parameter, curves.zero.p_scale, float(current))
+        orbits, sp = _with_cycles(branch, sp, start, stop, v_range, max_period, continued)
+    return Bifurcation(parameter, curves.dataset(neuron.name, neuron.unit(parameter)), sp,
+                       tuple(orbits))

@@ -10,10 +10,12 @@ are accurate to O(h^{2m})). Two scalar equations close the system: the integral 
 ∫ x·x̂' dτ = 0 against a reference orbit x̂, and the pseudo-arclength condition of the
 continuation (:mod:`.cycles`).
 
-Every state is divided by a scale (``Discretisation.scale``: 10 mV for V, 0.1 for a gate, a
-pool's equilibrium concentration), the period by the reference period and the current by
-10 µA/cm², so Newton's method, the arclength and the mesh monitor see numbers of order one.
-The unknown vector is ``u = [Y (N·m nodes × n states, row-major), T/T_ref, I/I_ref]``.
+The continued quantity λ is the current (the default) or any parameter of the model at a
+fixed current (:mod:`.continued`): x' = T f(x; λ). Every state is divided by a scale
+(``Discretisation.scale``: 10 mV for V, 0.1 for a gate, a pool's equilibrium concentration),
+the period by the reference period and λ by its unit (10 µA/cm² for the current), so Newton's
+method, the arclength and the mesh monitor see numbers of order one. The unknown vector is
+``u = [Y (N·m nodes × n states, row-major), T/T_ref, λ/λ_ref]``.
 
 Floquet multipliers come from the same matrices (condensation of the collocation equations of
 the variational equation z' = T J z interval by interval: the product of the interval maps is
@@ -31,6 +33,7 @@ import scipy.linalg
 import scipy.sparse as sp
 
 from .branch import EquilibriumBranch
+from .continued import Continued, InjectedCurrent
 
 __all__ = ["Discretisation", "DEGREE", "CURRENT_SCALE"]
 
@@ -76,6 +79,7 @@ class Discretisation:
     scale: np.ndarray
     period_scale: float
     mesh: np.ndarray
+    continued: Continued = InjectedCurrent()
 
     # ------------------------------------------------------------------ geometry
     @property
@@ -131,39 +135,41 @@ class Discretisation:
 
     # ------------------------------------------------------------------ model
     def split(self, u: np.ndarray) -> tuple[np.ndarray, float, float]:
-        """(Y nodes (N·m, n) scaled, T in ms, I in µA/cm²)."""
+        """(Y nodes (N·m, n) scaled, T in ms, λ in its own unit)."""
         return (u[:-2].reshape(self.nodes, self.n), float(u[-2]) * self.period_scale,
-                float(u[-1]) * CURRENT_SCALE)
+                float(u[-1]) * self.continued.scale)
 
-    def field(self, Y: np.ndarray, current: float) -> np.ndarray:
-        """The scaled right-hand side f(x)/scale at scaled states Y (P, n)."""
+    def field(self, Y: np.ndarray, value: float) -> np.ndarray:
+        """The scaled right-hand side f(x; λ)/scale at scaled states Y (P, n)."""
         x = Y * self.scale
-        return self.branch.vector_field(self.branch.as_states(x), current) / self.scale
+        with np.errstate(all="ignore"):  # a diverging Newton iterate: its residual is not finite
+            return self.continued.field(self.branch, self.branch.as_states(x), value) / self.scale
 
-    def jacobian_at(self, Y: np.ndarray) -> np.ndarray:
+    def jacobian_at(self, Y: np.ndarray, value: float) -> np.ndarray:
         """The scaled exact Jacobian diag(1/s) J diag(s) at scaled states (P, n, n)."""
-        J = self.branch.jacobian(self.branch.as_states(Y * self.scale))
+        branch = self.continued.at(self.branch, value)
+        J = branch.jacobian(branch.as_states(Y * self.scale))
         return J * self.scale[None, None, :] / self.scale[None, :, None]
 
-    def current_column(self) -> np.ndarray:
-        """∂(scaled f)/∂(I/I_ref): only V's row, I_ref/(C·s_V)."""
-        out = np.zeros(self.n)
-        out[0] = CURRENT_SCALE / (np.mean(self.branch.capacitance) * self.scale[0])
-        return out
+    def parameter_column(self, Y: np.ndarray, value: float) -> np.ndarray:
+        """∂(scaled f)/∂(λ/λ_ref) at scaled states Y (P, n)."""
+        d = self.continued.derivative(self.branch, self.branch.as_states(Y * self.scale), value)
+        return d * self.continued.scale / self.scale
 
     # ------------------------------------------------------------------ equations
     def residual(self, u: np.ndarray) -> np.ndarray:
         """The collocation residuals dY/dτ − T f at every Gauss point, flattened."""
-        Y, T, current = self.split(u)
-        return (self.derivative_matrix @ Y - T * self.field(self.values_matrix @ Y,
-                                                            current)).ravel()
+        Y, T, value = self.split(u)
+        with np.errstate(all="ignore"):
+            return (self.derivative_matrix @ Y - T * self.field(self.values_matrix @ Y,
+                                                                value)).ravel()
 
     def jacobian(self, u: np.ndarray) -> sp.csr_matrix:
         """∂ residual / ∂u: (N·m·n) × (N·m·n + 2), sparse."""
-        Y, T, current = self.split(u)
+        Y, T, value = self.split(u)
         n = self.n
         Yc = self.values_matrix @ Y
-        Jc = self.jacobian_at(Yc)  # (P, n, n)
+        Jc = self.jacobian_at(Yc, value)  # (P, n, n)
         k, c, j, col = self._index
         point = k * DEGREE + c
         eye = np.eye(n)
@@ -172,14 +178,13 @@ class Discretisation:
         rows = point[..., None, None] * n + np.arange(n)[:, None]
         cols = col[..., None, None] * n + np.arange(n)[None, :]
         rows, cols = np.broadcast_arrays(rows, cols)
-        f = self.field(Yc, current)
+        f = self.field(Yc, value)
         m_rows = np.arange(self.nodes * n)
-        v_rows = np.arange(self.nodes) * n
         data = np.concatenate([blocks.ravel(), -self.period_scale * f.ravel(),
-                               np.full(self.nodes, -T * self.current_column()[0])])
-        r = np.concatenate([rows.ravel(), m_rows, v_rows])
+                               -T * self.parameter_column(Yc, value).ravel()])
+        r = np.concatenate([rows.ravel(), m_rows, m_rows])
         q = np.concatenate([cols.ravel(), np.full(m_rows.size, self.size - 2),
-                            np.full(self.nodes, self.size - 1)])
+                            np.full(m_rows.size, self.size - 1)])
         return sp.csr_matrix((data, (r, q)), shape=(self.nodes * n, self.size))
 
     def phase_row(self, reference_Y: np.ndarray) -> np.ndarray:
@@ -189,7 +194,7 @@ class Discretisation:
         return np.concatenate([row.ravel(), [0.0, 0.0]])
 
     def inner_row(self, t: np.ndarray) -> np.ndarray:
-        """g with g·u = ⟨u, t⟩ = ∫ Y·Y_t dτ + T_u T_t + I_u I_t (scaled)."""
+        """g with g·u = ⟨u, t⟩ = ∫ Y·Y_t dτ + T_u T_t + λ_u λ_t (scaled)."""
         Yt = t[:-2].reshape(self.nodes, self.n)
         vals = self.values_matrix @ Yt
         row = self.values_matrix.T @ (self.quadrature[:, None] * vals)
@@ -215,9 +220,9 @@ class Discretisation:
         """The interval maps z(τ_k) → z(τ_{k+1}) of the variational equation along the orbit
         ``u`` (scaled states), (N, n, n), obtained by condensing each interval's collocation
         equations; their product is the monodromy matrix."""
-        Y, T, _ = self.split(u)
+        Y, T, value = self.split(u)
         n, m = self.n, DEGREE
-        Jc = self.jacobian_at(self.values_matrix @ Y).reshape(self.intervals, m, n, n)
+        Jc = self.jacobian_at(self.values_matrix @ Y, value).reshape(self.intervals, m, n, n)
         A = (_D[None, :, :, None, None] / self.h[:, None, None, None, None]
              * np.eye(n)[None, None, None]
              - T * Jc[:, :, None] * _L[None, :, :, None, None])  # (N, c, j, n, n)
@@ -250,8 +255,8 @@ class Discretisation:
             mu = alpha / beta
         order = np.argsort(-np.abs(mu))
         # the trivial multiplier's eigenvector is the flow direction f(x(0))
-        Y, _, current = self.split(u)
-        flow = self.field(Y[:1], current)[0]
+        Y, _, value = self.split(u)
+        flow = self.field(Y[:1], value)[0]
         z0 = vectors[:, order]
         align = np.abs(flow @ z0) / (np.linalg.norm(z0, axis=0) * np.linalg.norm(flow) + 1e-300)
         return mu[order], int(np.argmax(align))
@@ -272,5 +277,6 @@ class Discretisation:
         cum = np.concatenate([[0.0], np.cumsum(density * self.h)])
         mesh = np.interp(np.linspace(0.0, cum[-1], N + 1), cum, self.mesh)
         mesh[0], mesh[-1] = 0.0, 1.0
-        new = Discretisation(self.branch, self.scale, period_scale or self.period_scale, mesh)
+        new = Discretisation(self.branch, self.scale, period_scale or self.period_scale, mesh,
+                             self.continued)
         return new, self.evaluate(Y, new.node_tau)

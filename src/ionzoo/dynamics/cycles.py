@@ -1,4 +1,5 @@
-"""Branches of periodic orbits over the injected current, born at Hopf points: pseudo-arclength
+"""Branches of periodic orbits over the injected current (or any parameter of the model at a
+fixed current, :mod:`.continued`), born at Hopf points or found by simulation: pseudo-arclength
 continuation of the collocation problem of :mod:`.collocation`, with Floquet multipliers,
 folds of limit cycles and the approach to a homoclinic orbit (period → ∞).
 
@@ -29,7 +30,8 @@ from scipy.optimize import brentq
 from scipy.sparse.linalg import splu, spsolve
 
 from .branch import EquilibriumBranch, critical_pair
-from .collocation import CURRENT_SCALE, Discretisation, state_scales
+from .collocation import Discretisation, state_scales
+from .continued import Continued, InjectedCurrent
 
 __all__ = ["CycleBranch", "continue_cycles", "continue_from_simulation"]
 
@@ -58,10 +60,12 @@ class _Point:
 @dataclass
 class CycleBranch:
     """One branch of periodic orbits: ``cycles`` is a Dataset over ``point`` with ``current``
-    (µA/cm²), ``period`` (ms), ``frequency_hz``, ``v_max``/``v_min`` (mV), ``stable`` and
+    (µA/cm²) — or ``value``, in the parameter's unit, for a branch continued in another
+    parameter (:attr:`values` is either) —, ``period`` (ms), ``frequency_hz``,
+    ``v_max``/``v_min`` (mV), ``stable`` and
     ``multipliers`` (Floquet multipliers over ``mode``, sorted by decreasing modulus, the
     trivial one included; ``trivial_error`` = its distance from 1; ``stable`` ignores it);
-    ``folds`` lists (current, period, v_max) of its folds of limit
+    ``folds`` lists (current or value, period, v_max) of its folds of limit
     cycles; ``end`` says why the branch stopped (``"hopf"``, ``"range"``, ``"period"`` — a
     homoclinic approach —, ``"steps"`` or ``"no convergence"``); ``start_state`` holds one
     point of each orbit (τ = 0) in the neuron's state order and units; ``slow_v`` (mV), for a
@@ -73,6 +77,12 @@ class CycleBranch:
     end: str = ""
     start_state: np.ndarray | None = None
     slow_v: float | None = None
+
+    @property
+    def values(self) -> np.ndarray:
+        """The continued quantity at every point (the current in µA/cm², or the parameter)."""
+        name = "current" if "current" in self.cycles else "value"
+        return np.asarray(self.cycles[name].values, dtype=float)
 
 
 def _solve(A: sp.spmatrix, b: np.ndarray) -> np.ndarray:
@@ -138,30 +148,33 @@ def _tangent(disc: Discretisation, u: np.ndarray, ref: np.ndarray,
     return t / np.sqrt(disc.inner_row(t) @ t)
 
 
-def _hopf_start(branch: EquilibriumBranch, v: float) -> _Point:
-    """The degenerate orbit at the Hopf point at ``v`` (mV) and its tangent."""
-    x0 = branch.as_vector(branch.state(np.asarray(v, dtype=float)))
-    lam, vecs = np.linalg.eig(branch.jacobian(branch.as_states(x0)))
+def _hopf_start(branch: EquilibriumBranch, v: float, continued: Continued,
+                value: float) -> _Point:
+    """The degenerate orbit at the Hopf point at ``v`` (mV) and λ = ``value``, and its
+    tangent."""
+    at = continued.at(branch, value)
+    x0 = at.as_vector(at.state(np.asarray(v, dtype=float)))
+    lam, vecs = np.linalg.eig(at.jacobian(at.as_states(x0)))
     k = critical_pair(lam)
     omega = float(lam[k].imag)
-    scale = state_scales(branch, x0)
+    scale = state_scales(at, x0)
     disc = Discretisation(branch, scale, 2 * np.pi / omega,
-                          np.linspace(0.0, 1.0, _INTERVALS + 1))
+                          np.linspace(0.0, 1.0, _INTERVALS + 1), continued)
     q = vecs[:, k] / scale
     q = q / np.linalg.norm(q)
     phi = np.real(q[None, :] * np.exp(2j * np.pi * disc.node_tau)[:, None])
     Y = np.tile(x0 / scale, (disc.nodes, 1))
-    u = np.concatenate([Y.ravel(), [1.0, float(branch.current(v)) / CURRENT_SCALE]])
+    u = np.concatenate([Y.ravel(), [1.0, float(value) / continued.scale]])
     t = np.concatenate([phi.ravel(), [0.0, 0.0]])
     return _Point(disc, u, t / np.sqrt(disc.inner_row(t) @ t), phi)
 
 
 def _summary(p: _Point) -> dict:
-    Y, T, current = p.disc.split(p.u)
+    Y, T, value = p.disc.split(p.u)
     v = p.disc.fine(Y)[:, 0] * p.disc.scale[0]
     mu, trivial = p.disc.multipliers(p.u)
     others = np.delete(mu, trivial)
-    return {"current": current, "period": T, "v_max": float(v.max()), "v_min": float(v.min()),
+    return {"value": value, "period": T, "v_max": float(v.max()), "v_min": float(v.min()),
             "multipliers": mu, "stable": bool(np.all(np.abs(others) < 1.0)),
             "trivial_error": float(abs(mu[trivial] - 1.0)),
             "state": Y[0] * p.disc.scale}
@@ -187,32 +200,32 @@ def _step(p: _Point, ds: float) -> _Point | None:
 
 def _refined(p: _Point) -> _Point | None:
     """``p`` on a mesh with 50 % more intervals (at most ``_MAX_INTERVALS``), corrected at
-    its own current; None if the correction fails."""
+    its own λ; None if the correction fails."""
     Y = p.u[:-2].reshape(p.disc.nodes, p.disc.n)
     n = min(_MAX_INTERVALS, int(p.disc.intervals * 1.5))
     disc, Ym = p.disc.remeshed(Y, intervals=n)
-    return _at_current(disc, np.concatenate([Ym.ravel(), p.u[-2:]]), _moved(p, disc))
+    return _at_value(disc, np.concatenate([Ym.ravel(), p.u[-2:]]), _moved(p, disc))
 
 
-def _at_current(disc: Discretisation, guess: np.ndarray,
-                orientation: np.ndarray | None = None) -> _Point | None:
-    """The orbit near ``guess`` corrected at ``guess``'s own current (the arclength row with
-    the tangent e_I and Δs = 0 pins it), with its tangent oriented along ``orientation``
-    (default: increasing current); None if the correction fails."""
-    along_current = np.zeros(disc.size)
-    along_current[-1] = 1.0
+def _at_value(disc: Discretisation, guess: np.ndarray,
+              orientation: np.ndarray | None = None) -> _Point | None:
+    """The orbit near ``guess`` corrected at ``guess``'s own λ (the arclength row with
+    the tangent e_λ and Δs = 0 pins it), with its tangent oriented along ``orientation``
+    (default: increasing λ); None if the correction fails."""
+    along_value = np.zeros(disc.size)
+    along_value[-1] = 1.0
     ref0 = guess[:-2].reshape(disc.nodes, disc.n)
-    u = _newton(disc, guess, ref0, guess, along_current, 0.0)
+    u = _newton(disc, guess, ref0, guess, along_value, 0.0)
     if u is None:
         return None
     ref = u[:-2].reshape(disc.nodes, disc.n)
-    t = _tangent(disc, u, ref, along_current if orientation is None else orientation)
+    t = _tangent(disc, u, ref, along_value if orientation is None else orientation)
     return _Point(disc, u, t, ref) if np.all(np.isfinite(t)) else None
 
 
 def _refine_fold(p: _Point, ds: float) -> _Point | None:
-    """The fold of cycles between ``p`` and the point ``ds`` further on: the zero of the
-    current's tangent component, by Brent's method on the step length."""
+    """The fold of cycles between ``p`` and the point ``ds`` further on: the zero of λ's
+    tangent component, by Brent's method on the step length."""
     cache: dict[float, _Point | None] = {}
 
     def g(s: float) -> float:
@@ -247,70 +260,78 @@ def _moved(p: _Point, disc: Discretisation) -> np.ndarray:
                            [t_period, p.tangent[-1]]])
 
 
-def _reached_hopf(rows: list[dict], hopf_currents: np.ndarray) -> bool:
-    """Whether the last step shrank the orbit into one of the Hopf points (µA/cm²): the
-    amplitude fell below ``_SMALL``, or fell below 5 mV with a Hopf current within the last
+def _reached_hopf(rows: list[dict], hopf_values: np.ndarray) -> bool:
+    """Whether the last step shrank the orbit into one of the Hopf points (values of λ): the
+    amplitude fell below ``_SMALL``, or fell below 5 mV with a Hopf point within the last
     step's span (the next step would pass through zero amplitude onto the same branch,
     phase-shifted)."""
     a, b = rows[-2], rows[-1]
     amp_a, amp_b = a["v_max"] - a["v_min"], b["v_max"] - b["v_min"]
     if amp_b < _SMALL:
         return True
-    if not (amp_b < amp_a and amp_b < 5.0) or hopf_currents.size == 0:
+    if not (amp_b < amp_a and amp_b < 5.0) or hopf_values.size == 0:
         return False
-    span = abs(b["current"] - a["current"]) + 1e-9
-    return bool(np.min(np.abs(hopf_currents - b["current"])) < span)
+    span = abs(b["value"] - a["value"]) + 1e-9
+    return bool(np.min(np.abs(hopf_values - b["value"])) < span)
 
 
 def _homoclinic(rows: list[dict]) -> bool:
     """Whether the branch is approaching a homoclinic orbit: the period is more than five
-    times the branch's shortest and grew over the last three steps (by 3 % in all) while the
-    current moved by
-    less than 1e-8 of its value (µA/cm²) each time — the current has converged (for a saddle,
+    times the branch's shortest and grew over the last three steps (by 3 % in all) while λ
+    moved by less than 1e-8 of its value each time — λ has converged (for a saddle,
     exponentially in the period) and further steps only resolve noise."""
     if len(rows) < 4:
         return False
     last = rows[-4:]
     periods = [r["period"] for r in last]
     shortest = min(r["period"] for r in rows)
-    flat = all(abs(b["current"] - a["current"]) <= 1e-8 * max(1.0, abs(b["current"]))
+    flat = all(abs(b["value"] - a["value"]) <= 1e-8 * max(1.0, abs(b["value"]))
                for a, b in zip(last[:-1], last[1:]))
     growing = bool(np.all(np.diff(periods) > 0)) and periods[-1] > 1.03 * periods[0]
     return periods[-1] > 5 * shortest and growing and flat
 
 
 def continue_cycles(branch: EquilibriumBranch, v_hopf: float, start: float, stop: float, *,
-                    hopf_currents=(), max_steps: int = 400,
+                    continued: Continued | None = None, value: float | None = None,
+                    hopf_values=(), max_steps: int = 400,
                     max_period: float | None = None) -> CycleBranch:
     """The branch of periodic orbits born at the Hopf point at ``v_hopf`` (mV), followed
-    while its current stays within [``start``, ``stop``] (µA/cm²) until it shrinks into one
-    of ``hopf_currents`` (µA/cm²) — see the module docstring. ``max_period`` (ms; default 50
-    Hopf periods, within 1 to 20 s) ends a homoclinic approach; ``max_steps`` bounds the
-    accepted steps."""
-    p = _hopf_start(branch, v_hopf)
+    while λ stays within [``start``, ``stop``] until it shrinks into one of the other Hopf
+    points ``hopf_values`` — see the module docstring. λ is the injected current (µA/cm²;
+    the default, where ``value`` is the Hopf point's current I*(``v_hopf``)) or the
+    ``continued`` parameter (:class:`~.continued.ModelParameter`), whose Hopf point is at
+    λ = ``value``. ``max_period`` (ms; default 50 Hopf periods, within 1 to 20 s) ends a
+    homoclinic approach; ``max_steps`` bounds the accepted steps."""
+    continued = continued or InjectedCurrent()
+    if value is None:
+        if not isinstance(continued, InjectedCurrent):
+            raise ValueError("the Hopf point's parameter value is needed")
+        value = float(branch.current(v_hopf))
+    p = _hopf_start(branch, v_hopf, continued, float(value))
     if max_period is None:
         max_period = float(np.clip(50.0 * p.disc.period_scale, 1000.0, 20000.0))
-    return _follow(branch, p, start, stop, np.asarray(hopf_currents, dtype=float), max_steps,
+    return _follow(branch, p, start, stop, np.asarray(hopf_values, dtype=float), max_steps,
                    max_period)
 
 
-def continue_from_simulation(branch: EquilibriumBranch, current: float, start: float,
-                             stop: float, *, hopf_currents=(), max_steps: int = 400,
+def continue_from_simulation(branch: EquilibriumBranch, value: float, start: float,
+                             stop: float, *, continued: Continued | None = None,
+                             hopf_values=(), max_steps: int = 400,
                              max_period: float | None = None) -> list[CycleBranch]:
-    """The periodic orbit a simulation settles on under the constant ``current``
-    (µA/cm²), followed towards lower and towards higher currents (two branches, lower
-    first); ``[]`` when the simulation does not settle on a periodic orbit. This finds the
-    spiking orbits of neurons that start firing at a saddle-node on the invariant circle,
-    which are born at no Hopf point. Arguments as :func:`continue_cycles` (``max_period``
-    defaults to 1 s)."""
-    p = _simulated_start(branch, float(current))
+    """The periodic orbit a simulation settles on at λ = ``value`` (the constant current in
+    µA/cm² by default, or the ``continued`` parameter at its fixed current), followed towards
+    lower and towards higher λ (two branches, lower first); ``[]`` when the simulation does
+    not settle on a periodic orbit. This finds the spiking orbits of neurons that start firing
+    at a saddle-node on the invariant circle, which are born at no Hopf point. Arguments as
+    :func:`continue_cycles` (``max_period`` defaults to 1 s)."""
+    p = _simulated_start(branch, float(value), continued or InjectedCurrent())
     if p is None:
         return []
     out = []
     for sign in (-1.0, 1.0):
         t = p.tangent * (sign * np.sign(p.tangent[-1]) or 1.0)
         q = _Point(p.disc, p.u, t, p.reference)
-        out.append(_follow(branch, q, start, stop, np.asarray(hopf_currents, dtype=float),
+        out.append(_follow(branch, q, start, stop, np.asarray(hopf_values, dtype=float),
                            max_steps, 1000.0 if max_period is None else float(max_period)))
     return out
 
@@ -334,7 +355,7 @@ def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
             fold = _refine_fold(p, ds)
             if fold is not None:
                 s = _summary(fold)
-                folds.append((s["current"], s["period"], s["v_max"]))
+                folds.append((s["value"], s["period"], s["v_max"]))
         summary = _summary(q)
         if summary["trivial_error"] > _TRIVIAL_TOL and q.disc.intervals < _MAX_INTERVALS:
             finer = _refined(q)
@@ -343,7 +364,7 @@ def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
         rows.append(summary)
         p, ds = q, min(ds * 1.5, _DS_MAX)
         row = rows[-1]
-        if not start <= row["current"] <= stop:
+        if not start <= row["value"] <= stop:
             end = "range"
         elif row["period"] > max_period or _homoclinic(rows):
             end = "period"
@@ -353,9 +374,9 @@ def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
             continue
         break
     if end == "period":  # folds in the approach to the homoclinic limit are not listed
-        limit = rows[-1]["current"]
+        limit = rows[-1]["value"]
         folds = [f for f in folds if abs(f[0] - limit) > 1e-4 * max(1.0, abs(limit))]
-    return CycleBranch(_dataset(rows, branch), folds, end,
+    return CycleBranch(_dataset(rows, branch, p.disc.continued), folds, end,
                        np.array([r["state"] for r in rows]) if rows else None,
                        _slow_voltage(p) if end in ("period", "no convergence") and rows
                        else None)
@@ -367,14 +388,16 @@ def _crossings(t: np.ndarray, v: np.ndarray, level: float) -> np.ndarray:
     return t[k] + (level - v[k]) / (v[k + 1] - v[k]) * (t[k + 1] - t[k])
 
 
-def _simulated_start(branch: EquilibriumBranch, current: float) -> _Point | None:
-    """An orbit from a 2-s simulation (Crank–Nicolson, dt 0.01 ms) under ``current``,
-    corrected by Newton's method at that current; None unless its last three periods agree to
+def _simulated_start(branch: EquilibriumBranch, value: float,
+                     continued: Continued) -> _Point | None:
+    """An orbit from a 2-s simulation (Crank–Nicolson, dt 0.01 ms) at λ = ``value``,
+    corrected by Newton's method at that value; None unless its last three periods agree to
     1e-3 (a periodic orbit, not a transient or rest)."""
     from ..simulation import simulate
 
     dt = 0.01
-    res = simulate(branch.neuron, float(current), t_stop=2000.0, dt=dt,
+    neuron, current = continued.simulated(branch, value)
+    res = simulate(neuron, float(current), t_stop=2000.0, dt=dt,
                    record=list(branch.states))
     t = np.asarray(res.t, dtype=float)
     traces = np.stack([np.asarray(res.dataset[k].values, dtype=float).ravel()
@@ -396,10 +419,11 @@ def _simulated_start(branch: EquilibriumBranch, current: float) -> _Point | None
                          for i in range(traces.shape[1])], axis=-1)
 
     scale = state_scales(branch, traces[late].mean(axis=0))
-    coarse = Discretisation(branch, scale, period, np.linspace(0.0, 1.0, _INTERVALS + 1))
+    coarse = Discretisation(branch, scale, period, np.linspace(0.0, 1.0, _INTERVALS + 1),
+                            continued)
     disc, _ = coarse.remeshed(sample(coarse.node_tau) / scale)
     Y = sample(disc.node_tau) / scale
-    return _at_current(disc, np.concatenate([Y.ravel(), [1.0, current / CURRENT_SCALE]]))
+    return _at_value(disc, np.concatenate([Y.ravel(), [1.0, value / continued.scale]]))
 
 
 def _slow_voltage(p: _Point) -> float:
@@ -410,12 +434,14 @@ def _slow_voltage(p: _Point) -> float:
     return float(np.median(p.disc.evaluate(Y, tau)[:, 0] * p.disc.scale[0]))
 
 
-def _dataset(rows: list[dict], branch: EquilibriumBranch) -> xr.Dataset:
+def _dataset(rows: list[dict], branch: EquilibriumBranch, continued: Continued) -> xr.Dataset:
+    """The rows as a Dataset; λ is ``current`` (µA/cm²) or ``value`` (the parameter's unit,
+    with the fixed current in the attributes)."""
     n = len(branch.states)
     mu = np.array([r["multipliers"] for r in rows]).reshape(len(rows), n)
     period = np.array([r["period"] for r in rows], dtype=float)
     return xr.Dataset(
-        {"current": ("point", [r["current"] for r in rows], {"units": "uA/cm2"}),
+        {**_values(rows, branch, continued),
          "period": ("point", period, {"units": "ms"}),
          "frequency_hz": ("point", 1000.0 / period, {"units": "Hz"}),
          "v_max": ("point", [r["v_max"] for r in rows], {"units": "mV"}),
@@ -425,4 +451,13 @@ def _dataset(rows: list[dict], branch: EquilibriumBranch) -> xr.Dataset:
          "trivial_error": ("point", [r["trivial_error"] for r in rows],
                            {"long_name": "|trivial multiplier − 1|: the discretisation's "
                                          "error in the linearisation"})},
-        attrs={"model": branch.neuron.name})
+        attrs={"model": branch.neuron.name, "parameter": continued.name,
+               **({} if isinstance(continued, InjectedCurrent)
+                  else {"current": continued.current})})
+
+
+def _values(rows: list[dict], branch: EquilibriumBranch, continued: Continued) -> dict:
+    values = [r["value"] for r in rows]
+    if isinstance(continued, InjectedCurrent):
+        return {"current": ("point", values, {"units": "uA/cm2"})}
+    return {"value": ("point", values, {"units": branch.neuron.unit(continued.name)})}

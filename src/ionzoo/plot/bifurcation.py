@@ -23,7 +23,7 @@ def _cycles(diagram, ax) -> None:
             label = ("stable cycles (max/min V)" if flag else "unstable cycles (max/min V)")
             for key in ("v_max", "v_min"):
                 y = np.where(stable == flag, c[key].values, np.nan)
-                ax.plot(c.current.values, y, style, color="tab:green", lw=1.2,
+                ax.plot(branch.values, y, style, color="tab:green", lw=1.2,
                         label=None if label in labelled else label)
                 labelled.add(label)
 
