@@ -15,9 +15,13 @@ Independent references:
   branches continued in E_L must be the current diagram's, shifted: the two continuations
   use different units for the continued quantity (10 µA/cm² against a tenth of the E_L
   range), so their meshes and steps differ; a fold of cycles is refined to 1e-10 in the
-  tangent (value to 1e-6, its period to 1e-7 relative; its largest V, read off the orbit at
-  the refined fold, to 1e-4 mV) and a homoclinic end is known to ~1e-6 of its current
-  (1e-5 mV in E_L and in the saddle's V).
+  tangent and a period doubling to 1e-10 in its multiplier's distance from −1 (value to
+  1e-6, the period to 1e-7 relative; the largest V, read off the orbit at the refined
+  point, to 1e-4 mV) and a homoclinic end is known to ~1e-6 of its current (1e-5 mV in E_L
+  and in the saddle's V). HH's unstable orbits between the folds at 7.84 and 7.92 µA/cm²
+  double their period twice (7.845337 and 7.917778 µA/cm²): the steps of the two
+  continuations pass these points differently (in the current a pair of multipliers meets
+  on the real axis and one of them crosses −1 within the same step), so both must find them.
 * **Simulation.** Stable orbits of a branch continued in temperature (HH at 10 µA/cm²) must be
   what a simulation at that temperature settles on: the period of the last spikes of 500-ms
   Crank–Nicolson runs at dt 0.005 and 0.0025 ms. Crank–Nicolson's period error is O(dt²)
@@ -60,13 +64,13 @@ def _shifted(cell, points, current):
 
 #: Tolerances (value, V in mV) per kind of special point (see the module docstring).
 _SHIFT_TOL = {"saddle_node": (1e-6, 1e-6), "hopf": (1e-6, 1e-6), "fold_of_cycles": (1e-6, 1e-4),
-              "homoclinic": (1e-5, 1e-5)}
+              "period_doubling": (1e-6, 1e-4), "homoclinic": (1e-5, 1e-5)}
 
 
 @pytest.mark.parametrize("key,current,lo,hi,cycles", [
     ("connor_stevens", 7.5, -25.0, -10.0, False),    # four folds and a Hopf point on one curve
     ("morris_lecar_homoclinic", 38.0, -70.0, -50.0, True),  # two curves; homoclinic, FoC
-    ("hh1952", 0.0, -60.0, 0.0, True)])              # three folds of cycles
+    ("hh1952", 0.0, -60.0, 0.0, True)])              # three folds of cycles, two doublings
 def test_leak_reversal_moves_every_point_exactly(key, current, lo, hi, cycles):
     cell = iz.models.REGISTRY[key]()
     base = bifurcation(cell, start=-100.0, stop=300.0, cycles=cycles).special_points
@@ -82,7 +86,7 @@ def test_leak_reversal_moves_every_point_exactly(key, current, lo, hi, cycles):
         tol_value, tol_v = _SHIFT_TOL[kind]
         assert row.value == pytest.approx(value, abs=tol_value)
         assert row.v == pytest.approx(v, abs=tol_v)
-        if kind == "fold_of_cycles":
+        if kind in ("fold_of_cycles", "period_doubling"):
             assert row.period == pytest.approx(period, rel=1e-7)
 
 

@@ -61,6 +61,8 @@ def _extra(p: dict) -> str:
                 f"({p['criticality']})")
     if p["kind"] == "fold_of_cycles":
         return f"  period {p['period']:.6g} ms (max V)"
+    if p["kind"] in ("period_doubling", "torus"):
+        return f"  period {p['period']:.6g} ms (max V), {p['detail']}"
     if p["kind"] == "homoclinic":
         return f"  ({p['detail']})"
     return ""

@@ -63,12 +63,15 @@ class Bifurcation:
     ``cycles``: the branches of periodic orbits born at the Hopf points
     (:class:`~.cycles.CycleBranch`: current, period, V range, Floquet multipliers, stability);
     ``special_points``: a table with columns ``kind`` (``saddle_node``, ``hopf``,
-    ``fold_of_cycles``, ``homoclinic``), ``value`` (the current, µA/cm²), ``v`` (mV: the
-    equilibrium's; a fold of cycles' largest V; a homoclinic orbit's saddle), ``frequency_hz``
-    (Hopf: ω/2π; a fold of cycles: 1/period; a homoclinic orbit: 0), ``period`` (ms),
-    ``first_lyapunov`` (Hopf; see the module docstring for its normalisation),
-    ``criticality`` and ``detail`` (a homoclinic orbit: ``"saddle"`` or
-    ``"saddle-node on invariant circle"``).
+    ``fold_of_cycles``, ``homoclinic``, ``period_doubling``, ``torus``), ``value`` (the
+    current, µA/cm², or the continued parameter), ``v`` (mV: the equilibrium's; an orbit's
+    largest V at a fold of cycles, period doubling or torus point; a homoclinic orbit's
+    saddle), ``frequency_hz`` (Hopf: ω/2π; an orbit's 1/period; a homoclinic orbit: 0),
+    ``period`` (ms), ``first_lyapunov`` (Hopf; see the module docstring for its
+    normalisation), ``criticality`` (Hopf only: the criticality of a period doubling or torus
+    point needs their normal forms, which are not computed) and ``detail`` (a homoclinic
+    orbit: ``"saddle"`` or ``"saddle-node on invariant circle"``; a period doubling: the
+    multiplier; a torus point: the pair's modulus and angle).
     """
 
     parameter: str
@@ -203,6 +206,9 @@ def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.Data
     rows = [{"kind": "fold_of_cycles", "value": i, "v": v_max, "frequency_hz": 1000.0 / t,
              "period": t, "first_lyapunov": np.nan, "criticality": "", "detail": ""}
             for i, t, v_max in cycles.folds]
+    rows += [{"kind": kind, "value": i, "v": v_max, "frequency_hz": 1000.0 / t, "period": t,
+              "first_lyapunov": np.nan, "criticality": "", "detail": _crossing_detail(kind, mu)}
+             for kind, i, t, v_max, mu, _ in cycles.crossings]
     if cycles.slow_v is None:
         return rows
     period = cycles.cycles.period.values
@@ -227,6 +233,14 @@ def _cycle_points(branch: EquilibriumBranch, cycles: CycleBranch, folds: pd.Data
                    detail="saddle-node on invariant circle")
     rows.append(row)
     return rows
+
+
+def _crossing_detail(kind: str, mu: complex) -> str:
+    """The multiplier at a period doubling, or the angle of the pair at a torus point."""
+    if kind == "period_doubling":
+        return f"multiplier {mu.real:.6f}"
+    return (f"multipliers {abs(mu):.6f}·exp(±{np.angle(mu):.6f}i) "
+            f"(rotation {np.angle(mu) / (2 * np.pi):.6f} per period)")
 
 
 def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop: float,

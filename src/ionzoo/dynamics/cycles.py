@@ -22,18 +22,19 @@ saddle-node's own).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 from scipy.optimize import brentq
-from scipy.sparse.linalg import splu, spsolve
+from scipy.sparse.linalg import splu
 
 from .branch import EquilibriumBranch, critical_pair
 from .collocation import Discretisation, state_scales
 from .continued import Continued, InjectedCurrent
 
-__all__ = ["CycleBranch", "continue_cycles", "continue_from_simulation"]
+__all__ = ["CycleBranch", "Crossing", "continue_cycles", "continue_from_simulation"]
 
 _NEWTON = 8
 _NEWTON_TOL = 1e-10
@@ -47,6 +48,8 @@ _TRIVIAL_TOL, _MAX_INTERVALS = 1e-4, 150
 _SMALL = 1e-2
 #: Largest turn of the tangent in one step (radians).
 _MAX_TURN = 0.2
+#: A multiplier whose imaginary part is below this fraction of its modulus is real.
+_REAL_MU = 1e-9
 
 
 @dataclass
@@ -55,6 +58,20 @@ class _Point:
     u: np.ndarray
     tangent: np.ndarray
     reference: np.ndarray  # scaled nodes the phase condition of this point was solved against
+
+
+class Crossing(NamedTuple):
+    """A period doubling or torus point on a cycle branch: ``kind``, ``value`` (λ: the current
+    in µA/cm² or the parameter), ``period`` (ms), ``v_max`` (mV), ``multiplier`` (the one on
+    the unit circle; for a torus, the member of the pair with positive imaginary part) and
+    ``state`` (the orbit at τ = 0, in the neuron's state order and units)."""
+
+    kind: str
+    value: float
+    period: float
+    v_max: float
+    multiplier: complex
+    state: np.ndarray
 
 
 @dataclass
@@ -70,25 +87,23 @@ class CycleBranch:
     homoclinic approach —, ``"steps"`` or ``"no convergence"``); ``start_state`` holds one
     point of each orbit (τ = 0) in the neuron's state order and units; ``slow_v`` (mV), for a
     homoclinic approach (or a branch that stopped converging), the median V of the last orbit
-    (where it lingers)."""
+    (where it lingers); ``crossings`` lists the :class:`Crossing` points where a
+    nontrivial Floquet multiplier leaves or enters the unit circle other than through +1 (a
+    fold): ``"period_doubling"`` (through −1) and ``"torus"`` (a complex pair; Neimark–Sacker),
+    refined by Brent's method on the arclength to |μ| = 1 within ~1e-10."""
 
     cycles: xr.Dataset
     folds: list[tuple[float, float, float]] = field(default_factory=list)
     end: str = ""
     start_state: np.ndarray | None = None
     slow_v: float | None = None
+    crossings: list[Crossing] = field(default_factory=list)
 
     @property
     def values(self) -> np.ndarray:
         """The continued quantity at every point (the current in µA/cm², or the parameter)."""
         name = "current" if "current" in self.cycles else "value"
         return np.asarray(self.cycles[name].values, dtype=float)
-
-
-def _solve(A: sp.spmatrix, b: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        x = spsolve(A.tocsc(), b)
-    return np.asarray(x, dtype=float)
 
 
 def _factor(A: sp.spmatrix):
@@ -144,7 +159,11 @@ def _tangent(disc: Discretisation, u: np.ndarray, ref: np.ndarray,
                    sp.csr_matrix(disc.inner_row(previous))])
     b = np.zeros(disc.size)
     b[-1] = 1.0
-    t = _solve(A, b)
+    lu = _factor(A)
+    if lu is None:
+        return np.full(disc.size, np.nan)
+    with np.errstate(all="ignore"):
+        t = lu.solve(b)
     return t / np.sqrt(disc.inner_row(t) @ t)
 
 
@@ -175,7 +194,7 @@ def _summary(p: _Point) -> dict:
     mu, trivial = p.disc.multipliers(p.u)
     others = np.delete(mu, trivial)
     return {"value": value, "period": T, "v_max": float(v.max()), "v_min": float(v.min()),
-            "multipliers": mu, "stable": bool(np.all(np.abs(others) < 1.0)),
+            "multipliers": mu, "trivial": trivial, "stable": bool(np.all(np.abs(others) < 1.0)),
             "trivial_error": float(abs(mu[trivial] - 1.0)),
             "state": Y[0] * p.disc.scale}
 
@@ -341,6 +360,7 @@ def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
     """Continuation from ``p`` (see :func:`continue_cycles`)."""
     rows: list[dict] = []
     folds: list[tuple[float, float, float]] = []
+    crossings: list[Crossing] = []
     end, ds, tries = "steps", _DS_START, 0
     while len(rows) < max_steps and tries < 4 * max_steps:
         tries += 1
@@ -361,6 +381,8 @@ def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
             finer = _refined(q)
             if finer is not None:
                 q, summary = finer, _summary(finer)
+        if rows:
+            crossings.extend(_stability_changes(p, rows[-1], summary, ds))
         rows.append(summary)
         p, ds = q, min(ds * 1.5, _DS_MAX)
         row = rows[-1]
@@ -373,13 +395,98 @@ def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
         else:
             continue
         break
-    if end == "period":  # folds in the approach to the homoclinic limit are not listed
+    if end == "period":  # bifurcations in the approach to the homoclinic limit are not listed
         limit = rows[-1]["value"]
         folds = [f for f in folds if abs(f[0] - limit) > 1e-4 * max(1.0, abs(limit))]
+        crossings = [c for c in crossings
+                     if abs(c.value - limit) > 1e-4 * max(1.0, abs(limit))]
     return CycleBranch(_dataset(rows, branch, p.disc.continued), folds, end,
                        np.array([r["state"] for r in rows]) if rows else None,
                        _slow_voltage(p) if end in ("period", "no convergence") and rows
-                       else None)
+                       else None, crossings)
+
+
+def _bounded_product(factors: np.ndarray) -> float:
+    """Re Π z/max(1, |z|): the sign and zeros of Π z without overflow (multipliers of orbits
+    near a saddle reach 1e10 and more)."""
+    return float(np.real(np.prod(factors / np.maximum(1.0, np.abs(factors)))))
+
+
+def _test_value(mu: np.ndarray, trivial: int, kind: str) -> float:
+    """The test function of ``kind`` from the multipliers ``mu`` (the trivial one at index
+    ``trivial``): Π(μ + 1) over all of them for a period doubling — zero exactly when a real
+    multiplier is at −1 (a complex pair contributes |μ + 1|² > 0), so it changes sign even
+    where the crossing multiplier is born in the same step from a pair meeting on the real
+    axis —, and Π_{i<j}(μ_i μ_j − 1) over the nontrivial ones for a torus point, zero when a
+    complex pair is on the unit circle (or at a neutral saddle, μ_i μ_j = 1 with both real,
+    which the refinement rejects). Bounded as :func:`_bounded_product`."""
+    if kind == "period_doubling":
+        return _bounded_product(mu + 1.0)
+    others = np.delete(mu, trivial)
+    a, b = np.triu_indices(others.size, 1)
+    return _bounded_product(others[a] * others[b] - 1.0)
+
+
+def _on_circle(mu: np.ndarray, trivial: int, kind: str) -> complex | None:
+    """The multiplier at −1 (period doubling) or the complex one with positive imaginary part
+    on the unit circle (torus), within 1e-6; None if there is none (e.g. a neutral saddle)."""
+    others = np.delete(mu, trivial)
+    real = np.abs(others.imag) <= _REAL_MU * np.abs(others)
+    if kind == "period_doubling":
+        near = others[real & (np.abs(others + 1.0) < 1e-6)]
+    else:
+        near = others[~real & (others.imag > 0) & (np.abs(np.abs(others) - 1.0) < 1e-6)]
+    return complex(near[0]) if near.size else None
+
+
+def _stability_changes(p: _Point, before: dict, after: dict, ds: float) -> list[Crossing]:
+    """Period doublings (a multiplier through −1) and torus bifurcations (a complex pair
+    through the unit circle) between ``p`` (summary ``before``) and the point ``ds``
+    further on (summary ``after``): where a test function of :func:`_test_value` changes
+    sign, refined; none where either orbit's linearisation is inaccurate (trivial multiplier
+    further than ``_TRIVIAL_TOL`` from 1)."""
+    if max(before["trivial_error"], after["trivial_error"]) > _TRIVIAL_TOL:
+        return []
+    out = []
+    for kind in ("period_doubling", "torus"):
+        ends = [_test_value(r["multipliers"], r["trivial"], kind) for r in (before, after)]
+        if ends[0] * ends[1] < 0:
+            found = _refine_crossing(p, ds, kind)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def _refine_crossing(p: _Point, ds: float, kind: str) -> Crossing | None:
+    """The :class:`Crossing` of ``kind`` between ``p`` and the point ``ds`` further on:
+    Brent's method on the step length for the zero of the test function
+    (:func:`_test_value`); None if the zero is not such a point (a neutral saddle) or a
+    correction fails."""
+    cache: dict[float, _Point | None] = {0.0: p}
+
+    def at(s: float) -> tuple[_Point | None, np.ndarray, int]:
+        if s not in cache:
+            cache[s] = _step(p, s)
+        q = cache[s]
+        if q is None:
+            return None, np.empty(0), 0
+        mu, trivial = q.disc.multipliers(q.u)
+        return q, mu, trivial
+
+    def g(s: float) -> float:
+        q, mu, trivial = at(s)
+        return np.nan if q is None else _test_value(mu, trivial, kind)
+
+    try:
+        s = brentq(g, 0.0, ds, xtol=1e-12, rtol=1e-12, maxiter=60)
+    except ValueError:  # no sign change left, or a correction failed inside the step
+        return None
+    q, mu, trivial = at(s)
+    m = None if q is None else _on_circle(mu, trivial, kind)
+    if q is None or m is None:
+        return None
+    row = _summary(q)
+    return Crossing(kind, row["value"], row["period"], row["v_max"], m, row["state"])
 
 
 def _crossings(t: np.ndarray, v: np.ndarray, level: float) -> np.ndarray:

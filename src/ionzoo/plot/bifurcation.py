@@ -10,7 +10,9 @@ __all__ = ["bifurcation", "nullclines", "two_parameter"]
 _MARK = {"saddle_node": ("s", "tab:purple", "saddle-node"),
          "hopf": ("o", "tab:red", "Hopf"),
          "fold_of_cycles": ("D", "tab:green", "fold of cycles"),
-         "homoclinic": ("*", "tab:brown", "homoclinic / SNIC")}
+         "homoclinic": ("*", "tab:brown", "homoclinic / SNIC"),
+         "period_doubling": ("v", "tab:orange", "period doubling"),
+         "torus": ("^", "tab:cyan", "torus (Neimark–Sacker)")}
 
 
 def _cycles(diagram, ax) -> None:
