@@ -34,15 +34,21 @@ browser-deps:
 		sudo $(APT) install -y -qq chromium chromium-driver; \
 	else echo "browser-deps: installing chromium and chromium-driver needs root" >&2; exit 1; fi
 
+# Two worker processes, each taking whole test files (so a module's fixtures are computed once):
+# most of the suite is single-threaded; NEURON mechanisms and kernels compile once per
+# content into the shared cache (built privately, renamed into place).
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
 ## test: install with test extras, lint, type-check, and run the whole test suite
 test: $(VENV)/.stamp-test browser-deps
 	$(BIN)/ruff check src tests benchmarks docs
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 ## test-fast: the unit tier (no NEURON, jNeuroML, browser or slow tests)
 test-fast: $(VENV)/.stamp-test
-	$(BIN)/python -m pytest -m "not neuron and not jneuroml and not browser and not slow"
+	$(PYTEST) -m "not neuron and not jneuroml and not browser and not slow"
 
 typecheck: $(VENV)/.stamp-test
 	$(BIN)/python -m mypy

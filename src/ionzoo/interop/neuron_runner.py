@@ -38,30 +38,48 @@ def mechanism_sources(neurons) -> dict[str, str]:
 
 def compile_mechanisms(sources: dict[str, str]) -> str:
     """Compile NMODL ``sources`` with ``nrnivmodl`` into a directory of the kernel cache (reused
-    while the sources are the same); returns the directory. Needs NEURON and a C compiler."""
+    while the sources are the same); returns the directory. Needs NEURON and a C compiler.
+
+    The build runs in a private temporary directory that is renamed into place when complete,
+    so processes compiling the same sources at once (parallel test workers) never see or
+    disturb each other's half-built directory; the first rename wins, the others' builds are
+    discarded."""
     import hashlib
+    import os
     import shutil
     import subprocess
     import sys
+    import tempfile
     from pathlib import Path
 
     from ..backends.numba.cache import cache_dir
 
     digest = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()[:16]
     target = cache_dir().parent / "nrnmech" / digest
-    if not (target / "done").exists():
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
+    if (target / "done").exists():
+        return str(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():  # an incomplete directory left by an older ionzoo: rebuilt
+        shutil.rmtree(target, ignore_errors=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=target.parent))
+    try:
         for name, text in sources.items():
-            (target / name).write_text(text)
+            (build / name).write_text(text)
         exe = Path(sys.executable).with_name("nrnivmodl")
-        proc = subprocess.run([str(exe) if exe.exists() else "nrnivmodl", "."], cwd=target,
+        proc = subprocess.run([str(exe) if exe.exists() else "nrnivmodl", "."], cwd=build,
                               capture_output=True, text=True)
         if proc.returncode != 0:
-            raise RuntimeError(f"nrnivmodl failed in {target}:\n{proc.stdout[-3000:]}"
+            raise RuntimeError(f"nrnivmodl failed in {build}:\n{proc.stdout[-3000:]}"
                                f"\n{proc.stderr[-3000:]}")
-        (target / "done").write_text("ok")
+        (build / "done").write_text("ok")
+        try:
+            os.rename(build, target)
+        except OSError:  # another process finished first: use its build
+            if not (target / "done").exists():
+                raise
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
     return str(target)
 
 
