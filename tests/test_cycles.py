@@ -226,3 +226,37 @@ def test_excitability_class_names_the_onset_bifurcation(key, kind, onset, name):
     ex = excitability_class(cell, hi=50.0, diagram=True)
     assert ex.kind == kind and ex.onset_bifurcation == name
     assert ex.onset_bifurcation_current == pytest.approx(onset, abs=0.005)
+
+
+def test_period_doubling_and_torus_test_functions_change_sign_only_at_their_crossings():
+    """The test functions of the cycle branch's period doubling (Π(μ+1)) and torus
+    (Π_{i<j}(μ_iμ_j − 1) over the nontrivial multipliers) change sign exactly when a real
+    multiplier passes −1, or a complex pair passes the unit circle — not when a complex pair
+    meets on the real axis, nor when the multipliers are huge (no overflow)."""
+    from ionzoo.dynamics.cycles import _on_circle, _test_value
+
+    def mu(*others):
+        return np.array([1.0, *others], dtype=complex)  # the trivial multiplier first
+
+    def sign_change(a, b, kind):
+        return _test_value(a, 0, kind) * _test_value(b, 0, kind) < 0
+
+    # a real multiplier through −1 (with a large unstable one alongside)
+    assert sign_change(mu(-0.99, 40.0, 0.1), mu(-1.01, 40.0, 0.1), "period_doubling")
+    assert not sign_change(mu(-0.99, 40.0, 0.1), mu(-0.98, 40.0, 0.1), "period_doubling")
+    # a complex pair meeting on the negative axis inside the circle: no doubling, no torus
+    inside = 0.5 * np.exp(2.9j)
+    assert not sign_change(mu(inside, np.conj(inside)), mu(-0.4, -0.6), "period_doubling")
+    # a complex pair through the unit circle: a torus, not a doubling
+    a, b = 0.99 * np.exp(0.3j), 1.01 * np.exp(0.3j)
+    assert sign_change(mu(a, np.conj(a), 0.2), mu(b, np.conj(b), 0.2), "torus")
+    assert not sign_change(mu(a, np.conj(a), 0.2), mu(b, np.conj(b), 0.2), "period_doubling")
+    # multipliers of 1e200 (orbits near a saddle): finite test values
+    assert np.isfinite(_test_value(mu(1e200, 1e200, -1e-3), 0, "torus"))
+    assert np.isfinite(_test_value(mu(1e200, -1e200, 0.5), 0, "period_doubling"))
+    # the refined point must be on the circle as its kind; a neutral saddle (2 · 0.5 = 1) is
+    # a zero of the torus test but not a torus point
+    assert _on_circle(mu(-1.0 + 1e-9, 0.3), 0, "period_doubling") == pytest.approx(-1.0)
+    assert _on_circle(mu(np.exp(0.4j), np.exp(-0.4j)), 0, "torus") == pytest.approx(
+        np.exp(0.4j))
+    assert _on_circle(mu(2.0, 0.5), 0, "torus") is None

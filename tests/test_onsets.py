@@ -21,9 +21,15 @@ diagram by continuation alone (equilibria from I*(V), orbits by collocation). Ag
   branch's points are up to ~1 % of the current range apart and the frequency near a SNIC
   varies like a square root).
 
-Traub–Miles with M-current and the Hay soma are not here: their diagrams find no stable
-spiking orbit (the orbits are not periodic within 2 s of simulation — slow adaptation — so no
-continuation starts from them); see docs/howto/dynamics.md.
+Traub–Miles with M-current is found by simulating just above its Hopf and homoclinic points
+(its spiking orbit coexists with rest and ends in a saddle homoclinic orbit at 0.602929
+µA/cm², where the simulated rheobase is); its orbits (periods of 170–800 ms around 1-ms
+spikes) strain the 150-interval mesh, so their multipliers are rough (trivial_error up to
+~1 away from the homoclinic end), but the branch's current and period are what the bounds
+and the rate use. The Hay soma is not here: its diagram takes minutes, and its spiking
+branch ends at its fold (a SNIC at 6.043652) above the 1-s rheobase (5.96), which counts
+slow transients below the fold as firing (ISIs of 1–1.5 s, still lengthening after 8 s);
+see docs/howto/dynamics.md.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ MODELS = {
     "hh1952": (50.0, 0.0), "pospischil_rs": (50.0, 0.0), "pospischil_fs": (50.0, 0.0),
     "pospischil_ib": (50.0, 0.0), "pospischil_ibr": (50.0, 0.0),
     "pospischil_lts": (50.0, 0.0), "wang_buzsaki": (50.0, 0.0), "traub_miles": (50.0, 0.0),
+    "traub_miles_m": (50.0, 0.0),
     "connor_stevens": (50.0, 0.0), "morris_lecar_hopf": (150.0, 0.0),
     "morris_lecar_snlc": (50.0, 0.0), "morris_lecar_homoclinic": (50.0, 0.0),
     "inap_ik_high": (50.0, 0.0), "prinz_stg": (50.0, 0.0),

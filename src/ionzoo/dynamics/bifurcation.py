@@ -48,6 +48,8 @@ _B_STEP, _C_STEP = 1e-4, 1e-3
 _HOPF_RESIDUAL = 1e-8
 #: A homoclinic orbit's saddle lies within this distance (mV) of the orbit's median V.
 _SADDLE_DISTANCE = 2.0
+#: At most this many simulations look for a stable orbit no branch has found.
+_MAX_SIMULATION_TESTS = 6
 
 
 _COLUMNS = ["kind", "value", "v", "frequency_hz", "period", "first_lyapunov", "criticality",
@@ -248,8 +250,8 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
                  continued: Continued) -> tuple[list[CycleBranch], pd.DataFrame]:
     """Continue the periodic orbits in λ (``continued``) from every Hopf point in
     [start, stop] that no earlier branch ended at, and from simulated orbits next to folds
-    (SNIC) or — when none of those is stable — at 10 % and 50 % of the range; add their
-    special points to ``sp``."""
+    (SNIC) or — when none of those is stable — at the points of :func:`_simulation_tests`;
+    add their special points to ``sp``."""
     hopf = sp[sp.kind == "hopf"].reset_index(drop=True)
     folds = sp[sp.kind == "saddle_node"]
     done: list[float] = []
@@ -273,8 +275,8 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
             rows.extend(_cycle_points(branch, cb, folds, v_range, continued))
     if not any(cb.cycles.stable.values.any() for cb in branches):
         # no stable orbit from any Hopf point or fold: a spiking orbit coexisting with a
-        # stable rest state (Prinz's STG cell) is looked for by simulation
-        for test in (start + 0.1 * (stop - start), start + 0.5 * (stop - start)):
+        # stable rest state (Prinz's STG cell, Traub–Miles with M) is looked for by simulation
+        for test in _simulation_tests(_table(rows), start, stop, continued):
             found = continue_from_simulation(branch, test, start, stop, continued=continued,
                                              hopf_values=hopf_values, max_period=max_period)
             for cb in found:
@@ -284,6 +286,20 @@ def _with_cycles(branch: EquilibriumBranch, sp: pd.DataFrame, start: float, stop
                 break
     table = _table(rows)
     return branches, table[~_repeated(table)].reset_index(drop=True)
+
+
+def _simulation_tests(table: pd.DataFrame, start: float, stop: float,
+                      continued: Continued) -> list[float]:
+    """Where to simulate for a stable orbit that no branch has found, in turn: just past
+    each homoclinic end and Hopf point (10 % of the value, at least 0.1 % of the range;
+    above them for the current, on both sides for another parameter — where an unstable
+    branch ends, a stable one often begins), then at 10 % and 50 % of the range."""
+    offsets = [1.0] if isinstance(continued, InjectedCurrent) else [1.0, -1.0]
+    near = table[table.kind.isin(["homoclinic", "hopf"])].value.to_numpy(dtype=float)
+    tests = [x + sign * max(0.1 * abs(x), 1e-3 * (stop - start))
+             for x in np.sort(near) for sign in offsets]
+    tests += [start + 0.1 * (stop - start), start + 0.5 * (stop - start)]
+    return [x for x in tests if start <= x <= stop][:_MAX_SIMULATION_TESTS]
 
 
 def _snic_branches(branch: EquilibriumBranch, fold: float, rows: list[dict],
