@@ -16,6 +16,10 @@ diagram by continuation alone (equilibria from I*(V), orbits by collocation). Ag
   the rheobase the rest state's leading real part Re λ must be small enough that
   exp(Re λ · 1000 ms) < e¹⁰ (it cannot grow from the step's perturbation to a spike within
   the run).
+* **Threshold.** Where rest loses stability at a supercritical Hopf point whose small
+  orbits stay below the spike threshold (I_Na,p + I_K with a low-threshold K⁺ current), the
+  rheobase lies between the two neighbouring stable orbits of the branch where the orbit's
+  largest V reaches the threshold.
 * **Rate.** Just above the rheobase the simulated train's last-ISI rate equals the
   frequency of the stable orbit at that current, interpolated along the branch (3 %: the
   branch's points are up to ~1 % of the current range apart and the frequency near a SNIC
@@ -50,6 +54,9 @@ MODELS = {
     "connor_stevens": (50.0, 0.0), "morris_lecar_hopf": (150.0, 0.0),
     "morris_lecar_snlc": (50.0, 0.0), "morris_lecar_homoclinic": (50.0, 0.0),
     "inap_ik_high": (50.0, 0.0), "prinz_stg": (50.0, 0.0),
+    # low-threshold I_Na,p + I_K: its orbits never reach 0 mV (largest V −2.35 mV over 0–200
+    # µA/cm²), so its spikes are counted at −20 mV (eFEL's default threshold)
+    "inap_ik_low": (50.0, -20.0),
 }
 
 
@@ -65,21 +72,32 @@ def _measure(key: str) -> dict:
     probe = rb.bracket[1] + 0.005 * max(1.0, abs(rb.value))
     rest = equilibria(cell, current=rb.bracket[0])
     lam = rest.eigenvalues.values[0]  # the lowest-V equilibrium: the resting state
-    cur, freq, branches = [], [], []
+    cur, freq, branches, reach = [], [], [], []
     for cb in d.cycles:
         c = cb.cycles
         on = c.stable.values
         cur.append(c.current.values[on])
         freq.append(c.frequency_hz.values[on])
         branches.append((c.current.values, c.stable.values, c.multipliers.values))
+        reach += _threshold_reached(c.current.values[on], c.v_max.values[on], threshold)
     expected = _frequency_at(cur, freq, probe)
     # long enough for the last ISI to be one of at least five periods of the orbit
     t_stop = max(2000.0, 1000.0 * np.ceil(5.0 / expected)) if np.isfinite(expected) else 2000.0
-    fi = fi_curve(cell, [probe], t_stop=t_stop)
+    fi = fi_curve(cell, [probe], t_stop=t_stop, threshold=threshold)
     return {"special": d.special_points, "rheobase": rb, "probe": probe, "expected": expected,
             "rate": float(fi.last_isi_rate.values[0]), "rest_growth": float(lam.real.max()),
             "stable_current": cur, "stable_frequency": freq, "branches": branches,
-            "crossings": [c for cb in d.cycles for c in cb.crossings]}
+            "crossings": [c for cb in d.cycles for c in cb.crossings],
+            "reach": min(reach) if reach else None}
+
+
+def _threshold_reached(current, v_max, threshold: float) -> list[tuple[float, float]]:
+    """The intervals (µA/cm²) between neighbouring stable orbits of a branch where the
+    orbit's largest V first reaches the spike ``threshold`` (mV) as the current rises."""
+    order = np.argsort(current)
+    i, top = current[order], v_max[order]
+    k = np.flatnonzero((top[:-1] < threshold) & (top[1:] >= threshold))
+    return [(float(i[j]), float(i[j + 1])) for j in k]
 
 
 def _frequency_at(currents, frequencies, probe: float) -> float:
@@ -121,6 +139,11 @@ def test_rheobase_lies_between_the_diagrams_bounds(measured, key):
     kind, loss = _rest_loss(m["special"])
     if kind == "saddle_node":
         assert lo <= loss + 0.05, (loss, m["rheobase"])
+    elif lo > loss and m["reach"] is not None:
+        # a supercritical Hopf point: the oscillation grows with the current, and steps start
+        # to count as firing where the stable orbit's largest V reaches the threshold
+        a, b = m["reach"]
+        assert a - 1e-3 <= m["rheobase"].value <= b + 1e-3, (m["reach"], m["rheobase"])
     elif lo > loss:
         assert m["rest_growth"] * 1000.0 < 10.0, (loss, m["rheobase"], m["rest_growth"])
 
