@@ -30,6 +30,7 @@ import xarray as xr
 from scipy.optimize import brentq
 from scipy.sparse.linalg import splu
 
+from ..errors import ValidationError
 from .branch import EquilibriumBranch, critical_pair
 from .collocation import Discretisation, state_scales
 from .continued import Continued, InjectedCurrent
@@ -324,7 +325,8 @@ def continue_cycles(branch: EquilibriumBranch, v_hopf: float, start: float, stop
     continued = continued or InjectedCurrent()
     if value is None:
         if not isinstance(continued, InjectedCurrent):
-            raise ValueError("the Hopf point's parameter value is needed")
+            raise ValidationError("value", "a Hopf point in a model parameter needs its "
+                                  "parameter value")
         value = float(branch.current(v_hopf))
     p = _hopf_start(branch, v_hopf, continued, float(value))
     if max_period is None:
