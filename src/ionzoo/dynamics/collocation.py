@@ -35,12 +35,10 @@ import scipy.sparse as sp
 from .branch import EquilibriumBranch
 from .continued import Continued, InjectedCurrent
 
-__all__ = ["Discretisation", "DEGREE", "CURRENT_SCALE"]
+__all__ = ["Discretisation", "DEGREE"]
 
 #: Degree of the piecewise polynomials.
 DEGREE = 4
-#: The current's unit in the unknown vector (µA/cm²).
-CURRENT_SCALE = 10.0
 
 
 def _basis(m: int) -> tuple[np.ndarray, ...]:
