@@ -10,8 +10,8 @@ rounding of y·log x by |y log x|: rtol 2.2e-16·(2 + |y log x|).
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
-import sys
 
 import numpy as np
 import pytest
@@ -86,7 +86,7 @@ def test_helpers_that_call_helpers_do_not_stop_vectorisation(tmp_path, monkeypat
     from ionzoo.ions import Calcium
 
     monkeypatch.setenv("IONZOO_CACHE_DIR", str(tmp_path))
-    simulate_module = sys.modules["ionzoo.simulation"]
+    simulate_module = importlib.import_module("ionzoo.simulation")
     compiled = []
     original = simulate_module.numba_kernels
 

@@ -16,7 +16,12 @@ import pytest
 
 import ionzoo as iz
 from ionzoo.backends.numba.module import generate
-from ionzoo.backends.numba.source import Invariants, logistic_from_tanh
+from ionzoo.backends.numba.source import (
+    Invariants,
+    expose_exponentials,
+    logistic_from_tanh,
+    shift_exponentials,
+)
 from ionzoo.expr import Bin, Name, Num, parse, pull_signs
 from ionzoo.lower import _reciprocal, lower
 
@@ -88,3 +93,43 @@ def test_kernels_bind_constant_time_constants_outside_the_loop():
     source, _ = generate(lower(iz.models.morris_lecar_hopf(), iz.stimulus.step(1.0)))
     loop = source[source.index("for step in range"):source.index("def run_scalar")]
     assert "/ p" not in loop and "tanh" not in loop
+
+
+@pytest.mark.parametrize("text", [
+    "1 / (1 + exp(-(v + 20) / 15)) * (v - 60)",              # a numeric slope
+    "1 / (1 + exp(-2 * (v - a) / b)) * (v - 120)",           # a slope read from parameters
+    "0.5 * (1 + tanh((v - a) / b)) * (v - 120)",             # tanh, as the kernels rewrite it
+    "(exprel(-(v + 35) / 10) / (exprel(-(v + 35) / 10) + 4 * exp(-(v + 60) / 18))) ** 3",
+    "exp(v * v / 4000) * (v + 80) + exp(floor(v / 7))",      # not affine: not shared
+])
+def test_shifted_exponentials_are_the_current_at_v_plus_dv(text):
+    """The current at v + 0.001 written with the exponentials of the current at v (NEURON's
+    finite-difference slope) equals the current evaluated at v + 0.001: rtol 1e-14 — the
+    factor exp(a·0.001) and the product add two roundings to exp's ≤ 1 ulp (4e-16), and
+    exprel_ex(u, e) rounds u + 0.001·a as the direct evaluation does. With exprel the
+    reference is NumPy's expm1(u)/u and the kernels' (e^u − 1)/u (as before the rewriting, and
+    as NEURON's vtrap) loses 2^-52/|u| relative, |u| ≥ 1e-4 where it is used: rtol 3e-12."""
+    rtol = 3e-12 if "exprel" in text else 1e-14
+    e = logistic_from_tanh(parse(text, allowed_names=None))
+    exposed = expose_exponentials(e, "v")
+    shifted = shift_exponentials(exposed, "v", 0.001, "vp")
+    env = {"v": V, "vp": V + 0.001, "a": -1.2, "b": 18.0}
+    np.testing.assert_allclose(exposed.evaluate(env), e.evaluate(env), rtol=rtol)
+    want = e.evaluate({**env, "v": V + 0.001})
+    np.testing.assert_allclose(shifted.evaluate(env), want, rtol=rtol, atol=1e-300)
+    at_v = {n for n in exposed.walk() if getattr(n, "func", None) == "exp"}
+    at_vp = {n for n in shifted.walk() if getattr(n, "func", None) == "exp" and "v" in n.names}
+    affine_terms = 0 if "floor" in text else len(at_v)
+    assert len(at_v & at_vp) == affine_terms  # every affine exponential is the one at v
+
+
+def test_finite_difference_slope_costs_no_extra_exponential():
+    """The currents of a step, at v and at v + 0.001: inap_ik's instantaneous m∞ with one
+    exponential, not 2; Wang–Buzsáki's instantaneous m (α_m an exprel, β_m an exp) with 2, not
+    4 (``exprel``/``invexprel`` compute their own exponential, the ``_ex`` forms reuse one)."""
+    for cell, want in ((iz.models.inap_ik_high(), 1), (iz.models.wang_buzsaki(), 2)):
+        source, _ = generate(lower(cell, iz.stimulus.step(1.0)))
+        loop = source[source.index("for step in range"):source.index("def run_scalar")]
+        currents = loop[loop.index("ist = "):loop.index("y0 = ")]
+        computed = sum(currents.count(f) for f in ("_f_exp(", "_f_exprel(", "_f_invexprel("))
+        assert computed == want, currents

@@ -24,9 +24,18 @@ and slope of current k (names that cannot collide with the kernels' loop variabl
 
 from __future__ import annotations
 
-from ...expr import Call, Expr, Name, Num, substitute
+from ...expr import Call, Expr, Name, Num, pull_signs, substitute
 from ...ir import ModelIR
-from .source import Flavor, Invariants, assign, render, share_exponentials
+from .source import (
+    Flavor,
+    Invariants,
+    assign,
+    expose_exponentials,
+    logistic_from_tanh,
+    render,
+    share_exponentials,
+    shift_exponentials,
+)
 
 __all__ = ["step_lines", "state_rows", "advance", "invariant_names"]
 
@@ -84,12 +93,19 @@ def _current_lines(ir: ModelIR, names: dict[str, str], flavor: Flavor, ind: str,
     pairs: list[tuple[str, Expr]] = []
     nonlinear = [k for k, c in enumerate(ir.currents) if not c.linear]
     at_mid = {"t": Name("tm")}  # a clamp's command is read at the middle of the step
+    # a nonlinear current at v + DV shares its exponentials with the current at v
+    def expose(e: Expr) -> Expr:
+        return expose_exponentials(logistic_from_tanh(pull_signs(e)), "v")
+
+    exposed = {k: (expose(ir.currents[k].conductance), expose(ir.currents[k].current))
+               for k in nonlinear if not ir.currents[k].frozen}
     for k, c in enumerate(ir.currents):
-        pairs += [(f"gc{k}", c.conductance), (f"ic{k}", substitute(c.current, at_mid))]
+        g, i = exposed.get(k, (c.conductance, c.current))
+        pairs += [(f"gc{k}", g), (f"ic{k}", substitute(i, at_mid))]
     for k in nonlinear:
         c = ir.currents[k]
         at_vp = c.conductance * substitute(c.drive, {"v": Name("vp")}) if c.frozen else \
-            substitute(c.current, {"v": Name("vp")})
+            shift_exponentials(substitute(exposed[k][1], at_mid), "v", DV, "vp")
         pairs.append((f"icp{k}", at_vp))
     lines = [f"{ind}vp = x0 + {flavor.lit(DV)}"] if nonlinear else []
     local = {**names, "vp": "vp"}

@@ -232,7 +232,10 @@ def _f_dexprel(x):
 
 @_jit_inline
 def _f_cosh(x):
-    return 0.5 * (_f_exp(x) + _f_exp(-x))
+    """cosh x = (e + 1/e)/2 with e = exp(|x|): one exponential and a division instead of two
+    exponentials (|x| is clamped to 708 like ``_f_exp``'s argument, so 1/e stays normal)."""
+    e = _f_exp(min(abs(x), 708.0))
+    return 0.5 * (e + 1.0 / e)
 
 
 #: 1/k! for the Taylor series of expm1 (k = 1…18)
