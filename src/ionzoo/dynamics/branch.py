@@ -74,6 +74,11 @@ class EquilibriumBranch:
         other.capacitance = float(cap) if cap.ndim == 0 else cap
         return other
 
+    def with_value(self, parameter: str, value) -> EquilibriumBranch:
+        """:meth:`at` for one parameter (id, e.g. ``"K.gbar"``) at ``value`` (its unit; a
+        scalar or an array of values): the form every continuation in a parameter uses."""
+        return self.at({parameter: np.asarray(value, dtype=float)})
+
     # ------------------------------------------------------------------ states
     def state(self, v) -> dict[str, np.ndarray]:
         """x*(V): every state at its equilibrium for the voltages ``v`` (mV)."""

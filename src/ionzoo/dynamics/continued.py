@@ -64,7 +64,7 @@ class ModelParameter:
     current: float = 0.0
 
     def at(self, base: EquilibriumBranch, value: float) -> EquilibriumBranch:
-        return base.at({self.name: np.asarray(value, dtype=float)})
+        return base.with_value(self.name, value)
 
     def field(self, base: EquilibriumBranch, states: dict, value: float) -> np.ndarray:
         return self.at(base, value).vector_field(states, self.current)

@@ -242,7 +242,7 @@ class ParameterCurves:
         self._trace_all()
 
     def _at(self, p) -> EquilibriumBranch:
-        return self.base.at({self.parameter: np.asarray(p, dtype=float)})
+        return self.base.with_value(self.parameter, p)
 
     def _residual(self, v: np.ndarray, p: np.ndarray) -> np.ndarray:
         """F(V, p) (µA/cm²)."""

@@ -142,7 +142,7 @@ def continue_point(neuron: Neuron, point, parameter: str, start: float, stop: fl
     lo, hi = check_v_range(v_range)
 
     def at(p):
-        return branch.at({parameter: np.asarray(p, dtype=float)})
+        return branch.with_value(parameter, p)
 
     def fold_test(v, p):
         b = at(p)
