@@ -6,7 +6,7 @@ Two families, each exposed to the expression renderer under a prefix:
   (range reduction by ln 2, a degree-11 near-minimax polynomial (Estrin), scaling by 2^k
   through an integer bitcast) so
   that LLVM vectorises loops that call it — glibc's ``exp`` is an opaque scalar call that stops
-  vectorisation. Accuracy ≤ 1 ulp on [−708, 709] (tested against ``numpy.exp``); arguments are
+  vectorisation. Accuracy ≤ 2 ulp on [−708, 709] (tested against ``numpy.exp``); arguments are
   clamped to that range, so ``_f_exp(-800)`` returns ≈ 3e-308 instead of 0.
 * ``_x_*`` (exact, used by the adaptive reference): ``math.exp`` and friends.
 
