@@ -42,7 +42,7 @@ PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 ## test: install with test extras, lint, type-check, and run the whole test suite
 test: $(VENV)/.stamp-test browser-deps
-	$(BIN)/ruff check src tests benchmarks docs tools
+	$(BIN)/ruff check src tests benchmarks docs
 	$(BIN)/python -m mypy
 	$(PYTEST)
 
@@ -54,7 +54,7 @@ typecheck: $(VENV)/.stamp-test
 	$(BIN)/python -m mypy
 
 lint: $(VENV)/.stamp-test
-	$(BIN)/ruff check src tests benchmarks docs tools
+	$(BIN)/ruff check src tests benchmarks docs
 
 ## docs: run the tutorials, regenerate their figures and the channel/model reference pages
 docs: $(VENV)/.stamp-test browser-deps
