@@ -1,8 +1,11 @@
 """Class 2 of the hardening issue: a small input never causes unbounded work.
 
 Every case must be refused with a :class:`ValidationError` naming the limit, *before* the work
-(each is also bounded in wall time: ``_quick`` fails a case that takes more than 5 s, where the
-unfixed code took minutes or never ended, or 6 GB of memory).
+(each is also bounded in wall time: ``_quick`` fails a case that takes more than 30 s, where the
+unfixed code took minutes or never ended, or 6 GB of memory). The bound separates "refused"
+from "did the work", not fast from slow: the slowest refusal (the 18 000-node model, counted by
+lowering it) takes 3.9 s alone on the AMD CI-class VM, and 5.6 s was measured for the 2.1-s
+YAML case with two other jobs on the same 2 cores — a 5-s bound failed CI that way.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from ionzoo.io import load
 from ionzoo.io.documents import read_bytes
 
 
-def _quick(fn, *args, match: str, seconds: float = 5.0, **kw):
+def _quick(fn, *args, match: str, seconds: float = 30.0, **kw):
     t0 = time.perf_counter()
     with pytest.raises(ValidationError, match=match):
         fn(*args, **kw)
