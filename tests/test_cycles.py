@@ -260,3 +260,27 @@ def test_period_doubling_and_torus_test_functions_change_sign_only_at_their_cros
     assert _on_circle(mu(np.exp(0.4j), np.exp(-0.4j)), 0, "torus") == pytest.approx(
         np.exp(0.4j))
     assert _on_circle(mu(2.0, 0.5), 0, "torus") is None
+
+
+def _rows(values, periods):
+    return [{"value": float(v), "period": float(t)} for v, t in zip(values, periods)]
+
+
+def test_a_branch_ends_for_its_period_only_once_its_current_has_converged():
+    """Synthetic branches with known laws (exact, not from the code): a SNIC's
+    λ = λ* + c/T² ends once c/T² < 1e-4·|λ|; a branch nearing a fold of cycles,
+    λ = λ_f + a (T − T_f)², does not, although λ barely moves there; the Hay soma's
+    measured 1-s orbits (6.0732 at 977.4 ms, 6.0690 at 1006.6 ms: 0.069 from their limit)
+    do not; any branch ends beyond 20 s."""
+    from ionzoo.dynamics.cycles import _period_limit
+
+    periods = np.array([900.0, 1000.0, 1100.0])
+    snic = lambda c: _rows(6.0 + c / periods ** 2, periods)  # noqa: E731
+    assert _period_limit(snic(100.0), 950.0)        # c/T² = 8e-5 ≪ 6e-4
+    assert not _period_limit(snic(5000.0), 950.0)   # 4e-3 from the limit: go on
+    assert not _period_limit(snic(100.0), 1200.0)   # not yet past max_period
+    fold = _rows(6.0276 + 1e-9 * (periods - 1150.0) ** 2, periods)
+    assert not _period_limit(fold, 950.0)
+    hay = _rows([6.0766, 6.0732, 6.0690], [958.4, 977.4, 1006.6])
+    assert not _period_limit(hay, 1000.0)
+    assert _period_limit(_rows([6.0, 6.0, 6.0], [1.0e4, 1.5e4, 2.1e4]), 1000.0)

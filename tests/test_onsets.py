@@ -30,10 +30,10 @@ Traub–Miles with M-current is found by simulating just above its Hopf and homo
 µA/cm², where the simulated rheobase is); its orbits (periods of 170–800 ms around 1-ms
 spikes) strain the 150-interval mesh, so their multipliers are rough (trivial_error up to
 ~1 away from the homoclinic end), but the branch's current and period are what the bounds
-and the rate use. The Hay soma is not here: its diagram takes minutes, and its spiking
-branch ends at its fold (a SNIC at 6.043652) above the 1-s rheobase (5.96), which counts
-slow transients below the fold as firing (ISIs of 1–1.5 s, still lengthening after 8 s);
-see docs/howto/dynamics.md.
+and the rate use. The Hay soma is not here: its diagram takes minutes (3–5 on a 2-core
+VM), and its firing starts at a fold of limit cycles (6.027599) above the 1-s rheobase
+(5.96), which counts a transient as firing (a step to 5.96 fires at 8 and 986 ms, then
+stops); see docs/howto/dynamics.md.
 """
 
 from __future__ import annotations

@@ -13,10 +13,11 @@ tangent Re(q e^{2πiτ}) from the critical eigenvector q and the period 2π/ω.
 A *fold of limit cycles* is where the current's component of the tangent changes sign; it is
 refined by Brent's method on the arclength from the last point before it (the current's
 component of the new tangent is zero there to 1e-10). A *homoclinic orbit* (or a saddle-node
-on the invariant circle, SNIC) is reported when the period exceeds ``max_period``: the branch
-then hugs a saddle (or saddle-node) of the equilibria, and its current converges as the
-period grows (exponentially for a saddle, as 1/T² for a SNIC, whose value is then the
-saddle-node's own).
+on the invariant circle, SNIC) is reported when the period exceeds ``max_period`` and the
+current has converged (:func:`_period_limit`; a slow orbit far from its limit goes on, up to
+20 s or 4 × ``max_period``): the branch then hugs a saddle (or saddle-node) of the
+equilibria, and its current converges as the period grows (exponentially for a saddle, as
+1/T² for a SNIC, whose value is then the saddle-node's own).
 """
 
 from __future__ import annotations
@@ -311,6 +312,42 @@ def _homoclinic(rows: list[dict]) -> bool:
     return periods[-1] > 5 * shortest and growing and flat
 
 
+#: Past ``max_period`` a branch whose λ still moves like a slow orbit's goes on, up to
+#: this period (ms) or ``max_period`` times _PERIOD_REACH, whichever is longer.
+_LONGEST_PERIOD, _PERIOD_REACH = 20000.0, 4.0
+#: λ has reached its homoclinic or SNIC limit when the limit extrapolated from the last two
+#: orbits (λ linear in 1/T², a SNIC's law; a saddle's λ converges faster) is this close to
+#: the last λ, relative to |λ|, and the extrapolation from the two orbits before agrees with
+#: it to _LIMIT_AGREE of that distance.
+_LIMIT_RTOL, _LIMIT_AGREE = 1e-4, 0.1
+
+
+def _limit_gap(a: dict, b: dict) -> float:
+    """λ_b − λ*, where λ* is the limit of λ = λ* + c/T² through orbits ``a`` and ``b``."""
+    ta, tb = a["period"], b["period"]
+    return (b["value"] - a["value"]) * ta ** 2 / (ta ** 2 - tb ** 2)
+
+
+def _period_limit(rows: list[dict], max_period: float) -> bool:
+    """Whether the branch ends for its period: beyond ``max_period`` (ms) once λ has
+    converged (:func:`_limit_gap` of the last two orbits within ``_LIMIT_RTOL``·|λ|, and the
+    limit from the two orbits before within ``_LIMIT_AGREE`` of that gap: near a fold of
+    cycles the gap also shrinks, but the extrapolated limit moves with it), and in any case
+    beyond max(_LONGEST_PERIOD, _PERIOD_REACH·max_period). The Hay soma's branch, followed
+    down from 15 µA/cm², has 1-s orbits at 6.069 µA/cm², 0.069 from their extrapolated limit:
+    it goes on to its fold of cycles (6.0276, 2.07 s), where firing starts, instead of being
+    taken for a SNIC at the saddle-node (6.0437, where the stable orbit's period is 1.28 s)."""
+    if not rows[-1]["period"] > max_period:
+        return False
+    if rows[-1]["period"] > max(_LONGEST_PERIOD, _PERIOD_REACH * max_period):
+        return True
+    if len(rows) < 3 or not rows[-3]["period"] < rows[-2]["period"] < rows[-1]["period"]:
+        return False
+    gap, before = _limit_gap(rows[-2], rows[-1]), _limit_gap(rows[-3], rows[-2])
+    moved = abs((rows[-1]["value"] - gap) - (rows[-2]["value"] - before))
+    return abs(gap) <= _LIMIT_RTOL * abs(rows[-1]["value"]) and moved <= _LIMIT_AGREE * abs(gap)
+
+
 def continue_cycles(branch: EquilibriumBranch, v_hopf: float, start: float, stop: float, *,
                     continued: Continued | None = None, value: float | None = None,
                     hopf_values=(), max_steps: int = 400,
@@ -390,7 +427,7 @@ def _follow(branch: EquilibriumBranch, p: _Point, start: float, stop: float,
         row = rows[-1]
         if not start <= row["value"] <= stop:
             end = "range"
-        elif row["period"] > max_period or _homoclinic(rows):
+        elif _period_limit(rows, max_period) or _homoclinic(rows):
             end = "period"
         elif len(rows) > 2 and _reached_hopf(rows, others):
             end = "hopf"
