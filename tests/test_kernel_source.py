@@ -19,6 +19,7 @@ from ionzoo.backends.numba.module import generate
 from ionzoo.backends.numba.source import (
     Invariants,
     expose_exponentials,
+    log_powers,
     logistic_from_tanh,
     shift_exponentials,
 )
@@ -133,3 +134,43 @@ def test_finite_difference_slope_costs_no_extra_exponential():
         currents = loop[loop.index("ist = "):loop.index("y0 = ")]
         computed = sum(currents.count(f) for f in ("_f_exp(", "_f_exprel(", "_f_invexprel("))
         assert computed == want, currents
+
+
+@pytest.mark.parametrize("text", [
+    "(0.0761 * exp(0.0314 * (v + 94.22)) / (1 + exp(0.0346 * (v + 1.17)))) ** (1 / 3)",
+    "(0.00043 / (1e-4 + 1e-6 * v * v)) ** 4.8",
+    "(exp(v / 20) * 2.5) ** 0.7",
+    "(1 + v * v) ** 1.5",
+    "3 ** ((v - 22) / 10)",
+    "(2 / exp(v / 30)) ** (-0.5)",
+])
+def test_log_powers_equal_the_power(text):
+    """x ** c as exp(c·log x) with log x expanded over x's positive factors: the same value to
+    rounding (each log/exp step ≤ 1 ulp, amplified by |c·log x| ≤ 40 here: rtol 1e-13)."""
+    e = parse(text)
+    new = log_powers(e)
+    assert ("**" in str(new)) == (text == "(1 + v * v) ** 1.5")  # nothing to expand: kept
+    np.testing.assert_allclose(new.evaluate({"v": V}), e.evaluate({"v": V}), rtol=1e-13)
+
+
+def test_log_powers_remove_what_cancels_and_leave_integer_powers():
+    a_inf = parse("(0.0761 * exp(0.0314 * (v + 94.22)) / (1 + exp(0.0346 * (v + 1.17)))) "
+                  "** (1 / 3)")
+    new = log_powers(a_inf)
+    assert len(list(new.calls("exp"))) == 2 and len(list(new.calls("log"))) == 1
+    assert not [n for n in new.walk() if isinstance(n, Bin) and n.op == "/" and n.names]
+    # integer powers (multiplications) and bases without a positive factor stay powers
+    for text in ("(1 / (1 + exp(v))) ** 4", "v ** 2", "(v - 1) ** 0", "(1 + v * v) ** 1.5"):
+        assert log_powers(parse(text)) == parse(text)
+
+
+def test_connor_stevens_a_gate_costs_one_exponential_less():
+    """The A channel's a∞ in the kernel: (exp, exp, division, log, exp) before, (exp, log, exp)
+    now — the fixed-step loop of an HH + A cell counts the exponentials."""
+    from ionzoo.channels import classic
+
+    cell = iz.Neuron(channels=(*iz.models.hh1952().channels, classic.cs_a()))
+    source, _ = generate(lower(cell, iz.stimulus.step(1.0)))
+    loop = source[source.index("for step in range"):source.index("def run_scalar")]
+    assert "_f_pow(" not in loop
+    assert loop.count("_f_log(") == 1, loop

@@ -31,6 +31,7 @@ from .source import (
     Invariants,
     assign,
     expose_exponentials,
+    log_powers,
     logistic_from_tanh,
     render,
     share_exponentials,
@@ -211,6 +212,8 @@ def _gate_lines(ir: ModelIR, names: dict[str, str], new: dict[str, str], flavor:
     local.update({n.xi: n.xi for n in ir.noises})
     updates = hoist([advance(Name(g.name), g.inf, g.rate, g.method, g.noise, g.xi)
                      for g in gates], local)
+    if not flavor.exact:  # before sharing: exponentials that cancel in a power are gone
+        updates = [log_powers(u) for u in updates]
     ex_bindings, updates = share_exponentials(updates, "v")
     lines = assign(ex_bindings, local, flavor, ind, "ge")
     local.update({name: name for name, _ in ex_bindings})

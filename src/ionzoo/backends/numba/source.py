@@ -33,7 +33,7 @@ from ...expr import (
 
 __all__ = ["Flavor", "F64", "EXACT", "render", "assign", "share_exponentials",
            "expose_exponentials", "shift_exponentials", "Invariants",
-           "logistic_from_tanh"]
+           "logistic_from_tanh", "log_powers"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ def assign(pairs: Iterable[tuple[str, Expr]], names: Mapping[str, str], flavor: 
     temporaries ``<prefix><k>``."""
     pairs = list(pairs)
     exprs = [logistic_from_tanh(pull_signs(e)) for _, e in pairs]
+    if not flavor.exact:
+        exprs = [log_powers(e) for e in exprs]
     bindings, rewritten = common_subexpressions(exprs, prefix=prefix)
     local = dict(names)
     lines = []
@@ -82,6 +84,56 @@ def assign(pairs: Iterable[tuple[str, Expr]], names: Mapping[str, str], flavor: 
     for (target, _), e in zip(pairs, rewritten):
         lines.append(f"{ind}{target} = {render(e, local, flavor)}")
     return lines
+
+
+def _positive(x: Expr) -> bool:
+    """``x`` is positive for every input: a positive number, an exponential, or a product or
+    quotient of such."""
+    if isinstance(x, Num):
+        return x.value > 0.0
+    if isinstance(x, Call):
+        return x.func == "exp"
+    return isinstance(x, Bin) and x.op in "*/" and _positive(x.left) and _positive(x.right)
+
+
+def _log_of(x: Expr) -> Expr:
+    """log x, expanded over the positive factors of ``x``: log(exp u) = u, log p of a positive
+    number folded, log(p·y) = log p + log y and log(y/p) = log y − log p (and the mirrored
+    forms) where p is :func:`_positive`. Only positive factors are split off, so the sum is
+    defined exactly where log x is."""
+    if isinstance(x, Call) and x.func == "exp":
+        return x.args[0]
+    if isinstance(x, Num) and x.value > 0.0:
+        return Num(math.log(x.value))
+    if isinstance(x, Bin) and x.op in "*/" and (_positive(x.left) or _positive(x.right)):
+        left, right = _log_of(x.left), _log_of(x.right)
+        return left + right if x.op == "*" else left - right
+    return Call("log", (x,))
+
+
+def log_powers(e: Expr) -> Expr:
+    """Powers ``x ** c`` other than the small integer ones (which become multiplications)
+    written exp(c·log x), with log x expanded over the positive factors of x (:func:`_log_of`).
+
+    The fast helpers compute a general power as exp(c·log x) anyway; the expansion removes
+    what cancels. The Connor–Stevens A gate's a∞ = (0.0761·e^u/(1 + e^w))^(1/3) costs one
+    exponential, one logarithm and one exponential — exp((log 0.0761 + u − log(1 + e^w))/3) —
+    instead of three exponentials, a logarithm and a division.
+    """
+
+    def leaf(node: Expr) -> Expr | None:
+        if not (isinstance(node, Bin) and node.op == "**"):
+            return None
+        c = node.right
+        if isinstance(c, Num) and c.value.is_integer() and 0 <= c.value <= 8:
+            return None
+        base, exponent = log_powers(node.left), log_powers(c)
+        log_base = _log_of(base)
+        if isinstance(log_base, Call) and log_base.func == "log":
+            return None if (base, exponent) == (node.left, c) else base ** exponent
+        return Call("exp", (exponent * log_base,))
+
+    return transform(e, leaf)
 
 
 def logistic_from_tanh(e: Expr) -> Expr:
